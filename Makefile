@@ -1,0 +1,43 @@
+# `make run` starts the service; `make test` runs the whole suite. Both set up what they need first.
+SHELL := /bin/bash
+VENV ?= .venv
+ASTERISK_ROOT ?= /var/cache/telephony/asterisk-22
+export VENV ASTERISK_ROOT
+
+.PHONY: setup run test unit integration asterisk asterisk-start asterisk-stop demo-call bench clean
+
+setup: $(VENV)/.installed .env
+
+$(VENV)/.installed: pyproject.toml deploy/setup.sh
+	deploy/setup.sh
+
+.env:
+	deploy/dev-env.sh > .env
+	@echo "==> [setup] wrote .env with fresh local secrets"
+
+asterisk:
+	deploy/asterisk/build-chroot.sh
+
+asterisk-start: asterisk .env
+	set -a; source .env; set +a; deploy/asterisk/local.sh start
+
+asterisk-stop:
+	deploy/asterisk/local.sh stop
+
+run: setup
+	deploy/run.sh
+
+test: setup asterisk
+	$(VENV)/bin/pytest -q
+
+unit: setup
+	$(VENV)/bin/pytest -q tests/unit
+
+integration: setup asterisk
+	$(VENV)/bin/pytest -q tests/integration
+
+demo-call:
+	deploy/sipp/demo-call.sh $(DID) $(CALLER)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

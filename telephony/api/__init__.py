@@ -1,0 +1,1 @@
+"""The HTTP API: thin handlers that validate, call a service and serialise."""

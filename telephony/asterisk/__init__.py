@@ -1,0 +1,1 @@
+"""The only package that speaks Asterisk: ARI over aiohttp, AMI over panoramisk."""

@@ -1,0 +1,86 @@
+"""ARI REST client on aiohttp: each method is one request, bounded by a timeout."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import aiohttp
+
+from telephony.errors import AriError, AsteriskUnavailable
+
+
+def basic_auth_header(user: str, password: str) -> dict[str, str]:
+    return {"Authorization": aiohttp.encode_basic_auth(user, password)}
+
+
+class AriClient:
+    def __init__(self, base_url: str, user: str, password: str, timeout: float = 5.0):
+        self.base_url = base_url.rstrip("/")
+        self._headers = basic_auth_header(user, password)
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> None:
+        self._session = aiohttp.ClientSession(headers=self._headers, timeout=self._timeout)
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def request(self, method: str, path: str, params: dict | None = None, json: Any = None) -> Any:
+        assert self._session is not None, "AriClient.start() was not called"
+        clean = {k: _param(v) for k, v in (params or {}).items() if v is not None}
+        try:
+            async with self._session.request(method, self.base_url + path, params=clean, json=json) as resp:
+                body = await resp.read()
+                if resp.status >= 400:
+                    raise AriError(method, path, resp.status, _error_message(resp, body))
+                if not body or resp.content_type != "application/json":
+                    return None
+                return await resp.json()
+        except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as exc:
+            raise AsteriskUnavailable(f"ARI {method} {path}: {exc.__class__.__name__} {exc}") from None
+
+    # The requests the service uses, named after what they do.
+
+    async def get_info(self) -> dict:
+        return await self.request("GET", "/asterisk/info", {"only": "system"})
+
+    async def get_application(self, app: str) -> dict:
+        return await self.request("GET", f"/applications/{app}")
+
+    async def get_channel(self, channel_id: str) -> dict:
+        return await self.request("GET", f"/channels/{channel_id}")
+
+    async def answer(self, channel_id: str) -> None:
+        await self.request("POST", f"/channels/{channel_id}/answer")
+
+    async def play(self, channel_id: str, playback_id: str, media: list[str], language: str) -> dict:
+        return await self.request(
+            "POST", f"/channels/{channel_id}/play/{playback_id}", {"media": ",".join(media), "lang": language}
+        )
+
+    async def stop_playback(self, playback_id: str) -> None:
+        await self.request("DELETE", f"/playbacks/{playback_id}")
+
+    async def hangup(self, channel_id: str, reason: str = "normal") -> None:
+        await self.request("DELETE", f"/channels/{channel_id}", {"reason": reason})
+
+
+def _param(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _error_message(resp: aiohttp.ClientResponse, body: bytes) -> str:
+    if resp.content_type == "application/json":
+        try:
+            import json
+
+            return str(json.loads(body).get("message", resp.reason))
+        except ValueError:
+            pass
+    return body.decode("utf-8", "replace")[:200] or (resp.reason or "")

@@ -1,0 +1,65 @@
+"""ARI event JSON to our events. Pure, so recorded transcripts make its tests."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from telephony.events import CallArrived, CallEvent, ChannelHungUp, DtmfReceived, PlaybackFinished
+
+DIRECTIONS = ("inbound", "outbound", "internal")
+
+
+def translate(event: dict) -> CallEvent | None:
+    kind = event.get("type")
+    if kind == "StasisStart":
+        return call_arrived(event.get("channel") or {}, event.get("args") or [], parse_time(event))
+    if kind == "StasisEnd":
+        return ChannelHungUp(channel_id=_channel_id(event), cause="left")
+    if kind == "ChannelDtmfReceived":
+        digit = str(event.get("digit", ""))
+        return DtmfReceived(channel_id=_channel_id(event), digit=digit) if digit else None
+    if kind == "PlaybackFinished":
+        playback = event.get("playback") or {}
+        target = str(playback.get("target_uri", ""))
+        if target.startswith("channel:"):
+            return PlaybackFinished(channel_id=target.removeprefix("channel:"), playback_id=playback.get("id", ""))
+    return None
+
+
+def call_arrived(channel: dict, args: list, at: datetime, adopted: bool = False) -> CallArrived | None:
+    """Build CallArrived from a channel object and the Stasis() arguments `direction,dialled`."""
+    channel_id = channel.get("id")
+    if not channel_id or not args or args[0] not in DIRECTIONS:
+        return None
+    caller = channel.get("caller") or {}
+    dialled = str(args[1]) if len(args) > 1 else str((channel.get("dialplan") or {}).get("exten", ""))
+    return CallArrived(
+        channel_id=channel_id,
+        direction=args[0],
+        dialled=dialled,
+        caller_number=str(caller.get("number", "")),
+        caller_name=str(caller.get("name", "")),
+        at=at,
+        adopted=adopted,
+    )
+
+
+def stasis_args(channel: dict) -> list[str]:
+    """The Stasis() arguments of a channel read back from ARI (`app_data` is "app,arg1,arg2")."""
+    app_data = str((channel.get("dialplan") or {}).get("app_data", ""))
+    return app_data.split(",")[1:] if app_data else []
+
+
+def parse_time(event: dict) -> datetime:
+    raw = event.get("timestamp")
+    if raw:
+        try:
+            # Asterisk writes 2026-11-22T12:00:00.123+0000
+            return datetime.strptime(raw, "%Y-%m-%dT%H:%M:%S.%f%z")
+        except ValueError:
+            pass
+    return datetime.now(timezone.utc)
+
+
+def _channel_id(event: dict) -> str:
+    return str((event.get("channel") or {}).get("id", ""))

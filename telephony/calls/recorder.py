@@ -1,0 +1,77 @@
+"""Writes one call's interaction row in order, retrying while the database is away.
+
+A database outage delays the row instead of losing it or stalling the call: the call's task only
+enqueues, and this writer catches up once the database answers again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+import structlog
+
+from telephony.backoff import Backoff
+from telephony.db.interactions import InteractionStore
+from telephony.events import CallArrived
+from telephony.logs import get_logger
+
+log = get_logger(__name__)
+
+RETRYABLE = (OSError, asyncio.TimeoutError, asyncpg.InterfaceError, asyncpg.CannotConnectNowError,
+             asyncpg.ConnectionDoesNotExistError, asyncpg.TooManyConnectionsError)
+
+Write = Callable[[UUID | None], Awaitable[UUID | None]]
+
+
+class InteractionRecorder:
+    def __init__(self, store: InteractionStore, call_id: str, give_up_after: float = 600.0):
+        self._store = store
+        self._call_id = call_id
+        self._writes: asyncio.Queue[Write | None] = asyncio.Queue()
+        self._give_up_after = give_up_after
+        self.interaction_id: UUID | None = None
+        self._task = asyncio.create_task(self._write_all(), name="interaction-writer")
+
+    def started(self, call: CallArrived) -> None:
+        async def write(_):
+            return await self._store.start(call.channel_id, call.direction, call.dialled, call.caller_number,
+                                           call.caller_name, call.at)
+        self._writes.put_nowait(write)
+
+    def answered(self, at: datetime) -> None:
+        self._writes.put_nowait(lambda iid: self._store.answered(iid, at))
+
+    def ended(self, at: datetime, outcome: str, ivr_path: list[dict]) -> None:
+        self._writes.put_nowait(lambda iid: self._store.ended(iid, at, outcome, ivr_path))
+        self._writes.put_nowait(None)
+
+    async def finished(self) -> None:
+        await asyncio.shield(self._task)
+
+    async def _write_all(self) -> None:
+        structlog.contextvars.bind_contextvars(call_id=self._call_id)
+        while (write := await self._writes.get()) is not None:
+            result = await self._with_retries(write)
+            if self.interaction_id is None and isinstance(result, UUID):
+                self.interaction_id = result
+                structlog.contextvars.bind_contextvars(interaction_id=str(result))
+
+    async def _with_retries(self, write: Write):
+        backoff = Backoff(initial=0.2, maximum=5.0)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._give_up_after
+        while True:
+            try:
+                return await write(self.interaction_id)
+            except RETRYABLE as exc:
+                if loop.time() > deadline:
+                    log.error("interaction.write_abandoned", error=str(exc))
+                    return None
+                delay = backoff.next_delay()
+                log.warning("interaction.write_retry", error=f"{exc.__class__.__name__}: {exc}",
+                            in_seconds=round(delay, 2))
+                await asyncio.sleep(delay)

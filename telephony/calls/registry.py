@@ -1,0 +1,79 @@
+"""All calls in flight, by channel id: routes each event to its call's task, and reconciles with
+what Asterisk reports after a reconnect or restart."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+
+from telephony.calls.recorder import InteractionRecorder
+from telephony.calls.session import CallSession
+from telephony.commands import CommandExecutor
+from telephony.db.interactions import InteractionStore
+from telephony.events import CallArrived, CallEvent, ChannelHungUp
+from telephony.ivr.flow import IvrFlow
+from telephony.logs import get_logger
+
+log = get_logger(__name__)
+
+FlowFactory = Callable[[CallArrived], IvrFlow]
+
+
+class CallRegistry:
+    def __init__(self, flow_factory: FlowFactory, executor: CommandExecutor, store: InteractionStore,
+                 clock: Callable[[], datetime]):
+        self._flow_factory = flow_factory
+        self._executor = executor
+        self._store = store
+        self._clock = clock
+        self.sessions: dict[str, CallSession] = {}
+        self._tasks: dict[str, asyncio.Task] = {}
+
+    def handle(self, event: CallEvent) -> None:
+        if isinstance(event, CallArrived):
+            if event.channel_id not in self.sessions:
+                self._begin(event)
+            return
+        session = self.sessions.get(event.channel_id)
+        if session is not None:
+            session.deliver(event)
+
+    def _begin(self, arrived: CallArrived) -> None:
+        session = CallSession(arrived, self._flow_factory(arrived), self._executor,
+                              InteractionRecorder(self._store, arrived.channel_id), self._clock)
+        self.sessions[arrived.channel_id] = session
+        task = asyncio.create_task(session.run(), name=f"call-{arrived.channel_id}")
+        self._tasks[arrived.channel_id] = task
+        task.add_done_callback(lambda _t, cid=arrived.channel_id: self._forget(cid))
+
+    def _forget(self, channel_id: str) -> None:
+        self.sessions.pop(channel_id, None)
+        self._tasks.pop(channel_id, None)
+
+    async def reconcile(self, live: dict[str, CallArrived | None]) -> None:
+        """Bring memory and the database in line with the channels Asterisk has in our app.
+
+        `live` maps each channel in the app to its CallArrived (None for channels that are not calls of
+        ours, such as snoop channels). Calls we track that are gone end; calls we do not track are adopted;
+        interactions left open for channels that no longer exist are closed as lost.
+        """
+        vanished = [cid for cid in self.sessions if cid not in live]
+        for cid in vanished:
+            self.sessions[cid].deliver(ChannelHungUp(cid, cause="vanished"))
+        adopted = [arrived for cid, arrived in live.items() if arrived and cid not in self.sessions]
+        for arrived in adopted:
+            self._begin(arrived)
+        lost = [i.id for i in await self._store.open_interactions()
+                if i.channel_id not in live and i.channel_id not in self.sessions]
+        if lost:
+            await self._store.close_lost(lost, self._clock())
+        log.info("calls.reconciled", live=len(live), vanished=len(vanished), adopted=len(adopted),
+                 closed_lost=len(lost))
+
+    async def release_all(self) -> None:
+        """Stop handling calls without touching them: Asterisk keeps the channels for the next start."""
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

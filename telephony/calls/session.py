@@ -1,0 +1,91 @@
+"""One call's task: feeds the call's events to its flow, in order, and runs the commands it returns."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+
+from structlog.contextvars import bound_contextvars
+
+from telephony.calls.recorder import InteractionRecorder
+from telephony.commands import Answer, ChannelGone, Command, CommandExecutor, Hangup
+from telephony.errors import AriError, AsteriskUnavailable
+from telephony.events import CallArrived, CallEvent, ChannelHungUp
+from telephony.ivr.flow import IvrFlow
+from telephony.logs import get_logger
+
+log = get_logger(__name__)
+
+
+class CallSession:
+    def __init__(self, arrived: CallArrived, flow: IvrFlow, executor: CommandExecutor,
+                 recorder: InteractionRecorder, clock: Callable[[], datetime]):
+        self.arrived = arrived
+        self.channel_id = arrived.channel_id
+        self.flow = flow
+        self._executor = executor
+        self._recorder = recorder
+        self._clock = clock
+        self._events: asyncio.Queue[CallEvent] = asyncio.Queue()
+        self._gone = False
+
+    def deliver(self, event: CallEvent) -> None:
+        self._events.put_nowait(event)
+
+    async def run(self) -> None:
+        call = self.arrived
+        with bound_contextvars(call_id=self.channel_id):
+            log.info("call.arrived", direction=call.direction, dialled=call.dialled, caller=call.caller_number,
+                     adopted=call.adopted)
+            self._recorder.started(call)
+            outcome = None
+            try:
+                await self._run_commands(self.flow.start())
+                while not self._gone:
+                    event = await self._events.get()
+                    if isinstance(event, ChannelHungUp):
+                        log.info("call.hung_up", cause=event.cause)
+                        self._gone = True
+                        break
+                    log.debug("call.event", kind=type(event).__name__, **_fields(event))
+                    await self._run_commands(self.flow.handle(event))
+            except asyncio.CancelledError:
+                log.info("call.released", reason="daemon stopping; Asterisk keeps the channel")
+                raise
+            except Exception:
+                log.exception("call.failed")
+                outcome = "failed"
+                await self._hang_up_quietly()
+            outcome = outcome or self.flow.outcome or "abandoned"
+            self._recorder.ended(self._clock(), outcome, [_step(s) for s in self.flow.path])
+            log.info("call.ended", outcome=outcome, path=[s.node for s in self.flow.path])
+            await self._recorder.finished()
+
+    async def _run_commands(self, commands: list[Command]) -> None:
+        for command in commands:
+            if self._gone:
+                return
+            log.info("call.command", command=type(command).__name__, **_fields(command))
+            try:
+                await self._executor.execute(command)
+            except ChannelGone:
+                log.info("call.channel_gone", command=type(command).__name__)
+                self._gone = True
+                return
+            if isinstance(command, Answer):
+                self._recorder.answered(self._clock())
+
+    async def _hang_up_quietly(self) -> None:
+        try:
+            await self._executor.execute(Hangup(self.channel_id))
+        except (ChannelGone, AriError, AsteriskUnavailable):
+            pass
+
+
+def _fields(obj) -> dict:
+    return {k: v for k, v in ((s, getattr(obj, s)) for s in obj.__slots__) if k != "channel_id"}
+
+
+def _step(step) -> dict:
+    return {"node": step.node, "at": step.at.isoformat(), "digits": step.digits}

@@ -1,0 +1,1 @@
+"""The only package that speaks SQL: asyncpg pool, migrations, one module per table family."""

@@ -1,0 +1,57 @@
+"""Interactions: one row per call, written as the call goes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+
+@dataclass(frozen=True, slots=True)
+class OpenInteraction:
+    id: UUID
+    channel_id: str
+
+
+class InteractionStore:
+    def __init__(self, pool: asyncpg.Pool):
+        self._pool = pool
+
+    async def start(self, channel_id: str, direction: str, dialled: str, caller_raw: str, caller_name: str,
+                    started_at: datetime) -> UUID:
+        """Create the row, or return the existing one for this channel (a call adopted after a restart)."""
+        return await self._pool.fetchval(
+            """INSERT INTO interactions (channel_id, direction, dialled, caller_raw, caller_name, started_at)
+               VALUES ($1, $2, $3, $4, $5, $6)
+               ON CONFLICT (channel_id) DO UPDATE SET channel_id = EXCLUDED.channel_id
+               RETURNING id""",
+            channel_id, direction, dialled, caller_raw, caller_name, started_at,
+        )
+
+    async def answered(self, interaction_id: UUID, at: datetime) -> None:
+        await self._pool.execute(
+            "UPDATE interactions SET answered_at = coalesce(answered_at, $2) WHERE id = $1", interaction_id, at
+        )
+
+    async def ended(self, interaction_id: UUID, at: datetime, outcome: str, ivr_path: list[dict]) -> None:
+        await self._pool.execute(
+            """UPDATE interactions SET ended_at = greatest($2, started_at), outcome = $3, ivr_path = $4::jsonb
+               WHERE id = $1 AND ended_at IS NULL""",
+            interaction_id, at, outcome, json.dumps(ivr_path),
+        )
+
+    async def open_interactions(self) -> list[OpenInteraction]:
+        rows = await self._pool.fetch("SELECT id, channel_id FROM interactions WHERE ended_at IS NULL")
+        return [OpenInteraction(r["id"], r["channel_id"]) for r in rows]
+
+    async def close_lost(self, interaction_ids: list[UUID], at: datetime) -> int:
+        """Close calls that vanished from Asterisk while we were not watching."""
+        result = await self._pool.execute(
+            """UPDATE interactions SET ended_at = greatest($2, started_at), outcome = 'lost'
+               WHERE id = ANY($1::uuid[]) AND ended_at IS NULL""",
+            interaction_ids, at,
+        )
+        return int(result.split()[-1])

@@ -1,0 +1,50 @@
+"""The project's exceptions: one class per kind of failure a caller may want to tell apart."""
+
+
+class TelephonyError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class SettingsError(TelephonyError):
+    """A process setting is missing or invalid; the message names it."""
+
+
+class ConfigError(TelephonyError):
+    """The call-center configuration file is invalid.
+
+    `problems` holds one `(place, message)` pair per error, the place being a dotted path into the file
+    such as `ivr.main.options.3.target`.
+    """
+
+    def __init__(self, source: str, problems: list[tuple[str, str]]):
+        self.source = source
+        self.problems = problems
+        lines = "; ".join(f"{place}: {message}" if place else message for place, message in problems)
+        super().__init__(f"{source}: {lines}")
+
+
+class MigrationError(TelephonyError):
+    """The database schema cannot be brought up to date safely."""
+
+
+class AsteriskUnavailable(TelephonyError):
+    """Asterisk could not be reached, or the link dropped before an answer came."""
+
+
+class AriError(TelephonyError):
+    """ARI answered a request with an error status."""
+
+    def __init__(self, method: str, path: str, status: int, message: str):
+        self.method = method
+        self.path = path
+        self.status = status
+        self.message = message
+        super().__init__(f"ARI {method} {path} -> {status}: {message}")
+
+    @property
+    def not_found(self) -> bool:
+        return self.status == 404
+
+
+class AmiError(TelephonyError):
+    """AMI answered an action with an error response."""

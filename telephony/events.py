@@ -1,0 +1,45 @@
+"""Events about a call, in our own terms rather than Asterisk's wire formats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, Union
+
+Direction = Literal["inbound", "outbound", "internal"]
+
+
+@dataclass(frozen=True, slots=True)
+class CallArrived:
+    """A channel entered our Stasis application and asks to be handled."""
+
+    channel_id: str
+    direction: Direction
+    dialled: str
+    caller_number: str
+    caller_name: str
+    at: datetime
+    adopted: bool = False  # found already in the app after a reconnect or restart
+
+
+@dataclass(frozen=True, slots=True)
+class PlaybackFinished:
+    channel_id: str
+    playback_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class DtmfReceived:
+    channel_id: str
+    digit: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelHungUp:
+    """The channel left our application: hung up, or gone while we were not watching."""
+
+    channel_id: str
+    cause: str
+
+
+CallEvent = Union[CallArrived, PlaybackFinished, DtmfReceived, ChannelHungUp]

@@ -1,0 +1,1 @@
+"""Interactive voice response: walking a caller through the configured nodes."""

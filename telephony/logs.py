@@ -1,0 +1,53 @@
+"""Structured logging: JSON lines by default, readable output on a terminal.
+
+Lines about a call carry `call_id` because each call's task binds it with
+`structlog.contextvars.bound_contextvars`; `merge_contextvars` puts it on every line.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import structlog
+
+SECRET_KEYS = frozenset({"secret", "password", "token", "authorization", "dsn", "ami_secret", "ari_password"})
+
+
+def redact_secrets(_logger, _name, event_dict):
+    """Last line of defence: a key that names a secret never reaches the output."""
+    for key in event_dict.keys() & SECRET_KEYS:
+        event_dict[key] = "***"
+    return event_dict
+
+
+def configure_logging(fmt: str = "auto", level: str = "info", stream=None) -> None:
+    stream = stream or sys.stderr
+    if fmt == "auto":
+        fmt = "console" if stream.isatty() else "json"
+    renderer = (
+        structlog.dev.ConsoleRenderer(colors=stream.isatty())
+        if fmt == "console"
+        else structlog.processors.JSONRenderer()
+    )
+    processors = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        redact_secrets,
+        structlog.processors.StackInfoRenderer(),
+        structlog.processors.format_exc_info if fmt == "json" else structlog.dev.set_exc_info,
+        renderer,
+    ]
+    structlog.configure(
+        processors=processors,
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        logger_factory=structlog.PrintLoggerFactory(file=stream),
+        cache_logger_on_first_use=False,
+    )
+    # Libraries log through the standard library; keep their warnings, in the same stream.
+    logging.basicConfig(stream=stream, level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
+
+
+def get_logger(name: str | None = None):
+    return structlog.get_logger(name)

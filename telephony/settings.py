@@ -1,0 +1,93 @@
+"""Process settings: where Asterisk, the database and our files are, read from the environment.
+
+Every variable carries the `TELEPHONY_` prefix and may also come from a `.env` file in the working
+directory. The call center itself (DIDs, menus, queues) lives in the YAML file named by `config_file`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from telephony.errors import SettingsError
+
+ENV_PREFIX = "TELEPHONY_"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    ami_host: str = "127.0.0.1"
+    ami_port: int = Field(5038, ge=1, le=65535)
+    ami_user: str = Field(min_length=1)
+    ami_secret: SecretStr
+
+    ari_url: str = "http://127.0.0.1:8088/ari"
+    ari_user: str = Field(min_length=1)
+    ari_password: SecretStr
+    ari_app: str = Field("telephony", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+
+    database_dsn: SecretStr | None = Field(
+        None, description="PostgreSQL DSN; when unset an embedded PostgreSQL runs in database_dir"
+    )
+    database_dir: Path = Path("var/pgdata")
+    database_name: str = Field("telephony", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(8080, ge=0, le=65535)
+
+    config_file: Path = Path("callcenter.yaml")
+    recordings_dir: Path = Path("var/recordings")
+    migrations_dir: Path = Path(__file__).resolve().parent.parent / "migrations"
+
+    log_format: Literal["auto", "json", "console"] = "auto"
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+    asterisk_timeout: float = Field(5.0, gt=0, description="seconds to wait for any AMI or ARI answer")
+
+    @field_validator("ari_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http(s) URL such as http://127.0.0.1:8088/ari")
+        return value.rstrip("/")
+
+    @field_validator("ami_user", "ari_user")
+    @classmethod
+    def _no_whitespace(cls, value: str) -> str:
+        if any(c.isspace() for c in value):
+            raise ValueError("must not contain whitespace")
+        return value
+
+    @property
+    def ari_ws_url(self) -> str:
+        parts = urlsplit(self.ari_url)
+        scheme = "wss" if parts.scheme == "https" else "ws"
+        return f"{scheme}://{parts.netloc}{parts.path}/events"
+
+
+def load_settings(**overrides) -> Settings:
+    """Read the settings, turning pydantic's report into one line per bad variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc)) from None
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    problems = []
+    for error in exc.errors():
+        name = ENV_PREFIX + "_".join(str(part) for part in error["loc"]).upper()
+        if error["type"] == "missing":
+            problems.append(f"{name} is not set")
+        else:
+            # The offending value is left out on purpose: it may be a secret.
+            problems.append(f"{name} is invalid: {error['msg']}")
+    return "settings: " + "; ".join(problems)

@@ -1,0 +1,164 @@
+"""The per-call task with a recording executor and an in-memory store: no Asterisk, no database."""
+
+import asyncio
+from datetime import datetime, timezone
+from uuid import uuid4
+
+from structlog.contextvars import merge_contextvars
+from structlog.testing import capture_logs
+
+from telephony.calls.registry import CallRegistry
+from telephony.commands import Answer, ChannelGone, Hangup, Play
+from telephony.config import parse_config
+from telephony.events import CallArrived, ChannelHungUp, PlaybackFinished
+from telephony.ivr.flow import flow_for_call
+
+CONFIG = parse_config("""
+dids: {"100": {entry: hello}}
+ivr:
+  hello: {kind: play, prompts: ["sound:hello-world"], next: bye}
+  bye: {kind: hangup}
+""")
+NOW = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
+
+
+class RecordingExecutor:
+    def __init__(self, gone_on=()):
+        self.commands = []
+        self.gone_on = gone_on
+
+    async def execute(self, command):
+        self.commands.append(command)
+        if type(command) in self.gone_on:
+            raise ChannelGone("404")
+
+
+class MemoryStore:
+    def __init__(self, fail_times=0):
+        self.rows = {}
+        self.fail_times = fail_times
+
+    async def start(self, channel_id, direction, dialled, caller_raw, caller_name, started_at):
+        if self.fail_times:
+            self.fail_times -= 1
+            raise ConnectionRefusedError("database down")
+        for iid, row in self.rows.items():
+            if row["channel_id"] == channel_id:
+                return iid
+        iid = uuid4()
+        self.rows[iid] = dict(channel_id=channel_id, caller_raw=caller_raw, started_at=started_at,
+                              answered_at=None, ended_at=None, outcome=None)
+        return iid
+
+    async def answered(self, iid, at):
+        self.rows[iid]["answered_at"] = at
+
+    async def ended(self, iid, at, outcome, ivr_path):
+        self.rows[iid].update(ended_at=at, outcome=outcome, ivr_path=ivr_path)
+
+    async def open_interactions(self):
+        from telephony.db.interactions import OpenInteraction
+        return [OpenInteraction(i, r["channel_id"]) for i, r in self.rows.items() if r["ended_at"] is None]
+
+    async def close_lost(self, ids, at):
+        for i in ids:
+            self.rows[i].update(ended_at=at, outcome="lost")
+        return len(ids)
+
+
+def arrived(channel_id="c1", dialled="100"):
+    return CallArrived(channel_id, "inbound", dialled, "+4930123456", "", NOW)
+
+
+def registry(executor, store):
+    ids = iter(f"pb{i}" for i in range(100))
+    return CallRegistry(lambda a: flow_for_call(CONFIG, a.channel_id, a.dialled, lambda: NOW, lambda: next(ids)),
+                        executor, store, lambda: NOW)
+
+
+async def settle():
+    for _ in range(20):
+        await asyncio.sleep(0)
+
+
+async def test_call_walks_the_flow_and_is_recorded():
+    executor, store = RecordingExecutor(), MemoryStore()
+    calls = registry(executor, store)
+    with capture_logs(processors=[merge_contextvars]) as logs:
+        calls.handle(arrived())
+        await settle()
+        calls.handle(PlaybackFinished("c1", "pb0"))
+        await settle()
+        calls.handle(ChannelHungUp("c1", "left"))
+        await settle()
+        await asyncio.sleep(0.01)
+    assert executor.commands == [Answer("c1"), Play("c1", "pb0", ("sound:hello-world",), "en"), Hangup("c1")]
+    (row,) = store.rows.values()
+    assert row["answered_at"] == NOW and row["ended_at"] == NOW
+    assert row["outcome"] == "ivr_completed"
+    assert [s["node"] for s in row["ivr_path"]] == ["hello", "bye"]
+    assert not calls.sessions
+    call_lines = [entry for entry in logs if entry["event"].startswith("call.")]
+    assert call_lines and all(entry.get("call_id") == "c1" for entry in call_lines)
+
+
+async def test_caller_hanging_up_mid_prompt_is_abandoned():
+    executor, store = RecordingExecutor(), MemoryStore()
+    calls = registry(executor, store)
+    calls.handle(arrived())
+    await settle()
+    calls.handle(ChannelHungUp("c1", "left"))
+    await settle()
+    await asyncio.sleep(0.01)
+    (row,) = store.rows.values()
+    assert row["outcome"] == "abandoned"
+
+
+async def test_channel_gone_during_a_command_ends_the_call():
+    executor, store = RecordingExecutor(gone_on=(Play,)), MemoryStore()
+    calls = registry(executor, store)
+    calls.handle(arrived())
+    await settle()
+    await asyncio.sleep(0.01)
+    assert not calls.sessions
+    (row,) = store.rows.values()
+    assert row["outcome"] == "abandoned"
+
+
+async def test_duplicate_arrival_is_ignored():
+    executor, store = RecordingExecutor(), MemoryStore()
+    calls = registry(executor, store)
+    calls.handle(arrived())
+    calls.handle(arrived())
+    await settle()
+    assert executor.commands.count(Answer("c1")) == 1
+    await calls.release_all()
+
+
+async def test_database_outage_delays_the_row_but_loses_nothing():
+    executor, store = RecordingExecutor(), MemoryStore(fail_times=2)
+    calls = registry(executor, store)
+    calls.handle(arrived())
+    await settle()
+    calls.handle(ChannelHungUp("c1", "left"))
+    for _ in range(100):
+        await asyncio.sleep(0.05)
+        if store.rows and next(iter(store.rows.values()))["ended_at"]:
+            break
+    (row,) = store.rows.values()
+    assert row["outcome"] == "abandoned" and row["ended_at"] == NOW
+
+
+async def test_reconcile_ends_vanished_adopts_unknown_and_closes_lost():
+    executor, store = RecordingExecutor(), MemoryStore()
+    lost_id = await store.start("gone-while-down", "inbound", "100", "", "", NOW)
+    calls = registry(executor, store)
+    calls.handle(arrived("tracked"))
+    await settle()
+    await calls.reconcile({"new": arrived("new"), "snoop": None})
+    await settle()
+    await asyncio.sleep(0.01)
+    assert "tracked" not in calls.sessions
+    assert "new" in calls.sessions
+    assert store.rows[lost_id]["outcome"] == "lost"
+    await calls.release_all()
