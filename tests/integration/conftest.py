@@ -4,6 +4,7 @@ tests that need it; nothing here skips."""
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import shutil
 import tempfile
 from pathlib import Path
@@ -31,12 +32,17 @@ def credentials() -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def asterisk(credentials):
+    """One Asterisk serves one test session at a time: concurrent sessions wait for the lock."""
     if shutil.which("sipp") is None:
         pytest.fail("sipp is not installed (make test installs it: apt-get install sip-tester)")
-    server = Asterisk(credentials)
-    server.start()
-    yield server
-    server.stop()
+    with open("/tmp/telephony-asterisk.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        server = Asterisk(credentials)
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -44,7 +44,7 @@ async def test_call_to_demo_did_is_answered_prompted_hung_up_and_recorded(daemon
     call_lines = [line for line in daemon.log_lines() if line.get("call_id") == row["channel_id"]]
     events = [line["event"] for line in call_lines]
     assert events[0] == "call.arrived"
-    assert "call.command" in events and events[-1] in ("call.ended", "interaction.write_retry") or "call.ended" in events
+    assert "call.command" in events and "call.ended" in events
     played = [line["media"] for line in call_lines if line.get("command") == "Play"]
     assert played == [["sound:hello-world"], ["sound:vm-goodbye"]]
 
