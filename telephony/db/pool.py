@@ -7,6 +7,7 @@ stops with the process.
 from __future__ import annotations
 
 import asyncio
+import warnings
 from pathlib import Path
 
 import asyncpg
@@ -18,7 +19,10 @@ log = get_logger(__name__)
 
 def start_embedded_postgres(data_dir: Path) -> str:
     """Start (or join) the embedded PostgreSQL in `data_dir`; return a DSN for its `postgres` database."""
-    import pgserver
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (root, CI); pgserver then uses /tmp, which is fine.
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+        import pgserver
 
     data_dir = Path(data_dir).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)

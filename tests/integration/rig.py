@@ -168,3 +168,8 @@ async def run_sipp(scenario: str, service: str, *args: str, timeout: float = 60)
         stdout, stderr = await process.communicate()
     return SippResult(process.returncode, stdout.decode(errors="replace"), stderr.decode(errors="replace"),
                       time.monotonic() - started)
+
+
+async def place_call(did: str, caller: str, timeout: float = 60) -> SippResult:
+    """One real SIP call through the trunk to `did`, from `caller`; ends when Asterisk hangs up."""
+    return await run_sipp("caller.xml", did, "-key", "caller", caller, timeout=timeout)
