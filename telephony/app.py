@@ -99,7 +99,7 @@ class Service:
         }
 
     def _flow_for(self, arrived: CallArrived):
-        return flow_for_call(self.config, arrived.channel_id, arrived.dialled, utcnow, new_id)
+        return flow_for_call(self.config, arrived, utcnow, new_id)
 
     async def _consume_ari_events(self) -> None:
         while True:

@@ -20,6 +20,7 @@ class CallArrived:
     caller_name: str
     at: datetime
     adopted: bool = False  # found already in the app after a reconnect or restart
+    answered: bool = False  # the channel was already up when we met it
 
 
 @dataclass(frozen=True, slots=True)

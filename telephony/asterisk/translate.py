@@ -41,6 +41,7 @@ def call_arrived(channel: dict, args: list, at: datetime, adopted: bool = False)
         caller_name=str(caller.get("name", "")),
         at=at,
         adopted=adopted,
+        answered=channel.get("state") == "Up",
     )
 
 

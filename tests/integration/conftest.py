@@ -49,6 +49,9 @@ def asterisk(credentials):
 def workdir():
     path = Path(tempfile.mkdtemp(prefix="telephony-it-"))
     yield path
+    # The daemon's log outlives the run, for whoever reads a failure.
+    if (path / "daemon.log").exists():
+        shutil.copy(path / "daemon.log", Path(tempfile.gettempdir()) / "telephony-it-daemon.log")
     shutil.rmtree(path, ignore_errors=True)
 
 

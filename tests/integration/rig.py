@@ -173,3 +173,9 @@ async def run_sipp(scenario: str, service: str, *args: str, timeout: float = 60)
 async def place_call(did: str, caller: str, timeout: float = 60) -> SippResult:
     """One real SIP call through the trunk to `did`, from `caller`; ends when Asterisk hangs up."""
     return await run_sipp("caller.xml", did, "-key", "caller", caller, timeout=timeout)
+
+
+async def place_call_and_hang_up(did: str, caller: str, after_ms: int, timeout: float = 60) -> SippResult:
+    """A real SIP call to `did` whose caller hangs up `after_ms` after the answer."""
+    return await run_sipp("caller_hangs_up.xml", did, "-key", "caller", caller, "-d", str(after_ms),
+                          timeout=timeout)
