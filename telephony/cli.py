@@ -27,6 +27,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def problem_lines(exc: ConfigError) -> list[str]:
+    return [f"{exc.source}: {place}: {message}" if place else f"{exc.source}: {message}"
+            for place, message in exc.problems]
+
+
 def cmd_check_config(args) -> int:
     path = args.file
     if path is None:
@@ -36,8 +41,8 @@ def cmd_check_config(args) -> int:
     try:
         config = load_config(path)
     except ConfigError as exc:
-        for place, message in exc.problems:
-            print(f"{exc.source}: {place}: {message}" if place else f"{exc.source}: {message}")
+        for line in problem_lines(exc):
+            print(line)
         print(f"{len(exc.problems)} error(s)", file=sys.stderr)
         return 1
     print(f"{path}: ok ({len(config.dids)} DIDs, {len(config.ivr)} IVR nodes)")
@@ -78,8 +83,8 @@ def cmd_run(_args) -> int:
     try:
         config = load_config(settings.config_file)
     except ConfigError as exc:
-        for place, message in exc.problems:
-            print(f"telephony: {exc.source}: {place}: {message}", file=sys.stderr)
+        for line in problem_lines(exc):
+            print(f"telephony: {line}", file=sys.stderr)
         return 2
 
     async def run() -> int:
