@@ -57,7 +57,7 @@ class Service:
         await self.database.start()
         await migrate(self.database.pool, self.settings.migrations_dir)
         store = InteractionStore(self.database.pool)
-        self.registry = CallRegistry(self._flow_for, AriCommandExecutor(self.ari), store, utcnow)
+        self.registry = CallRegistry(self._flow_for, AriCommandExecutor(self.ari, self.settings.ari_app), store, utcnow)
         await self.ari.start()
         self.ami.start()
         self.ari_events.start()

@@ -68,6 +68,34 @@ class AriClient:
     async def hangup(self, channel_id: str, reason: str = "normal") -> None:
         await self.request("DELETE", f"/channels/{channel_id}", {"reason": reason})
 
+    async def originate(self, channel_id: str, endpoint: str, app: str, app_args: list[str], caller_id: str,
+                        timeout: int) -> dict:
+        return await self.request("POST", f"/channels/{channel_id}", {
+            "endpoint": endpoint, "app": app, "appArgs": ",".join(app_args), "callerId": caller_id or None,
+            "timeout": timeout,
+        })
+
+    async def ring(self, channel_id: str) -> None:
+        await self.request("POST", f"/channels/{channel_id}/ring")
+
+    async def start_moh(self, channel_id: str, moh_class: str) -> None:
+        await self.request("POST", f"/channels/{channel_id}/moh", {"mohClass": moh_class})
+
+    async def stop_moh(self, channel_id: str) -> None:
+        await self.request("DELETE", f"/channels/{channel_id}/moh")
+
+    async def create_bridge(self, bridge_id: str, kind: str) -> dict:
+        return await self.request("POST", f"/bridges/{bridge_id}", {"type": kind})
+
+    async def get_bridge(self, bridge_id: str) -> dict:
+        return await self.request("GET", f"/bridges/{bridge_id}")
+
+    async def add_to_bridge(self, bridge_id: str, channel_id: str) -> None:
+        await self.request("POST", f"/bridges/{bridge_id}/addChannel", {"channel": channel_id})
+
+    async def destroy_bridge(self, bridge_id: str) -> None:
+        await self.request("DELETE", f"/bridges/{bridge_id}")
+
 
 def _param(value: Any) -> str:
     if isinstance(value, bool):

@@ -47,6 +47,7 @@ class CallSession:
                     if isinstance(event, ChannelHungUp):
                         log.info("call.hung_up", cause=event.cause)
                         self._gone = True
+                        await self._clean_up(self.flow.handle(event))
                         break
                     log.debug("call.event", kind=type(event).__name__, **_fields(event))
                     await self._run_commands(self.flow.handle(event))
@@ -77,10 +78,16 @@ class CallSession:
                 self._recorder.answered(self._clock())
 
     async def _hang_up_quietly(self) -> None:
-        try:
-            await self._executor.execute(Hangup(self.channel_id))
-        except (ChannelGone, AriError, AsteriskUnavailable):
-            pass
+        await self._clean_up([Hangup(self.channel_id)])
+
+    async def _clean_up(self, commands: list[Command]) -> None:
+        """Release what the call held (legs, bridges) after it ended; each step is best effort."""
+        for command in commands:
+            log.info("call.cleanup", command=type(command).__name__, **_fields(command))
+            try:
+                await self._executor.execute(command)
+            except (ChannelGone, AriError, AsteriskUnavailable) as exc:
+                log.info("call.cleanup_skipped", command=type(command).__name__, reason=str(exc))
 
 
 def _fields(obj) -> dict:
