@@ -56,15 +56,17 @@ def workdir():
 
 
 @pytest_asyncio.fixture(scope="session")
-async def database_dsn(workdir) -> str:
-    admin = await asyncio.to_thread(start_embedded_postgres, workdir / "pgdata")
+async def database_dsn(workdir):
+    server = await asyncio.to_thread(start_embedded_postgres, workdir / "pgdata")
+    admin = server.get_uri()
     conn = await asyncpg.connect(admin)
     try:
         await conn.execute(f"DROP DATABASE IF EXISTS {TEST_DB}")
         await conn.execute(f"CREATE DATABASE {TEST_DB}")
     finally:
         await conn.close()
-    return with_database(admin, TEST_DB)
+    yield with_database(admin, TEST_DB)
+    await asyncio.to_thread(server.cleanup)
 
 
 @pytest_asyncio.fixture(scope="session")
