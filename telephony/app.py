@@ -11,6 +11,7 @@ from telephony.api.app import HttpServer, build_app
 from telephony.asterisk.ami import AmiClient
 from telephony.asterisk.ari import AriClient
 from telephony.asterisk.ari_events import AriEventStream, Connected
+from telephony.asterisk.device_states import DeviceStates
 from telephony.asterisk.executor import AriCommandExecutor
 from telephony.asterisk.translate import call_arrived, stasis_args, translate
 from telephony.calls.registry import CallRegistry
@@ -49,6 +50,8 @@ class Service:
                                          settings.ari_password.get_secret_value())
         self.ami = AmiClient(settings.ami_host, settings.ami_port, settings.ami_user,
                              settings.ami_secret.get_secret_value(), timeout=settings.asterisk_timeout)
+        self.device_states = DeviceStates()
+        self.device_states.attach(self.ami)
         self.registry: CallRegistry | None = None
         self.http: HttpServer | None = None
         self._consumer: asyncio.Task | None = None
