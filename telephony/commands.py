@@ -73,6 +73,14 @@ class DestroyBridge:
 
 
 @dataclass(frozen=True, slots=True)
+class StartBridgeMusic:
+    """Music on hold for everyone in a (holding) bridge."""
+
+    bridge_id: str
+    moh_class: str = "default"
+
+
+@dataclass(frozen=True, slots=True)
 class StartMusicOnHold:
     channel_id: str
     moh_class: str = "default"
@@ -84,7 +92,7 @@ class StopMusicOnHold:
 
 
 Command = Union[Answer, Play, StopPlayback, Hangup, Originate, Ring, CreateBridge, AddToBridge, DestroyBridge,
-                StartMusicOnHold, StopMusicOnHold]
+                StartBridgeMusic, StartMusicOnHold, StopMusicOnHold]
 
 
 class ChannelGone(Exception):

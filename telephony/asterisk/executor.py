@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from telephony.asterisk.ari import AriClient
 from telephony.commands import (AddToBridge, Answer, ChannelGone, Command, CreateBridge, DestroyBridge, Hangup,
-                                Originate, Play, Ring, StartMusicOnHold, StopMusicOnHold, StopPlayback)
+                                Originate, Play, Ring, StartBridgeMusic, StartMusicOnHold, StopMusicOnHold,
+                                StopPlayback)
 from telephony.errors import AriError
 
 
@@ -52,6 +53,8 @@ class AriCommandExecutor:
                 await ari.add_to_bridge(bridge_id, channel_id)
             case DestroyBridge(bridge_id):
                 await ari.destroy_bridge(bridge_id)
+            case StartBridgeMusic(bridge_id, moh_class):
+                await ari.start_bridge_moh(bridge_id, moh_class)
             case StartMusicOnHold(channel_id, moh_class):
                 await ari.start_moh(channel_id, moh_class)
             case StopMusicOnHold(channel_id):
