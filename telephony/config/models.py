@@ -60,14 +60,14 @@ class DidRoute(Strict):
     language: str = Field("en", pattern=r"^[a-z]{2}(_[A-Z]{2})?$")
 
 
-class Overflow(Strict):
+class OverflowTarget(Strict):
     """Where a call goes when its queue's maximum wait passes or the queue is full."""
 
     kind: Literal["queue", "voicemail", "message"]
     target: str
 
     @classmethod
-    def parse(cls, value: str) -> Overflow:
+    def parse(cls, value: str) -> OverflowTarget:
         kind, sep, target = value.partition(":")
         if not sep or kind not in ("queue", "voicemail", "message") or not target:
             raise ValueError(f"overflow {value!r} must look like queue:NAME, voicemail:BOX or message:PROMPT")
@@ -89,7 +89,7 @@ class QueueConfig(Strict):
     ring_timeout: float = Field(15, gt=0, le=600, description="seconds an offer rings before the next agent")
     max_wait: float | None = Field(None, gt=0, description="seconds in this queue before the call overflows")
     max_length: int | None = Field(None, ge=1, description="calls waiting at most; the next one overflows")
-    overflow: Overflow | None = None
+    overflow: OverflowTarget | None = None
     wrap_up_seconds: float = Field(0, ge=0, le=3600)
     moh_class: str = Field("default", pattern=r"^[A-Za-z0-9_-]{1,80}$")
     announce_every: float | None = Field(
@@ -101,7 +101,7 @@ class QueueConfig(Strict):
     @field_validator("overflow", mode="before")
     @classmethod
     def _parse_overflow(cls, value):
-        return Overflow.parse(value) if isinstance(value, str) else value
+        return OverflowTarget.parse(value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _overflow_when_bounded(self) -> QueueConfig:

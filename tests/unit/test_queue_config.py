@@ -1,7 +1,7 @@
 import pytest
 
 from telephony.config import parse_config
-from telephony.config.models import Overflow
+from telephony.config.models import OverflowTarget
 from telephony.errors import ConfigError
 
 GOOD = """
@@ -38,7 +38,7 @@ def test_good_queues_parse():
     sales = config.queues["sales"]
     assert sales.strategy == "skills-based"
     assert sales.required_skills == {"french": 3, "sales": 1}
-    assert sales.overflow == Overflow(kind="queue", target="support")
+    assert sales.overflow == OverflowTarget(kind="queue", target="support")
     assert str(config.queues["closed"].overflow) == "message:closed-tonight"
     assert config.valid_pause_reason("lunch") and config.valid_pause_reason("missed")
     assert not config.valid_pause_reason("nap")
