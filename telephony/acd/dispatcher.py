@@ -23,7 +23,7 @@ import itertools
 import random
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from telephony.acd.agent_state import AgentState, AgentStatus, StateChanged

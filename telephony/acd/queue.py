@@ -92,4 +92,4 @@ class CallQueue:
         if not self._handle_times or self.staffed == 0:
             return None
         mean = self._handle_total / len(self._handle_times)
-        return int(math.ceil(position * mean / self.staffed))
+        return math.ceil(position * mean / self.staffed)
