@@ -1,7 +1,8 @@
 """What the ACD decides: commands for the Asterisk executor, and records to store and publish.
 
 Commands name channels by the ids the ACD was given (`call_id` is the caller's channel) or made itself
-(`offer_id` names the agent leg the executor originates for an Offer).
+(`offer_id` names the agent leg the executor originates for an Offer). Every command carries the call it
+is about, so that it can be run by that call's own task, in order with the call's other commands.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class CancelOffer:
     """Hang up the agent's leg of an offer (ringing or answered); AgentLegEnded follows."""
 
     offer_id: str
+    call_id: str
     agent_id: str
     reason: str
 

@@ -321,7 +321,7 @@ class Dispatcher:
     def _end_leg(self, offer: OfferRecord, reason: str) -> None:
         """Hang the agent's leg up; the agent stays held until AgentLegEnded (or the grace runs out)."""
         offer.phase = "ending"
-        self._out.append(CancelOffer(offer.offer_id, offer.agent_id, reason))
+        self._out.append(CancelOffer(offer.offer_id, offer.call_id, offer.agent_id, reason))
         self._at(self._leg_grace, _Timer("leg", offer.offer_id))
 
     # -- agents ----------------------------------------------------------------------------------

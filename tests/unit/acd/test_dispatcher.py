@@ -88,7 +88,7 @@ def test_ring_timeout_moves_on_to_the_next_agent():
     (first,) = rig.offers(rig.call("c1"))
     assert first.agent_id == "ann"
     out = rig.advance(15)
-    assert of(CancelOffer, out) == [CancelOffer(first.offer_id, "ann", "no_answer")]
+    assert of(CancelOffer, out) == [CancelOffer(first.offer_id, "c1", "ann", "no_answer")]
     assert rig.offered(out) == [("c1", "bob")]
     assert rig.state("ann") is S.AVAILABLE
     # ann is still held by the leg being torn down, and gets nothing until it is gone
@@ -154,7 +154,7 @@ def test_overflow_to_voicemail_on_max_wait_cancels_a_ringing_offer():
     rig.login("ann")
     (offer,) = rig.offers(rig.call("c1"))
     out = rig.advance(20)
-    assert of(CancelOffer, out) == [CancelOffer(offer.offer_id, "ann", "overflow")]
+    assert of(CancelOffer, out) == [CancelOffer(offer.offer_id, "c1", "ann", "overflow")]
     (overflow,) = of(Overflow, out)
     assert (overflow.call_id, str(overflow.destination), overflow.reason) == ("c1", "voicemail:200", "max_wait")
     assert rig.state("ann") is S.AVAILABLE and rig.dispatcher.agent("ann").missed_in_row == 0
@@ -200,7 +200,7 @@ def test_abandon_while_ringing_withdraws_the_offer_without_a_miss():
     (offer,) = rig.offers(rig.call("c1"))
     rig.advance(5)
     out = rig.send(ev.CallerHungUp, "c1")
-    assert of(CancelOffer, out) == [CancelOffer(offer.offer_id, "ann", "caller_left")]
+    assert of(CancelOffer, out) == [CancelOffer(offer.offer_id, "c1", "ann", "caller_left")]
     assert [a.waited for a in of(CallAbandoned, out)] == [5.0]
     assert rig.dispatcher.agent("ann").missed_in_row == 0
     assert rig.offered(rig.send(ev.AgentLegEnded, offer.offer_id)) == []
@@ -287,7 +287,7 @@ def test_caller_hanging_up_between_answer_and_bridge():
     (offer,) = rig.offers(rig.call("c1"))
     rig.send(ev.OfferAnswered, offer.offer_id)
     out = rig.send(ev.CallerHungUp, "c1")
-    assert of(CancelOffer, out) == [CancelOffer(offer.offer_id, "ann", "caller_hung_up")]
+    assert of(CancelOffer, out) == [CancelOffer(offer.offer_id, "c1", "ann", "caller_hung_up")]
     assert len(of(CallAbandoned, out)) == 1
     assert rig.state("ann") is S.AVAILABLE
     assert rig.send(ev.CallBridged, offer.offer_id) == []
@@ -338,7 +338,7 @@ def test_pausing_a_ringing_agent_moves_the_call_on():
     rig.login("bob")
     (offer,) = rig.offers(rig.call("c1"))
     out = rig.send(ev.AgentPaused, "ann", "lunch")
-    assert of(CancelOffer, out) == [CancelOffer(offer.offer_id, "ann", "agent_left")]
+    assert of(CancelOffer, out) == [CancelOffer(offer.offer_id, "c1", "ann", "agent_left")]
     assert rig.offered(out) == [("c1", "bob")]
     assert (rig.state("ann"), rig.dispatcher.agent("ann").reason) == (S.PAUSED, "lunch")
 
