@@ -130,3 +130,4 @@ class CallCompleted:
 Command = Union[HoldCaller, Offer, CancelOffer, ConnectCallToAgent, Announce, Overflow, EndCall]
 Record = Union[StateChanged, CallMoved, CallAbandoned, CallConnected, CallCompleted]
 Output = Union[Command, Record]
+RECORD_TYPES = (StateChanged, CallMoved, CallAbandoned, CallConnected, CallCompleted)
