@@ -13,6 +13,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import datetime
 
+from telephony.acd.agent_state import IllegalTransition
 from telephony.acd.commands import RECORD_TYPES, Command, Output, Record
 from telephony.acd.dispatcher import Dispatcher
 from telephony.acd.events import AcdEvent, Tick
@@ -57,11 +58,13 @@ class AcdService:
     def _process(self, event: AcdEvent, future: asyncio.Future | None) -> None:
         try:
             outputs = self._dispatcher.handle(event)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - one bad event must not stop all routing
             if future is not None:
                 future.set_exception(exc)
-            else:
+            elif isinstance(exc, (IllegalTransition, ValueError)):
                 log.warning("acd.event_refused", event=type(event).__name__, error=str(exc))
+            else:
+                log.error("acd.event_failed", event=type(event).__name__, exc_info=exc)
             return
         for output in outputs:
             try:
@@ -69,7 +72,7 @@ class AcdService:
                     self._record(output)
                 else:
                     self._send_command(output)
-            except Exception:
+            except Exception:  # noqa: BLE001 - a failing consumer must not stop all routing
                 log.exception("acd.output_failed", output=type(output).__name__)
         if future is not None and not future.cancelled():
             future.set_result(outputs)

@@ -47,7 +47,7 @@ async def test_commands_and_records_are_handed_on_and_timers_fire(service):
 
 
 async def test_ask_raises_the_dispatchers_refusal_and_the_task_goes_on(service):
-    acd, commands, _ = service
+    acd, _, _ = service
     with pytest.raises(ValueError, match="unknown agent"):
         await acd.ask(ev.AgentPaused("nobody", "lunch", now()))
     outputs = await acd.ask(ev.CallQueued("c1", "q", now()))
