@@ -58,7 +58,7 @@ class AcdService:
     def _process(self, event: AcdEvent, future: asyncio.Future | None) -> None:
         try:
             outputs = self._dispatcher.handle(event)
-        except Exception as exc:  # noqa: BLE001 - one bad event must not stop all routing
+        except Exception as exc:  # one bad event must not stop all routing
             if future is not None:
                 future.set_exception(exc)
             elif isinstance(exc, (IllegalTransition, ValueError)):
@@ -72,7 +72,7 @@ class AcdService:
                     self._record(output)
                 else:
                     self._send_command(output)
-            except Exception:  # noqa: BLE001 - a failing consumer must not stop all routing
+            except Exception:  # a failing consumer must not stop all routing
                 log.exception("acd.output_failed", output=type(output).__name__)
         if future is not None and not future.cancelled():
             future.set_result(outputs)
