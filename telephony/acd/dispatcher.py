@@ -75,7 +75,8 @@ class Dispatcher:
                  new_id: Callable[[], str] | None = None, handle_time_window: int = 50,
                  leg_grace: float = 30.0):
         """`leg_grace`: seconds after which a cancelled leg whose end was never reported stops holding
-        its agent (a lost event must not take an agent out of service for good)."""
+        its agent, and an answered offer never bridged goes back to the queue (a lost event must not
+        take an agent or a caller out of service for good)."""
         self._config = config
         rng = rng or random.Random()
         self._new_id = new_id or (lambda: uuid.uuid4().hex)
@@ -259,6 +260,7 @@ class Dispatcher:
         agent.members[call.queue].calls += 1
         self._apply(agent, agent.status.answer(self._now))
         self._out.append(ConnectCallToAgent(call.call_id, offer.offer_id, agent.profile.id))
+        self._at(self._leg_grace, _Timer("bridge", offer.offer_id))
 
     def _bridged(self, event: CallBridged) -> None:
         offer = self._offers.get(event.offer_id)
@@ -284,17 +286,21 @@ class Dispatcher:
             if not call.offers:
                 self._requeue(call)
         elif offer.phase == "answered":
-            self._apply(agent, agent.status.leg_lost(self._now))
-            call.offers.clear()
-            call.tried.add(agent.profile.id)
-            call.agent_id = None
-            self._queues[call.queue].add(call)
-            self._requeue(call)
+            self._winner_lost(offer, call, agent)
         elif offer.phase == "connected":
             del self._calls[call.call_id]
             self._out.append(EndCall(call.call_id))
             self._complete(call, agent)
         self._reindex(agent)
+
+    def _winner_lost(self, offer: OfferRecord, call: WaitingCall, agent: AgentRecord) -> None:
+        """The agent answered but the call never reached the bridge: back to its place at the head."""
+        self._apply(agent, agent.status.leg_lost(self._now))
+        call.offers.discard(offer.offer_id)
+        call.tried.add(agent.profile.id)
+        call.agent_id = None
+        self._queues[call.queue].add(call)
+        self._requeue(call)
 
     def _requeue(self, call: WaitingCall) -> None:
         """No offer of the call is alive any more: back to its place in the queue, to be offered again."""
@@ -472,6 +478,14 @@ class Dispatcher:
         agent = self._agents.get(timer.ref)
         if agent is not None and agent.status.state is AgentState.WRAP_UP and agent.status.since == timer.token:
             self._apply(agent, agent.status.wrap_up_done(self._now))
+
+    def _fire_bridge(self, timer: _Timer) -> None:
+        """Answered long ago and still not bridged: the connect failed unreported; try the next agent."""
+        offer = self._offers.get(timer.ref)
+        if offer is not None and offer.phase == "answered":
+            agent = self._agents[offer.agent_id]
+            self._end_leg(offer, "bridge_timeout")
+            self._winner_lost(offer, self._calls[offer.call_id], agent)
 
     def _fire_leg(self, timer: _Timer) -> None:
         offer = self._offers.get(timer.ref)

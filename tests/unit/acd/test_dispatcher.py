@@ -305,6 +305,21 @@ def test_a_leg_whose_end_is_never_reported_stops_holding_the_agent_after_the_gra
     assert rig.offered(rig.advance(1)) == [("c2", "ann")]
 
 
+def test_an_answer_never_bridged_goes_back_to_the_queue_after_the_grace():
+    rig = Rig(BASIC)
+    rig.login("ann")
+    rig.login("bob")
+    (offer,) = rig.offers(rig.call("c1"))
+    rig.send(ev.OfferAnswered, offer.offer_id)
+    rig.advance(29)
+    assert rig.dispatcher.call("c1").phase == "connecting"
+    out = rig.advance(1)
+    assert of(CancelOffer, out) == [CancelOffer(offer.offer_id, "c1", "ann", "bridge_timeout")]
+    assert rig.offered(out) == [("c1", "bob")]
+    assert rig.dispatcher.holds_offer("ann") == offer.offer_id
+    assert rig.send(ev.CallBridged, offer.offer_id) == []
+
+
 def test_an_unregistered_softphone_gets_no_offer():
     rig = Rig(BASIC)
     rig.send(ev.DeviceRegistration, "PJSIP/ann", registered=False)
