@@ -61,7 +61,8 @@ class StateChanged:
 class AgentStatus:
     __slots__ = ("agent_id", "state", "reason", "since", "missed_in_row", "registered", "busy_elsewhere")
 
-    def __init__(self, agent_id: str, at: datetime, state: AgentState = S.LOGGED_OUT, reason: str | None = None):
+    def __init__(self, agent_id: str, at: datetime, state: AgentState = S.LOGGED_OUT,
+                 reason: str | None = None):
         """`state` and `reason` other than the default restore what the database held before a restart."""
         self.agent_id = agent_id
         self.state = state

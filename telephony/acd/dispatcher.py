@@ -28,12 +28,12 @@ from datetime import datetime, timedelta
 
 from telephony.acd.agent_state import AgentState, AgentStatus, StateChanged
 from telephony.acd.commands import (
-    Announce, CallAbandoned, CallCompleted, CallConnected, CallMoved, CancelOffer, ConnectCallToAgent, EndCall,
-    HoldCaller, Offer, Output, Overflow,
+    Announce, CallAbandoned, CallCompleted, CallConnected, CallMoved, CancelOffer, ConnectCallToAgent,
+    EndCall, HoldCaller, Offer, Output, Overflow,
 )
 from telephony.acd.events import (
-    AcdEvent, AgentLegEnded, AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentUnpaused, CallBridged,
-    CallerHungUp, CallQueued, DeviceBusy, DeviceRegistration, OfferAnswered, Tick,
+    AcdEvent, AgentLegEnded, AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentProfileChanged, AgentUnpaused,
+    CallBridged, CallerHungUp, CallQueued, DeviceBusy, DeviceRegistration, OfferAnswered, Reconfigured, Tick,
 )
 from telephony.acd.model import AgentProfile, Device
 from telephony.acd.queue import CallQueue, WaitingCall
@@ -78,7 +78,8 @@ class Dispatcher:
         its agent, and an answered offer never bridged goes back to the queue (a lost event must not
         take an agent or a caller out of service for good)."""
         self._config = config
-        rng = rng or random.Random()
+        self._rng = rng = rng or random.Random()
+        self._handle_time_window = handle_time_window
         self._new_id = new_id or (lambda: uuid.uuid4().hex)
         self._queues = {name: CallQueue(name, qc, make_strategy(qc.strategy, rng), handle_time_window)
                         for name, qc in config.queues.items()}
@@ -100,7 +101,7 @@ class Dispatcher:
             AgentPaused: self._paused, AgentUnpaused: self._unpaused,
             DeviceRegistration: self._registration, DeviceBusy: self._device_busy,
             OfferAnswered: self._answered, CallBridged: self._bridged, AgentLegEnded: self._leg_ended,
-            Tick: self._tick,
+            Tick: self._tick, AgentProfileChanged: self._profile_changed, Reconfigured: self._reconfigured,
         }
 
     # -- the interface ---------------------------------------------------------------------------
@@ -151,8 +152,10 @@ class Dispatcher:
         self._calls[call.call_id] = call
         self._join(call, queue)
 
-    def _join(self, call: WaitingCall, queue: CallQueue, moved_from: str | None = None, why: str = "") -> None:
-        if queue.config.max_length is not None and len(queue) >= queue.config.max_length:
+    def _join(self, call: WaitingCall, queue: CallQueue, moved_from: str | None = None,
+              why: str = "") -> None:
+        limit = queue.config.max_length
+        if limit is not None and len(queue) >= limit and self._can_overflow(queue):
             call.queue = queue.name
             self._overflow(call, "full", enqueued=False)
             return
@@ -170,15 +173,22 @@ class Dispatcher:
 
     def _overflow(self, call: WaitingCall, reason: str, enqueued: bool = True) -> None:
         queue = self._queues[call.queue]
+        if not self._can_overflow(queue):
+            return
+        target = queue.config.overflow
         self._withdraw_offers(call, "overflow")
         if enqueued:
             queue.remove(call.call_id)
-        target = queue.config.overflow
         if target.kind == "queue":
             self._join(call, self._queues[target.target], moved_from=queue.name, why=reason)
             return
         del self._calls[call.call_id]
         self._out.append(Overflow(call.call_id, target, reason))
+
+    def _can_overflow(self, queue: CallQueue) -> bool:
+        """False only for a retired queue whose overflow queue left the configuration with it."""
+        target = queue.config.overflow
+        return target is not None and (target.kind != "queue" or target.target in self._queues)
 
     def _caller_hung_up(self, event: CallerHungUp) -> None:
         call = self._calls.pop(event.call_id, None)
@@ -188,7 +198,7 @@ class Dispatcher:
         if call.phase in ("waiting", "ringing"):
             self._withdraw_offers(call, "caller_left")
             queue.remove(call.call_id)
-            self._out.append(CallAbandoned(call.call_id, call.queue, self._seconds(call.arrived_at), self._now))
+            self._abandoned(call)
             return
         (offer_id,) = call.offers
         offer = self._offers[offer_id]
@@ -196,9 +206,12 @@ class Dispatcher:
         self._end_leg(offer, "caller_hung_up")
         if call.phase == "connecting":
             self._apply(agent, agent.status.call_ended(self._now, wrap_up=False))
-            self._out.append(CallAbandoned(call.call_id, call.queue, self._seconds(call.arrived_at), self._now))
+            self._abandoned(call)
         else:
             self._complete(call, agent)
+
+    def _abandoned(self, call: WaitingCall) -> None:
+        self._out.append(CallAbandoned(call.call_id, call.queue, self._seconds(call.arrived_at), self._now))
 
     def _complete(self, call: WaitingCall, agent: AgentRecord) -> None:
         """A connected call ended: the agent wraps up and the queue learns the handle time."""
@@ -230,6 +243,7 @@ class Dispatcher:
             self._offer(best_queue, best_call, best_queue.pool.choose(best_queue.strategy, best_call.tried))
 
     def _offer(self, queue: CallQueue, call: WaitingCall, agent_ids: list[str]) -> None:
+        ring_timeout = queue.config.ring_timeout
         call.phase = "ringing"
         call.round += 1
         queue.offering(call.call_id)
@@ -241,9 +255,9 @@ class Dispatcher:
             agent.leg = offer.offer_id
             queue.strategy.picked(agent.members[queue.name])
             self._apply(agent, agent.status.ring(self._now))
-            self._out.append(Offer(offer.offer_id, call.call_id, agent_id, agent.device, queue.config.ring_timeout,
+            self._out.append(Offer(offer.offer_id, call.call_id, agent_id, agent.device, ring_timeout,
                                    call.caller_number, call.caller_name, queue.name))
-        self._at(queue.config.ring_timeout, _Timer("ring", call.call_id, call.round))
+        self._at(ring_timeout, _Timer("ring", call.call_id, call.round))
 
     def _answered(self, event: OfferAnswered) -> None:
         offer = self._offers.get(event.offer_id)
@@ -268,8 +282,8 @@ class Dispatcher:
             return
         call = self._calls[offer.call_id]
         offer.phase, call.phase, call.connected_at = "connected", "connected", self._now
-        self._out.append(CallConnected(call.call_id, call.queue, offer.agent_id, self._seconds(call.arrived_at),
-                                       self._now))
+        waited = self._seconds(call.arrived_at)
+        self._out.append(CallConnected(call.call_id, call.queue, offer.agent_id, waited, self._now))
 
     def _leg_ended(self, event: AgentLegEnded) -> None:
         offer = self._offers.pop(event.offer_id, None)
@@ -342,23 +356,82 @@ class Dispatcher:
         status = previous.status if previous else AgentStatus(profile.id, self._now)
         if previous is not None:
             self._forget(previous)
-        members = {}
-        for name, penalty in profile.queues.items():
-            queue = self._queues.get(name)
-            if queue is None:
-                continue
-            score = skill_score(profile.skills, queue.config.required_skills)
-            if score is not None:
-                members[name] = Member(profile.id, penalty, next(self._seq), score)
-        agent = AgentRecord(profile, status, event.device, members, leg=previous.leg if previous else None)
+        agent = AgentRecord(profile, status, event.device, {}, leg=previous.leg if previous else None)
         self._agents[profile.id] = agent
-        for name, member in members.items():
-            self._queues[name].members[profile.id] = member
+        self._set_memberships(agent, profile)
         self._by_device.setdefault(event.device.address, set()).add(profile.id)
         if event.device.kind == "softphone":
             status.registered = self._registered.get(event.device.address, True)
         status.busy_elsewhere = self._busy.get(event.device.address, False)
         self._apply(agent, status.login(self._now, event.paused_reason))
+
+    def _profile_changed(self, event: AgentProfileChanged) -> None:
+        agent = self._agents.get(event.profile.id)
+        if agent is None:
+            return
+        self._set_memberships(agent, event.profile)
+
+    def _set_memberships(self, agent: AgentRecord, profile: AgentProfile, new_queues: bool = False) -> None:
+        """(Re)build the agent's queue memberships from their profile and the queues' required skills,
+        keeping the order of joining and the calls counted where a membership stays.
+
+        `new_queues`: the queues were just rebuilt by a reload and know nothing of the agent yet.
+        """
+        staffed = agent.status.staffed
+        if not new_queues:
+            for name, member in agent.members.items():
+                queue = self._queues[name]
+                if agent.indexed:
+                    queue.pool.discard(agent.profile.id, member.penalty)
+                queue.members.pop(agent.profile.id, None)
+                queue.staffed -= staffed
+        agent.indexed = False
+        old, agent.members, agent.profile = agent.members, {}, profile
+        for name, penalty in profile.queues.items():
+            queue = self._queues.get(name)
+            score = None if queue is None else skill_score(profile.skills, queue.config.required_skills)
+            if score is None:
+                continue
+            kept = old.get(name)
+            member = Member(profile.id, penalty, kept.ordinal if kept else next(self._seq), score,
+                            kept.calls if kept else 0)
+            agent.members[name] = queue.members[profile.id] = member
+            queue.staffed += staffed
+        self._reindex(agent)
+
+    def _reconfigured(self, event: Reconfigured) -> None:
+        """A new call-center file. Calls keep their places, agents their states; a queue that is gone goes
+        on serving the calls it holds (taking no new ones) until a later reload finds it empty."""
+        config = event.config
+        old_queues = self._queues
+        queues: dict[str, CallQueue] = {}
+        for name, qc in config.queues.items():
+            old = old_queues.get(name)
+            same_strategy = old is not None and old.config.strategy == qc.strategy
+            strategy = old.strategy if same_strategy else make_strategy(qc.strategy, self._rng)
+            queues[name] = queue = CallQueue(name, qc, strategy, self._handle_time_window)
+            if old is not None:
+                queue.take_over(old)
+                self._schedule_new_timers(queue, old.config)
+        for name, old in old_queues.items():
+            if name not in queues and len(old) > 0:
+                queues[name] = retired = CallQueue(name, old.config, old.strategy, self._handle_time_window)
+                retired.take_over(old)
+                retired.retired = True
+        self._config, self._queues = config, queues
+        for agent in self._agents.values():
+            self._set_memberships(agent, agent.profile, new_queues=True)
+        self._dirty.update(queues)
+
+    def _schedule_new_timers(self, queue: CallQueue, before) -> None:
+        """Timers a reload gave the queue that its waiting calls do not have yet."""
+        for call in queue.calls():
+            token = (queue.name, call.joined_at)
+            if queue.config.max_wait is not None and before.max_wait is None:
+                left = queue.config.max_wait - self._seconds(call.joined_at)
+                self._at(max(0.0, left), _Timer("max_wait", call.call_id, token))
+            if queue.config.announce_every is not None and before.announce_every is None:
+                self._at(queue.config.announce_every, _Timer("announce", call.call_id, token))
 
     def _forget(self, agent: AgentRecord) -> None:
         for name in agent.members:
@@ -462,22 +535,38 @@ class Dispatcher:
 
     def _fire_max_wait(self, timer: _Timer) -> None:
         call = self._calls.get(timer.ref)
-        if call is not None and call.phase in ("waiting", "ringing") and (call.queue, call.joined_at) == timer.token:
+        if not self._still_waiting(call, timer):
+            return
+        max_wait = self._queues[call.queue].config.max_wait  # a reload may have changed it
+        if max_wait is None:
+            return
+        left = max_wait - self._seconds(call.joined_at)
+        if left > 0:
+            self._at(left, timer)
+        else:
             self._overflow(call, "max_wait")
 
     def _fire_announce(self, timer: _Timer) -> None:
         call = self._calls.get(timer.ref)
-        if call is None or call.phase not in ("waiting", "ringing") or (call.queue, call.joined_at) != timer.token:
+        if not self._still_waiting(call, timer):
             return
         queue = self._queues[call.queue]
+        if queue.config.announce_every is None:
+            return
         position = queue.position(call.call_id)
         self._out.append(Announce(call.call_id, position, queue.estimated_wait(position)))
         self._at(queue.config.announce_every, timer)
 
+    def _still_waiting(self, call: WaitingCall | None, timer: _Timer) -> bool:
+        """The call is still waiting in the queue, and has not left it since the timer was set."""
+        return (call is not None and call.phase in ("waiting", "ringing")
+                and (call.queue, call.joined_at) == timer.token)
+
     def _fire_wrap_up(self, timer: _Timer) -> None:
         agent = self._agents.get(timer.ref)
-        if agent is not None and agent.status.state is AgentState.WRAP_UP and agent.status.since == timer.token:
-            self._apply(agent, agent.status.wrap_up_done(self._now))
+        status = agent.status if agent is not None else None
+        if status is not None and status.state is AgentState.WRAP_UP and status.since == timer.token:
+            self._apply(agent, status.wrap_up_done(self._now))
 
     def _fire_bridge(self, timer: _Timer) -> None:
         """Answered long ago and still not bridged: the connect failed unreported; try the next agent."""
@@ -495,10 +584,10 @@ class Dispatcher:
     # -- helpers ---------------------------------------------------------------------------------
 
     def _queue(self, name: str) -> CallQueue:
-        try:
-            return self._queues[name]
-        except KeyError:
-            raise ValueError(f"unknown queue {name!r}") from None
+        queue = self._queues.get(name)
+        if queue is None or queue.retired:
+            raise ValueError(f"unknown queue {name!r}")
+        return queue
 
     def _agent(self, agent_id: str) -> AgentRecord:
         try:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Union
 
 from telephony.acd.model import AgentProfile, Device
+from telephony.config.models import CallCenterConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,14 @@ class AgentLoggedIn:
     device: Device
     at: datetime
     paused_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AgentProfileChanged:
+    """Skills or queue memberships changed (API, CLI) while the agent may be logged in."""
+
+    profile: AgentProfile
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +121,16 @@ class Tick:
     at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class Reconfigured:
+    """The call-center file was reloaded."""
+
+    config: CallCenterConfig
+    at: datetime
+
+
 AcdEvent = Union[
     CallQueued, CallerHungUp, AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentUnpaused,
-    DeviceRegistration, DeviceBusy, OfferAnswered, CallBridged, AgentLegEnded, Tick,
+    DeviceRegistration, DeviceBusy, OfferAnswered, CallBridged, AgentLegEnded, Tick, AgentProfileChanged,
+    Reconfigured,
 ]

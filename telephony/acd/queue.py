@@ -46,6 +46,7 @@ class CallQueue:
         self.pool = AgentPool()
         self.members: dict[str, Member] = {}
         self.staffed = 0  # members logged in and not paused
+        self.retired = False  # gone from the configuration: serves the calls it has, takes no new ones
         self._in_queue: SortedIndex[str] = SortedIndex()  # every call still waiting, offered or not
         self._ready: SortedIndex[str] = SortedIndex()  # those without an offer out
         self._calls: dict[str, WaitingCall] = {}
@@ -54,6 +55,21 @@ class CallQueue:
 
     def __len__(self) -> int:
         return len(self._in_queue)
+
+    def take_over(self, old: CallQueue) -> None:
+        """Carry the waiting calls (in place, offered or not) and the handle times over from the queue
+        this one replaces after a reload."""
+        for call_id in old._in_queue:
+            call = old._calls[call_id]
+            self._calls[call_id] = call
+            self._in_queue.add(call_id, call.order_key)
+            if call_id in old._ready:
+                self._ready.add(call_id, call.order_key)
+        for seconds in old._handle_times:
+            self.record_handle_time(seconds)
+
+    def calls(self) -> list[WaitingCall]:
+        return [self._calls[c] for c in self._in_queue]
 
     def add(self, call: WaitingCall) -> None:
         self._calls[call.call_id] = call

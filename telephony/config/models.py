@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 NODE_NAME = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
 DID_PATTERN = r"^\+?[0-9*#]{1,32}$"
 SKILL_NAME = r"^[a-z][a-z0-9_-]{0,63}$"
+SkillName = Annotated[str, Field(pattern=SKILL_NAME)]
+SkillLevel = Annotated[int, Field(ge=1, le=5)]
 STRATEGIES = ("longest-idle", "round-robin", "fewest-calls", "random", "ring-all", "skills-based")
 MISSED_REASON = "missed"  # the pause reason the ACD itself gives after N missed offers
 
@@ -83,8 +85,8 @@ class OverflowTarget(Strict):
 
 class QueueConfig(Strict):
     strategy: Literal[STRATEGIES] = "longest-idle"
-    required_skills: dict[Annotated[str, Field(pattern=SKILL_NAME)], Annotated[int, Field(ge=1, le=5)]] = Field(
-        {}, description="skill -> minimum level; agents below any of them are never offered this queue's calls"
+    required_skills: dict[SkillName, SkillLevel] = Field(
+        {}, description="skill -> minimum level; agents below any are never offered this queue's calls"
     )
     ring_timeout: float = Field(15, gt=0, le=600, description="seconds an offer rings before the next agent")
     max_wait: float | None = Field(None, gt=0, description="seconds in this queue before the call overflows")
@@ -117,9 +119,9 @@ class CallCenterConfig(Strict):
     )
     ivr: dict[Annotated[str, Field(pattern=NODE_NAME)], IvrNode] = {}
     queues: dict[Annotated[str, Field(pattern=NODE_NAME)], QueueConfig] = {}
-    pause_reasons: list[Annotated[str, Field(pattern=SKILL_NAME)]] = Field(
+    pause_reasons: list[SkillName] = Field(
         ["break", "lunch", "training"],
-        description=f"reasons an agent may give for a pause; {MISSED_REASON!r} is the ACD's own and always valid",
+        description=f"reasons an agent may give for a pause; {MISSED_REASON!r}, the ACD's own, always is",
     )
 
     @field_validator("pause_reasons")

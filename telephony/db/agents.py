@@ -142,12 +142,13 @@ class AgentStore:
                         until: datetime | None = None) -> list[StateLogEntry]:
         rows = await self._pool.fetch(
             """SELECT * FROM agent_state_log
-               WHERE agent_id = $1 AND ($2::timestamptz IS NULL OR at >= $2) AND ($3::timestamptz IS NULL OR at < $3)
+               WHERE agent_id = $1 AND ($2::timestamptz IS NULL OR at >= $2)
+                     AND ($3::timestamptz IS NULL OR at < $3)
                ORDER BY at, id""",
             agent_id, since, until,
         )
-        return [StateLogEntry(r["agent_id"], AgentState(r["previous_state"]), AgentState(r["state"]), r["reason"],
-                              r["previous_reason"], r["cause"], r["at"]) for r in rows]
+        return [StateLogEntry(r["agent_id"], AgentState(r["previous_state"]), AgentState(r["state"]),
+                              r["reason"], r["previous_reason"], r["cause"], r["at"]) for r in rows]
 
     @staticmethod
     async def _lock(conn: asyncpg.Connection, agent_id: UUID) -> None:

@@ -16,6 +16,7 @@ from telephony.acd.agent_state import AgentState as S
 from telephony.acd.agent_state import IllegalTransition
 from telephony.acd.commands import CancelOffer, ConnectCallToAgent, EndCall, Offer, Overflow
 from telephony.acd.model import AgentProfile, Device
+from telephony.config import parse_config
 from tests.unit.acd.rig import Rig
 
 CONFIG = """
@@ -24,6 +25,12 @@ queues:
           announce_every: 10, missed_offers_before_pause: 3}
   support: {strategy: longest-idle, ring_timeout: 3, wrap_up_seconds: 1, max_length: 6, overflow: 'voicemail:1'}
   vip: {strategy: skills-based, required_skills: {vip: 2}, ring_timeout: 5, priority: 8}
+"""
+RELOADED = """
+queues:
+  sales: {strategy: round-robin, ring_timeout: 6, wrap_up_seconds: 0, max_wait: 20, overflow: 'voicemail:2'}
+  support: {strategy: ring-all, ring_timeout: 2, wrap_up_seconds: 3, max_length: 2, overflow: 'queue:vip'}
+  vip: {strategy: fewest-calls, required_skills: {vip: 4}, ring_timeout: 5, priority: 8}
 """
 AGENTS = [f"a{i}" for i in range(6)]
 
@@ -108,7 +115,7 @@ def test_random_interleavings_keep_the_guarantees(seed):
         profile = AgentProfile(agent_id, agent_id, f"10{i}", {"vip": 1 + i % 5}, queues)
         asterisk.take(rig.send(ev.AgentLoggedIn, profile, Device("softphone", f"PJSIP/{agent_id}")))
     calls = 0
-    for _ in range(400):
+    for _ in range(500):
         roll = rng.random()
         if roll < 0.15:
             calls += 1
@@ -118,7 +125,9 @@ def test_random_interleavings_keep_the_guarantees(seed):
         elif roll < 0.25:
             rig.now += timedelta(seconds=rng.choice([0.5, 1, 3, 5]))
             outputs = rig.send(ev.Tick)
-        elif roll < 0.30:
+        elif roll < 0.31:
+            outputs = rig.send(ev.Reconfigured, parse_config(rng.choice([CONFIG, RELOADED])))
+        elif roll < 0.36:
             agent_id = rng.choice(AGENTS)
             event = rng.choice([(ev.AgentPaused, (agent_id, "break")), (ev.AgentUnpaused, (agent_id,)),
                                 (ev.AgentLoggedOut, (agent_id,)),
