@@ -81,12 +81,13 @@ class AgentStatus:
         """Counted as working the queue (for the estimated wait): logged in and not paused."""
         return self.state not in (S.LOGGED_OUT, S.PAUSED)
 
-    def login(self, at: datetime, paused_reason: str | None = None) -> StateChanged:
+    def login(self, at: datetime, paused_reason: str | None = None, cause: str = "login") -> StateChanged:
+        """`cause` "restored" marks the agent handed back to the ACD after a restart of the daemon."""
         if self.state is not S.LOGGED_OUT:
             raise IllegalTransition(self.agent_id, self.state, S.AVAILABLE)
         if paused_reason:
-            return self._go(S.PAUSED, at, "login", paused_reason)
-        return self._go(S.AVAILABLE, at, "login")
+            return self._go(S.PAUSED, at, cause, paused_reason)
+        return self._go(S.AVAILABLE, at, cause)
 
     def logout(self, at: datetime) -> StateChanged:
         return self._go(S.LOGGED_OUT, at, "logout")

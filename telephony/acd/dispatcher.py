@@ -363,7 +363,8 @@ class Dispatcher:
         if event.device.kind == "softphone":
             status.registered = self._registered.get(event.device.address, True)
         status.busy_elsewhere = self._busy.get(event.device.address, False)
-        self._apply(agent, status.login(self._now, event.paused_reason))
+        cause = "restored" if event.restored else "login"
+        self._apply(agent, status.login(self._now, event.paused_reason, cause))
 
     def _profile_changed(self, event: AgentProfileChanged) -> None:
         agent = self._agents.get(event.profile.id)

@@ -32,10 +32,17 @@ class CallerHungUp:
 
 @dataclass(frozen=True, slots=True)
 class AgentLoggedIn:
+    """An agent starts taking calls on `device`, or is paused from the start.
+
+    `restored`: not a login but the agent handed back after a restart of the daemon, as the database
+    had them (the state change is recorded with cause "restored").
+    """
+
     profile: AgentProfile
     device: Device
     at: datetime
     paused_reason: str | None = None
+    restored: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from uuid import UUID
 import asyncpg
 
 from telephony.acd.agent_state import AgentState, StateChanged
+from telephony.acd.events import AgentLoggedIn
 from telephony.acd.model import AgentProfile, Device
 
 
@@ -31,6 +32,19 @@ class Agent:
 
     def profile(self) -> AgentProfile:
         return AgentProfile(str(self.id), self.name, self.extension, dict(self.skills), dict(self.queues))
+
+    def restore_event(self, at: datetime) -> AgentLoggedIn | None:
+        """What hands this agent back to the ACD after a restart, or None if they were logged out.
+
+        A pause (and its reason) is kept. An agent stored as ringing, on a call or in wrap-up comes back
+        available: the calls themselves are reconciled from Asterisk, and a device still in use is
+        reported busy (DeviceBusy), which keeps offers away until it is free.
+        """
+        device = self.device()
+        if self.state is AgentState.LOGGED_OUT or device is None:
+            return None
+        reason = self.pause_reason if self.state is AgentState.PAUSED else None
+        return AgentLoggedIn(self.profile(), device, at, paused_reason=reason, restored=True)
 
     def device(self, kind: str | None = None) -> Device | None:
         """The device of `kind` (default: the one chosen at the last login), if the agent has one."""
@@ -132,11 +146,12 @@ class AgentStore:
                 change.cause, change.at,
             )
             await conn.execute(
-                """UPDATE agents SET state = $2, pause_reason = $3, state_since = $4,
-                                     login_device = coalesce($5, login_device)
+                """UPDATE agents SET state = $2, pause_reason = $3, state_since = $4
                    WHERE id = $1 AND (state_since IS NULL OR state_since <= $4)""",
-                agent_id, change.state.value, change.reason, change.at, login_device,
+                agent_id, change.state.value, change.reason, change.at,
             )
+            if login_device is not None:
+                await conn.execute("UPDATE agents SET login_device = $2 WHERE id = $1", agent_id, login_device)
 
     async def state_log(self, agent_id: UUID, since: datetime | None = None,
                         until: datetime | None = None) -> list[StateLogEntry]:

@@ -76,6 +76,8 @@ async def test_state_changes_are_logged_and_the_pause_reason_survives_a_restart(
     assert (restored.state, restored.pause_reason, restored.state_since) == (S.PAUSED, "lunch",
                                                                              T0 + timedelta(minutes=5))
     assert restored.device() == Device("mobile", "+15550100")
+    event = restored.restore_event(T0 + timedelta(minutes=30))
+    assert (event.paused_reason, event.restored, event.device) == ("lunch", True, Device("mobile", "+15550100"))
     status = AgentStatus(str(agent.id), restored.state_since, restored.state, restored.pause_reason)
 
     await store.record_state(status.unpause(T0 + timedelta(minutes=35)))
@@ -96,7 +98,10 @@ async def test_a_late_write_is_logged_but_does_not_overwrite_the_current_state(d
     login = status.login(T0)
     ring = status.ring(T0 + timedelta(seconds=2))
     await store.record_state(ring)
-    await store.record_state(login)
+    await store.record_state(login, login_device="softphone")
     assert (await store.get(agent.id)).state is S.RINGING
     assert [e.state for e in await store.state_log(agent.id)] == [S.AVAILABLE, S.RINGING]
-    assert await store.logged_in() != []
+    (restored,) = await store.logged_in()
+    event = restored.restore_event(T0)
+    assert event.paused_reason is None  # ringing comes back available; Asterisk tells what is still up
+    assert event.device == Device("softphone", "PJSIP/1001")

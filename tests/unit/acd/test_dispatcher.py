@@ -9,7 +9,7 @@ from telephony.acd.commands import (
     Announce, CallAbandoned, CallCompleted, CallConnected, CallMoved, CancelOffer, ConnectCallToAgent, EndCall,
     HoldCaller, Offer, Overflow,
 )
-from telephony.acd.model import Device
+from telephony.acd.model import AgentProfile, Device
 from tests.unit.acd.rig import Rig, of
 
 BASIC = "queues: {q: {ring_timeout: 15, wrap_up_seconds: 10, missed_offers_before_pause: 2, moh_class: jazz}}"
@@ -382,6 +382,23 @@ def test_logout_and_login_again():
     assert rig.offered(rig.login("ann")) == [("c1", "ann")]
     with pytest.raises(IllegalTransition):
         rig.login("ann")
+
+
+def test_an_agent_restored_after_a_restart_keeps_the_pause_and_says_so():
+    rig = Rig(BASIC)
+    profile = AgentProfile("ann", "Ann", "1001", {}, {"q": 0})
+    out = rig.send(ev.AgentLoggedIn, profile, Device("softphone", "PJSIP/ann"), paused_reason="lunch",
+                   restored=True)
+    (change,) = of(StateChanged, out)
+    assert (change.state, change.reason, change.cause) == (S.PAUSED, "lunch", "restored")
+
+
+def test_device_states_heard_before_the_login_apply_to_it():
+    rig = Rig(BASIC)
+    rig.send(ev.DeviceBusy, "PJSIP/ann", busy=True)  # e.g. still on the call it had before a restart
+    rig.call("c1")
+    assert rig.offered(rig.login("ann")) == []
+    assert rig.offered(rig.send(ev.DeviceBusy, "PJSIP/ann", busy=False)) == [("c1", "ann")]
 
 
 def test_login_paused_keeps_the_reason():
