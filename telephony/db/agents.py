@@ -151,7 +151,8 @@ class AgentStore:
                 agent_id, change.state.value, change.reason, change.at,
             )
             if login_device is not None:
-                await conn.execute("UPDATE agents SET login_device = $2 WHERE id = $1", agent_id, login_device)
+                await conn.execute("UPDATE agents SET login_device = $2 WHERE id = $1",
+                                   agent_id, login_device)
 
     async def state_log(self, agent_id: UUID, since: datetime | None = None,
                         until: datetime | None = None) -> list[StateLogEntry]:
