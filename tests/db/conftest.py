@@ -3,45 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
-import tempfile
-import warnings
 from pathlib import Path
 
 import asyncpg
-import pytest
 import pytest_asyncio
 
 from telephony.db.migrations import migrate
-from telephony.db.pool import start_embedded_postgres, with_database
+from tests.conftest import fresh_database
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_DB = "telephony_db_test"
 
 
-def _start(data_dir: Path) -> str:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
-        return start_embedded_postgres(data_dir)
-
-
-@pytest.fixture(scope="session")
-def pg_dir():
-    path = Path(tempfile.mkdtemp(prefix="telephony-db-"))
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
-
-
 @pytest_asyncio.fixture(scope="session")
-async def pool(pg_dir):
-    admin = _start(pg_dir / "pgdata")
-    conn = await asyncpg.connect(admin)
-    try:
-        await conn.execute(f"DROP DATABASE IF EXISTS {TEST_DB}")
-        await conn.execute(f"CREATE DATABASE {TEST_DB}")
-    finally:
-        await conn.close()
-    pool = await asyncpg.create_pool(with_database(admin, TEST_DB), min_size=1, max_size=4)
+async def pool(postgres_server):
+    dsn = await fresh_database(postgres_server, TEST_DB)
+    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=4)
     await migrate(pool, ROOT / "migrations")
     yield pool
     await asyncio.wait_for(pool.close(), 10)

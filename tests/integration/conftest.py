@@ -13,7 +13,7 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
-from telephony.db.pool import start_embedded_postgres, with_database
+from tests.conftest import fresh_database
 from tests.integration.rig import ROOT, Asterisk, Daemon, free_port, test_credentials
 
 TEST_DB = "telephony_test"
@@ -56,17 +56,8 @@ def workdir():
 
 
 @pytest_asyncio.fixture(scope="session")
-async def database_dsn(workdir):
-    server = await asyncio.to_thread(start_embedded_postgres, workdir / "pgdata")
-    admin = server.get_uri()
-    conn = await asyncpg.connect(admin)
-    try:
-        await conn.execute(f"DROP DATABASE IF EXISTS {TEST_DB}")
-        await conn.execute(f"CREATE DATABASE {TEST_DB}")
-    finally:
-        await conn.close()
-    yield with_database(admin, TEST_DB)
-    await asyncio.to_thread(server.cleanup)
+async def database_dsn(postgres_server):
+    return await fresh_database(postgres_server, TEST_DB)
 
 
 @pytest_asyncio.fixture(scope="session")
