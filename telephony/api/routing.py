@@ -20,7 +20,7 @@ from telephony.api.errors import ApiError, not_found
 from telephony.auth.models import ROLES
 from telephony.auth.policy import Principal, require_role
 
-PRINCIPAL = "principal"  # request key of the authenticated caller
+PRINCIPAL = web.RequestKey("principal", Principal)  # the authenticated caller
 ALL_ROLES = frozenset(ROLES)
 PATH_PARAM = re.compile(r"\{([a-z_]+)\}")
 

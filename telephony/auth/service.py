@@ -95,3 +95,9 @@ class AuthService:
         if user is not None and disabled:
             await self.users.revoke_all(user_id, now)
         return user
+
+
+def build_auth_service(pool, settings, clock: Callable[[], datetime]) -> AuthService:
+    """The service as the daemon and the CLI use it: argon2 defaults, the configured limits."""
+    limiter = LoginRateLimiter(settings.login_max_failures, settings.login_window, clock)
+    return AuthService(UserStore(pool), Passwords(), limiter, clock, timedelta(seconds=settings.session_ttl))
