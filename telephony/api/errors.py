@@ -46,10 +46,14 @@ def error_response(status: int, code: str, message: str, details: Any = None,
                         headers=headers)
 
 
-def validation_details(exc: ValidationError) -> list[dict]:
-    """Field errors without the submitted values: they may hold a password."""
-    return [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
-            for e in exc.errors(include_url=False, include_input=False, include_context=False)]
+def invalid_request(exc: ValidationError) -> ApiError:
+    """422 with the field errors, without the submitted values: they may hold a password.
+
+    Only for request bodies: a ValidationError anywhere else is our bug, hence a 500.
+    """
+    details = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
+               for e in exc.errors(include_url=False, include_input=False, include_context=False)]
+    return ApiError(422, "validation_failed", "the request does not validate", details)
 
 
 def _from_exception(exc: Exception) -> web.Response | None:
@@ -64,9 +68,6 @@ def _from_exception(exc: Exception) -> web.Response | None:
                               {"Retry-After": str(exc.retry_after)})
     if isinstance(exc, DuplicateUserName):
         return error_response(409, "duplicate_name", str(exc), {"name": exc.name})
-    if isinstance(exc, ValidationError):
-        return error_response(422, "validation_failed", "the request does not validate",
-                              validation_details(exc))
     if isinstance(exc, web.HTTPException) and exc.status >= 400:
         code = exc.reason.lower().replace(" ", "_").replace("-", "_")
         headers = {k: v for k, v in exc.headers.items() if k in ("Allow", "WWW-Authenticate", "Retry-After")}

@@ -12,7 +12,7 @@ from telephony.api.schemas import ErrorResponse
 
 REF = "#/components/schemas/{model}"
 ERROR_TEXT = {
-    400: "Malformed request (the body is not JSON)",
+    400: "Bad request: a body that is not JSON, or not a WebSocket handshake where one is expected",
     401: "No valid bearer token",
     403: "The role or ownership does not allow this; the message says why",
     404: "No such resource",
@@ -31,7 +31,7 @@ def _error_statuses(route: Route) -> list[int]:
     statuses = set(route.errors)
     if route.body is not None:
         statuses |= {400, 413, 422}
-    if route.auth == "token":
+    if route.auth != "public":
         statuses.add(401)
         if route.roles != frozenset({"agent", "supervisor", "admin"}):
             statuses.add(403)

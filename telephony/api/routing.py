@@ -16,7 +16,7 @@ from uuid import UUID
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from telephony.api.errors import ApiError, not_found
+from telephony.api.errors import ApiError, invalid_request, not_found
 from telephony.auth.models import ROLES
 from telephony.auth.policy import Principal, require_role
 
@@ -89,7 +89,7 @@ async def read_body(request: web.Request, model: type[BaseModel]) -> BaseModel:
     except ValidationError as exc:
         if any(e["type"] == "json_invalid" for e in exc.errors()):
             raise ApiError(400, "malformed_json", "the request body is not valid JSON") from None
-        raise
+        raise invalid_request(exc) from None
 
 
 def _wrap(route: Route):
