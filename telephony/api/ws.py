@@ -58,6 +58,7 @@ async def events_socket(request: web.Request) -> web.StreamResponse:
     hub = request.app[HUB]
     subscription = hub.subscribe(principal)
     log.info("events.connected", user=principal.name, role=principal.role, connections=hub.connections)
+    code = None
     try:
         await ws.send_json({"type": "welcome", "seq": 0, "user": {"id": str(principal.user_id),
                             "name": principal.name, "role": principal.role}, "heartbeat": options.heartbeat})
@@ -66,14 +67,16 @@ async def events_socket(request: web.Request) -> web.StreamResponse:
             await ws.close(code=code, message=reason.encode())
     finally:
         hub.unsubscribe(subscription)
-        log.info("events.disconnected", user=principal.name, close_code=ws.close_code)
+        log.info("events.disconnected", user=principal.name, close_code=code or ws.close_code)
     return ws
 
 
 async def _first_message_auth(ws: web.WebSocketResponse, auth, options: WsOptions) -> Principal | None:
     try:
-        message = await ws.receive(timeout=options.auth_timeout)
-    except asyncio.TimeoutError:
+        # An absolute deadline: receive(timeout=) restarts its timer on every pong of the heartbeat.
+        async with asyncio.timeout(options.auth_timeout):
+            message = await ws.receive()
+    except TimeoutError:
         await ws.close(code=CLOSE_UNAUTHENTICATED, message=b"no auth message in time")
         return None
     token = None
@@ -116,8 +119,9 @@ async def _send_events(ws: web.WebSocketResponse, subscription: Subscription, he
     seq = 0
     while True:
         try:
-            event = await asyncio.wait_for(subscription.queue.get(), heartbeat)
-        except asyncio.TimeoutError:
+            async with asyncio.timeout(heartbeat):  # not wait_for: in 3.11 it can hang when cancelled
+                event = await subscription.queue.get()
+        except TimeoutError:
             await ws.send_json({"type": "heartbeat", "seq": seq, "at": _now()})
             continue
         seq += 1
