@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import signal
 import sys
+from datetime import UTC
 from pathlib import Path
 
 from telephony.auth.models import ROLES
@@ -83,7 +84,7 @@ def cmd_migrate(_args) -> int:
 
 def _with_auth(action):
     """Run `action(auth)` against the configured database, migrated first."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from telephony.auth.service import build_auth_service
     from telephony.db.migrations import migrate
@@ -100,7 +101,7 @@ def _with_auth(action):
         await database.start()
         try:
             await migrate(database.pool, settings.migrations_dir)
-            return await action(build_auth_service(database.pool, settings, lambda: datetime.now(timezone.utc)))
+            return await action(build_auth_service(database.pool, settings, lambda: datetime.now(UTC)))
         finally:
             await database.close()
 
@@ -108,9 +109,10 @@ def _with_auth(action):
 
 
 def cmd_user_add(args) -> int:
+    from pydantic import ValidationError
+
     from telephony.api.schemas import UserCreate
     from telephony.db.users import DuplicateUserName
-    from pydantic import ValidationError
 
     password = sys.stdin.read().rstrip("\r\n") if args.password_stdin else None
     try:

@@ -73,7 +73,7 @@ def build_app(health: HealthCheck, *, auth: AuthService | None = None, hub: Even
     if auth is not None:
         app[AUTH] = auth
         app[HUB] = hub or EventHub()
-        app[CALLS] = calls or (lambda: [])
+        app[CALLS] = calls or list
         app[WS_OPTIONS] = ws_options or WsOptions()
     app[OPENAPI] = build_openapi(routes)
     table = RouteTable()

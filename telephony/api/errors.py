@@ -79,7 +79,7 @@ def _from_exception(exc: Exception) -> web.Response | None:
 async def error_middleware(request: web.Request, handler):
     try:
         response = await handler(request)
-    except Exception as exc:  # noqa: BLE001 - every error leaves in one shape
+    except Exception as exc:  # every error leaves in one shape
         mapped = _from_exception(exc)
         if mapped is not None:
             return mapped

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -64,7 +64,7 @@ class Subscription:
 class EventHub:
     def __init__(self, queue_size: int = 256, clock: Callable[[], datetime] | None = None):
         self._queue_size = queue_size
-        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._clock = clock or (lambda: datetime.now(UTC))
         self._subscriptions: set[Subscription] = set()
 
     def subscribe(self, principal: Principal) -> Subscription:

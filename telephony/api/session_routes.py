@@ -9,7 +9,15 @@ from aiohttp import web
 from telephony.api.auth import AUTH
 from telephony.api.errors import conflict, not_found
 from telephony.api.routing import RouteTable, principal_of, uuid_param
-from telephony.api.schemas import IssuedTokenOut, LoginRequest, LoginResponse, TokenCreate, TokenList, TokenOut, UserOut
+from telephony.api.schemas import (
+    IssuedTokenOut,
+    LoginRequest,
+    LoginResponse,
+    TokenCreate,
+    TokenList,
+    TokenOut,
+    UserOut,
+)
 from telephony.auth.policy import can_act_on_agent
 
 routes = RouteTable()

@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from aiohttp import WSMsgType, web
 
@@ -136,7 +136,7 @@ async def _read_until_closed(ws: web.WebSocketResponse) -> None:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat()
+    return datetime.now(UTC).isoformat()
 
 
 def _dumps(value) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import warnings
 import tempfile
+import warnings
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
@@ -41,7 +41,7 @@ FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
 
 class FakeClock:
     def __init__(self) -> None:
-        self.now = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+        self.now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.now

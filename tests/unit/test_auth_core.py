@@ -4,21 +4,28 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from argon2 import PasswordHasher
 
 from telephony.api.events import Audience, EventHub
 from telephony.auth.passwords import Passwords
-from telephony.auth.policy import Forbidden, Principal, can_act_on_agent, can_see_call, can_supervise_queue, require_role
+from telephony.auth.policy import (
+    Forbidden,
+    Principal,
+    can_act_on_agent,
+    can_see_call,
+    can_supervise_queue,
+    require_role,
+)
 from telephony.auth.ratelimit import LoginRateLimiter
 from telephony.auth.tokens import new_token, token_digest
 
 
 class Clock:
     def __init__(self):
-        self.now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        self.now = datetime(2026, 1, 1, tzinfo=UTC)
 
     def __call__(self):
         return self.now
