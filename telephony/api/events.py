@@ -59,6 +59,7 @@ class Subscription:
     queue: asyncio.Queue[Event]
     overflowed: asyncio.Event = field(default_factory=asyncio.Event)
     closed: asyncio.Event = field(default_factory=asyncio.Event)
+    close_reason: str = ""
 
 
 class EventHub:
@@ -94,8 +95,13 @@ class EventHub:
                 subscription.overflowed.set()
         return delivered
 
-    def close_user(self, user_id: UUID) -> None:
-        """End the connections of a user (disabled, or signed out everywhere)."""
+    def close_user(self, user_id: UUID, reason: str) -> None:
+        """End a user's connections: their access changed (disabled, new role, other queues).
+
+        A connection keeps the permissions it was opened with, so it must go; a client that may still
+        connect does so with its new permissions.
+        """
         for subscription in list(self._subscriptions):
             if subscription.principal.user_id == user_id:
+                subscription.close_reason = reason
                 subscription.closed.set()

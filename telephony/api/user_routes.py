@@ -53,7 +53,9 @@ async def update_user(request: web.Request, body: UserPatch) -> UserOut:
     if user is None:
         raise not_found("user")
     if body.disabled:
-        request.app[HUB].close_user(user_id)
+        request.app[HUB].close_user(user_id, "account disabled")
+    elif body.role is not None:
+        request.app[HUB].close_user(user_id, "role changed")
     return UserOut.of(user)
 
 
@@ -66,7 +68,7 @@ async def disable_user(request: web.Request) -> None:
         raise conflict("own_account", "you may not disable yourself")
     if await request.app[AUTH].update_user(user_id, disabled=True) is None:
         raise not_found("user")
-    request.app[HUB].close_user(user_id)
+    request.app[HUB].close_user(user_id, "account disabled")
 
 
 @routes.route("PUT", "/api/v1/users/{user_id}/supervised-queues", "Set the queues a supervisor supervises",
@@ -82,4 +84,5 @@ async def set_supervised_queues(request: web.Request, body: SupervisedQueues) ->
     if user.role != "supervisor":
         raise conflict("not_a_supervisor", f"{user.name} is {user.role}, not supervisor")
     await users.set_supervised_queues(user_id, body.queues)
+    request.app[HUB].close_user(user_id, "supervised queues changed")
     return UserOut.of(await users.get(user_id))

@@ -32,7 +32,7 @@ from telephony.logs import get_logger
 log = get_logger(__name__)
 
 CLOSE_UNAUTHENTICATED = 4401
-CLOSE_ACCOUNT_ENDED = 4403
+CLOSE_ACCESS_CHANGED = 4403  # disabled, or role or queues changed: reconnect to get the new view
 CLOSE_TOO_SLOW = 1013  # "try again later": the client did not read its events in time
 
 
@@ -111,7 +111,7 @@ async def _serve(ws: web.WebSocketResponse, subscription: Subscription, heartbea
     if overflow in done:
         return CLOSE_TOO_SLOW, "events were not read in time"
     if ended in done:
-        return CLOSE_ACCOUNT_ENDED, "account disabled"
+        return CLOSE_ACCESS_CHANGED, subscription.close_reason
     return 1000, "bye"
 
 

@@ -58,6 +58,19 @@ def can_supervise_queue(principal: Principal, queue: str) -> None:
         raise Forbidden(f"you do not supervise queue {queue!r}", "not_your_queue")
 
 
+def can_act_on_call(principal: Principal, agent_user_id: UUID | None, queue: str | None) -> None:
+    """An agent acts on the calls they handle; a supervisor on the calls of their queues; admins on all."""
+    if principal.is_admin:
+        return
+    if principal.role == "supervisor" and queue is not None and queue in principal.supervised_queues:
+        return
+    if agent_user_id is not None and principal.user_id == agent_user_id:
+        return
+    if principal.role == "supervisor":
+        raise Forbidden("this call is not in a queue you supervise", "not_your_queue")
+    raise Forbidden("this call is not yours", "not_your_call")
+
+
 def can_see_call(principal: Principal, queue: str | None) -> bool:
     """Admins see every call; supervisors the calls waiting in or handled for their queues."""
     if principal.is_admin:

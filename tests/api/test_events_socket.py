@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 
 from telephony.api.events import Audience
-from telephony.api.ws import CLOSE_ACCOUNT_ENDED, CLOSE_TOO_SLOW, CLOSE_UNAUTHENTICATED
+from telephony.api.ws import CLOSE_ACCESS_CHANGED, CLOSE_TOO_SLOW, CLOSE_UNAUTHENTICATED
 
 TIMEOUT = 3
 
@@ -148,4 +148,30 @@ async def test_disabling_a_user_closes_their_socket(api, people):
     assert status == 204
     while (message := await next_message(ws)).type == aiohttp.WSMsgType.TEXT:
         pass
-    assert message.type == aiohttp.WSMsgType.CLOSE and ws.close_code == CLOSE_ACCOUNT_ENDED
+    assert message.type == aiohttp.WSMsgType.CLOSE and ws.close_code == CLOSE_ACCESS_CHANGED
+    assert message.extra == "account disabled"
+
+
+async def test_new_queues_close_the_socket_and_the_next_one_sees_them(api, people):
+    sam = people["sam"]
+    ws = await welcomed(api, sam)
+    status, _ = await api.call("PUT", f"/api/v1/users/{sam.id}/supervised-queues", people["admin"],
+                               json={"queues": ["support"]})
+    assert status == 200
+    while (message := await next_message(ws)).type == aiohttp.WSMsgType.TEXT:
+        pass
+    assert ws.close_code == CLOSE_ACCESS_CHANGED and message.extra == "supervised queues changed"
+    ws = await welcomed(api, sam)
+    api.hub.publish("queue.stats", {"queue": "sales"}, Audience.of(queues=["sales"]))
+    api.hub.publish("queue.stats", {"queue": "support"}, Audience.of(queues=["support"]))
+    assert (await receive(ws))["data"] == {"queue": "support"}
+    await ws.close()
+
+
+async def test_demoted_supervisor_loses_the_socket(api, people):
+    ws = await welcomed(api, people["sue"])
+    status, _ = await api.call("PATCH", f"/api/v1/users/{people['sue'].id}", people["admin"], json={"role": "agent"})
+    assert status == 200
+    while (message := await next_message(ws)).type == aiohttp.WSMsgType.TEXT:
+        pass
+    assert ws.close_code == CLOSE_ACCESS_CHANGED and message.extra == "role changed"

@@ -104,8 +104,8 @@ async def test_hub_publish_never_blocks_and_marks_the_slow():
             await fast.queue.get()
     assert not fast.overflowed.is_set() and slow.overflowed.is_set()
     assert hub.publish("e", {}, Audience.of(users=[OTHER_AGENT.user_id])) == 0  # no more for the slow one
-    hub.close_user(AGENT.user_id)
-    assert fast.closed.is_set() and not slow.closed.is_set()
+    hub.close_user(AGENT.user_id, "role changed")
+    assert fast.closed.is_set() and fast.close_reason == "role changed" and not slow.closed.is_set()
     hub.unsubscribe(fast)
     assert hub.connections == 1
 
