@@ -19,7 +19,9 @@ CALLS = web.AppKey("calls", CallsProvider)
 
 
 @routes.route("GET", "/api/v1/calls", "Calls in progress (supervisors: those of their queues)",
-              roles=frozenset({"supervisor", "admin"}), response=CallList, errors=(403,), tag="calls")
+              roles=frozenset({"supervisor", "admin"}), response=CallList, errors=(403,), tag="calls",
+              description="Supervisors see the calls queued for or handled in their queues; calls not (yet) "
+                          "in a queue, such as those in the IVR, are for admins.")
 async def list_calls(request: web.Request) -> CallList:
     principal = principal_of(request)
     calls = [CallOut.model_validate(c) for c in request.app[CALLS]()]

@@ -15,6 +15,7 @@ from telephony.auth.policy import (
     Forbidden,
     Principal,
     can_act_on_agent,
+    can_act_on_call,
     can_see_call,
     can_supervise_queue,
     require_role,
@@ -82,6 +83,13 @@ def test_policy():
     with pytest.raises(Forbidden, match="admin"):
         require_role(SUPERVISOR, frozenset({"admin"}))
     assert can_see_call(SUPERVISOR, "sales") and not can_see_call(SUPERVISOR, "support")
+    can_act_on_call(AGENT, AGENT.user_id, "sales")
+    can_act_on_call(SUPERVISOR, OTHER_AGENT.user_id, "sales")
+    can_act_on_call(ADMIN, None, None)
+    with pytest.raises(Forbidden, match="not yours"):
+        can_act_on_call(AGENT, OTHER_AGENT.user_id, "sales")
+    with pytest.raises(Forbidden, match="queue you supervise"):
+        can_act_on_call(SUPERVISOR, OTHER_AGENT.user_id, "support")
     assert not can_see_call(SUPERVISOR, None) and can_see_call(ADMIN, None) and not can_see_call(AGENT, "sales")
 
 
