@@ -112,8 +112,8 @@ async def test_sequence_numbers_and_audience_filtering(api, people):
     assert await _drained(hub)
 
 
-async def _drained(hub) -> bool:
-    for _ in range(50):
+async def _drained(hub, seconds: float = 1) -> bool:
+    for _ in range(int(seconds * 50)):
         if hub.connections == 0:
             return True
         await asyncio.sleep(0.02)
@@ -175,3 +175,17 @@ async def test_demoted_supervisor_loses_the_socket(api, people):
     while (message := await next_message(ws)).type == aiohttp.WSMsgType.TEXT:
         pass
     assert ws.close_code == CLOSE_ACCESS_CHANGED and message.extra == "role changed"
+
+
+async def test_stalled_client_is_dropped(api, people):
+    """A client that stops reading altogether: its socket fills up, then its queue, then it goes."""
+    alice = people["alice"]
+    ws = await welcomed(api, alice)  # and never read again
+    pad = "x" * 60_000
+    for n in range(1000):
+        api.hub.publish("bulk", {"n": n, "pad": pad}, Audience.of(users=[alice.id]))
+        await asyncio.sleep(0.001)  # the sender writes until the socket is full
+        if api.hub.connections == 0:
+            break
+    assert await _drained(api.hub, 10)
+    await ws.close()
