@@ -2,7 +2,15 @@
 
 `publish` never blocks and never raises on a client's account: each connection has a bounded queue,
 and a connection whose queue is full is marked to be closed (its client is too slow) instead of
-holding the daemon back.
+holding the daemon back. Call it from the event loop's thread.
+
+Event types are `noun.verb`, and the audience names who the event is about, for example:
+
+    call.offered   {"call_id", "queue", "caller_number", "caller_name", "screen_pop": {...}}
+                   Audience.of(users=[agent_id], queues=[queue])
+    call.answered / call.ended   the same audience as the offer
+    agent.state    {"agent_id", "state", "reason"}   Audience.of(users=[agent_id], queues=agent's queues)
+    queue.stats    {"queue", "waiting", ...}          Audience.of(queues=[queue])
 """
 
 from __future__ import annotations
