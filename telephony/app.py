@@ -8,6 +8,8 @@ import uuid
 from datetime import datetime, timezone
 
 from telephony.api.app import HttpServer, build_app
+from telephony.api.events import EventHub
+from telephony.api.ws import WsOptions
 from telephony.asterisk.ami import AmiClient
 from telephony.asterisk.ari import AriClient
 from telephony.asterisk.ari_events import AriEventStream, Connected
@@ -16,6 +18,7 @@ from telephony.asterisk.executor import AriCommandExecutor
 from telephony.asterisk.translate import call_arrived, stasis_args, translate
 from telephony.acd.events import Reconfigured
 from telephony.acd_runtime import AcdRuntime
+from telephony.auth.service import build_auth_service
 from telephony.calls.registry import CallRegistry
 from telephony.calls.router import CommandRouter
 from telephony.db.agents import AgentStore
@@ -58,6 +61,7 @@ class Service:
         self.device_states.attach(self.ami)
         self.registry: CallRegistry | None = None
         self.acd: AcdRuntime | None = None
+        self.events = EventHub(settings.events_queue_size, utcnow)
         self.http: HttpServer | None = None
         self._consumer: asyncio.Task | None = None
         self._acd_task: asyncio.Task | None = None
@@ -77,7 +81,10 @@ class Service:
         self.ami.start()
         self.ari_events.start()
         self._consumer = asyncio.create_task(self._consume_ari_events(), name="ari-consumer")
-        self.http = HttpServer(build_app(self.health), self.settings.http_host, self.settings.http_port)
+        auth = build_auth_service(self.database.pool, self.settings, utcnow)
+        ws_options = WsOptions(self.settings.events_heartbeat, self.settings.events_auth_timeout)
+        app = build_app(self.health, auth=auth, hub=self.events, calls=self.active_calls, ws_options=ws_options)
+        self.http = HttpServer(app, self.settings.http_host, self.settings.http_port)
         await self.http.start()
         log.info("service.started", ari_app=self.settings.ari_app)
 
@@ -121,6 +128,12 @@ class Service:
 
     def _deliver(self, channel_id: str, message) -> bool:
         return self.registry is not None and self.registry.deliver(channel_id, message)
+    def active_calls(self) -> list[dict]:
+        """The calls in progress, for GET /api/v1/calls."""
+        sessions = list(self.registry.sessions.values()) if self.registry else []
+        return [{"channel_id": a.channel_id, "direction": a.direction, "dialled": a.dialled,
+                 "caller_number": a.caller_number, "caller_name": a.caller_name, "arrived_at": a.at,
+                 "queue": None} for a in (s.arrived for s in sessions)]
 
     def _flow_for(self, arrived: CallArrived):
         return flow_for_call(self.config, arrived, utcnow, new_id)

@@ -3,7 +3,6 @@ tests that need it; nothing here skips."""
 
 from __future__ import annotations
 
-import asyncio
 import fcntl
 import shutil
 import tempfile
