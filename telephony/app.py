@@ -16,7 +16,11 @@ from telephony.asterisk.ari_events import AriEventStream, Connected
 from telephony.asterisk.device_states import DeviceStates
 from telephony.asterisk.executor import AriCommandExecutor
 from telephony.asterisk.translate import call_arrived, stasis_args, translate
+from telephony.acd.agent_state import StateChanged
+from telephony.acd.commands import CallAbandoned, CallCompleted, CallConnected
 from telephony.acd.events import Reconfigured
+from telephony.agent_desk import AgentDesk
+from telephony.api.events import Audience
 from telephony.acd_runtime import AcdRuntime
 from telephony.auth.service import build_auth_service
 from telephony.calls.registry import CallRegistry
@@ -83,7 +87,11 @@ class Service:
         self._consumer = asyncio.create_task(self._consume_ari_events(), name="ari-consumer")
         auth = build_auth_service(self.database.pool, self.settings, utcnow)
         ws_options = WsOptions(self.settings.events_heartbeat, self.settings.events_auth_timeout)
-        app = build_app(self.health, auth=auth, hub=self.events, calls=self.active_calls, ws_options=ws_options)
+        self.desk = AgentDesk(AgentStore(self.database.pool), self.acd.dispatcher, self.acd.service, utcnow)
+        await self.desk.load()
+        self.acd.publish = self._publish_acd_record
+        app = build_app(self.health, auth=auth, hub=self.events, calls=self.active_calls, ws_options=ws_options,
+                        desk=self.desk)
         self.http = HttpServer(app, self.settings.http_host, self.settings.http_port)
         await self.http.start()
         log.info("service.started", ari_app=self.settings.ari_app)
@@ -125,6 +133,21 @@ class Service:
             "ari": self.ari_events.connected,
             "database": await self.database.healthy(),
         }
+
+    def _publish_acd_record(self, record) -> None:
+        if isinstance(record, StateChanged):
+            audience = self.desk.audience(record.agent_id)
+            self.events.publish("agent.state", {
+                "agent_id": record.agent_id, "state": record.state.value, "previous": record.previous.value,
+                "reason": record.reason, "cause": record.cause, "at": record.at.isoformat()}, audience)
+        elif isinstance(record, (CallConnected, CallCompleted, CallAbandoned)):
+            payload = {k: (v.isoformat() if isinstance(v, datetime) else v)
+                       for k, v in ((s, getattr(record, s)) for s in record.__slots__)}
+            name = {CallConnected: "call.answered", CallCompleted: "call.ended",
+                    CallAbandoned: "call.abandoned"}[type(record)]
+            agent = getattr(record, "agent_id", None)
+            users = self.desk.audience(agent).users if agent else ()
+            self.events.publish(name, payload, Audience.of(users=users, queues=[record.queue]))
 
     def _deliver(self, channel_id: str, message) -> bool:
         return self.registry is not None and self.registry.deliver(channel_id, message)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
+
 import asyncpg
 import pytest
 
@@ -9,11 +13,16 @@ from telephony.db.pool import start_embedded_postgres, with_database
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory):
-    """The real PostgreSQL (pgserver) the tests share; each suite makes its own database in it."""
-    server = start_embedded_postgres(tmp_path_factory.mktemp("postgres") / "pgdata")
+def postgres_server():
+    """The real PostgreSQL (pgserver) the tests share; each suite makes its own database in it.
+
+    Its directory is our own, not pytest's numbered temp dirs, which other pytest runs on the machine prune.
+    """
+    directory = Path(tempfile.mkdtemp(prefix="telephony-pg-"))
+    server = start_embedded_postgres(directory / "pgdata")
     yield server
     server.cleanup()
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 async def fresh_database(server, name: str) -> str:

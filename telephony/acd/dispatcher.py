@@ -138,6 +138,12 @@ class Dispatcher:
     def queue(self, name: str) -> CallQueue:
         return self._queues[name]
 
+    def queue_names(self) -> list[str]:
+        return sorted(self._queues)
+
+    def knows_agent(self, agent_id: str) -> bool:
+        return agent_id in self._agents
+
     # -- calls -----------------------------------------------------------------------------------
 
     def _call_queued(self, event: CallQueued) -> None:

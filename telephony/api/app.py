@@ -6,7 +6,8 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from telephony.api import call_routes, session_routes, user_routes
+from telephony.agent_desk import AgentDesk
+from telephony.api import agent_routes, call_routes, session_routes, user_routes
 from telephony.api.auth import AUTH, auth_middleware
 from telephony.api.call_routes import CALLS, CallsProvider
 from telephony.api.errors import error_middleware
@@ -58,18 +59,24 @@ async def events(request: web.Request) -> web.StreamResponse:
     return await events_socket(request)
 
 
-def api_routes(with_auth: bool) -> list:
+def api_routes(with_auth: bool, with_agents: bool = False) -> list:
     tables = [system] + ([session_routes.routes, user_routes.routes, call_routes.routes] if with_auth else [])
+    if with_auth and with_agents:
+        tables.append(agent_routes.routes)
     routes = [r for t in tables for r in t.routes]
     return routes if with_auth else [r for r in routes if r.path == "/healthz"]
 
 
 def build_app(health: HealthCheck, *, auth: AuthService | None = None, hub: EventHub | None = None,
-              calls: CallsProvider | None = None, ws_options: WsOptions | None = None) -> web.Application:
-    """The HTTP application. Without `auth` (no database yet) it serves /healthz only."""
+              calls: CallsProvider | None = None, ws_options: WsOptions | None = None,
+              desk: AgentDesk | None = None) -> web.Application:
+    """The HTTP application. Without `auth` (no database yet) it serves /healthz only; the agent and queue
+    routes come with `desk` (the ACD)."""
     app = web.Application(client_max_size=MAX_BODY, middlewares=[error_middleware, auth_middleware])
     app[HEALTH] = health
-    routes = api_routes(auth is not None)
+    routes = api_routes(auth is not None, desk is not None)
+    if desk is not None:
+        app[agent_routes.DESK] = desk
     if auth is not None:
         app[AUTH] = auth
         app[HUB] = hub or EventHub()

@@ -105,6 +105,13 @@ class AgentStore:
             raise AgentNotFound(str(agent_id))
         return _agent(row)
 
+    async def set_login_device(self, agent_id: UUID, kind: str) -> None:
+        await self._pool.execute("UPDATE agents SET login_device = $2 WHERE id = $1", agent_id, kind)
+
+    async def by_user(self, user_id: UUID) -> Agent | None:
+        row = await self._pool.fetchrow(f"{_SELECT} WHERE a.user_id = $1", user_id)
+        return None if row is None else _agent(row)
+
     async def by_extension(self, extension: str) -> Agent | None:
         row = await self._pool.fetchrow(f"{_SELECT} WHERE a.extension = $1", extension)
         return None if row is None else _agent(row)
