@@ -91,8 +91,61 @@ class StopMusicOnHold:
     channel_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class StartTimer:
+    """Deliver TimerFired(timer_id) to the call after `seconds`; a newer StartTimer replaces it.
+
+    Carried out by the call's session, not by Asterisk, so the flows stay pure.
+    """
+
+    timer_id: str
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class CancelTimer:
+    timer_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class EnterQueue:
+    """Hand the caller from the IVR to the ACD's queue `queue`.
+
+    Until the ACD consumes it, the executor sends the caller to the dialplan's `telephony-no-queue`,
+    which says "please hold" and hangs up; the IVR records the outcome `queued_unavailable`.
+    """
+
+    channel_id: str
+    queue: str
+    priority: int = 0
+    skills: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    """Hand the call back to the dialplan to reach `destination`: an extension (`1002`, context
+    telephony-local) or an E.164 number (`+4930...`, context telephony-external, out through the trunk)."""
+
+    channel_id: str
+    destination: str
+
+
+@dataclass(frozen=True, slots=True)
+class StartRecording:
+    """Record what the caller says into the stored recording `name`; RecordingFinished follows."""
+
+    channel_id: str
+    name: str
+    max_seconds: int
+    max_silence_seconds: int
+    terminate_on: str = "#"
+    beep: bool = True
+    format: str = "wav"
+
+
 Command = Union[Answer, Play, StopPlayback, Hangup, Originate, Ring, CreateBridge, AddToBridge, DestroyBridge,
-                StartBridgeMusic, StartMusicOnHold, StopMusicOnHold]
+                StartBridgeMusic, StartMusicOnHold, StopMusicOnHold, StartTimer, CancelTimer, EnterQueue, Transfer,
+                StartRecording]
 
 
 class ChannelGone(Exception):
