@@ -17,6 +17,7 @@ from telephony.asterisk.translate import call_arrived, stasis_args, translate
 from telephony.calls.registry import CallRegistry
 from telephony.config import CallCenterConfig, load_config
 from telephony.db.interactions import InteractionStore
+from telephony.db.voicemails import VoicemailStore
 from telephony.db.migrations import migrate
 from telephony.db.pool import Database
 from telephony.errors import AriError, AsteriskUnavailable, ConfigError
@@ -65,7 +66,8 @@ class Service:
         self.ami.start()
         self.ari_events.start()
         self._consumer = asyncio.create_task(self._consume_ari_events(), name="ari-consumer")
-        self.http = HttpServer(build_app(self.health), self.settings.http_host, self.settings.http_port)
+        self.http = HttpServer(build_app(self.health, VoicemailStore(self.database.pool), self.try_reload),
+                               self.settings.http_host, self.settings.http_port)
         await self.http.start()
         log.info("service.started", ari_app=self.settings.ari_app)
 
@@ -86,13 +88,17 @@ class Service:
 
     def reload(self) -> bool:
         """Read the configuration file again; new calls use it, calls in progress keep theirs."""
+        return not self.try_reload()
+
+    def try_reload(self) -> list[tuple[str, str]]:
+        """Reload; return the file's problems (empty when the new file is in force)."""
         try:
             self.config = load_config(self.settings.config_file)
         except ConfigError as exc:
             log.error("config.reload_failed", problems=[f"{p}: {m}" for p, m in exc.problems])
-            return False
+            return exc.problems
         log.info("config.reloaded", dids=len(self.config.dids), ivr_nodes=len(self.config.ivr))
-        return True
+        return []
 
     async def health(self) -> dict[str, bool]:
         return {

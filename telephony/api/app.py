@@ -6,6 +6,8 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from telephony.api import config_reload
+from telephony.api import voicemails as voicemail_routes
 from telephony.logs import get_logger
 
 log = get_logger(__name__)
@@ -27,10 +29,14 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response(body, status=503 if down else 200)
 
 
-def build_app(health: HealthCheck) -> web.Application:
+def build_app(health: HealthCheck, voicemails=None, reload=None) -> web.Application:
     app = web.Application(client_max_size=64 * 1024)
     app[HEALTH] = health
     app.router.add_get("/healthz", healthz)
+    if voicemails is not None:
+        voicemail_routes.add_routes(app, voicemails)
+    if reload is not None:
+        config_reload.add_routes(app, reload)
     return app
 
 
