@@ -14,7 +14,11 @@ from telephony.asterisk.ari_events import AriEventStream, Connected
 from telephony.asterisk.device_states import DeviceStates
 from telephony.asterisk.executor import AriCommandExecutor
 from telephony.asterisk.translate import call_arrived, stasis_args, translate
+from telephony.acd.events import Reconfigured
+from telephony.acd_runtime import AcdRuntime
 from telephony.calls.registry import CallRegistry
+from telephony.calls.router import CommandRouter
+from telephony.db.agents import AgentStore
 from telephony.config import CallCenterConfig, load_config
 from telephony.db.interactions import InteractionStore
 from telephony.db.voicemails import VoicemailStore
@@ -54,14 +58,22 @@ class Service:
         self.device_states = DeviceStates()
         self.device_states.attach(self.ami)
         self.registry: CallRegistry | None = None
+        self.acd: AcdRuntime | None = None
         self.http: HttpServer | None = None
         self._consumer: asyncio.Task | None = None
+        self._acd_task: asyncio.Task | None = None
 
     async def start(self) -> None:
         await self.database.start()
         await migrate(self.database.pool, self.settings.migrations_dir)
         store = InteractionStore(self.database.pool)
-        self.registry = CallRegistry(self._flow_for, AriCommandExecutor(self.ari, self.settings.ari_app), store, utcnow)
+        self.acd = AcdRuntime(self.config, AgentStore(self.database.pool), self._deliver, utcnow)
+        router = CommandRouter(AriCommandExecutor(self.ari, self.settings.ari_app), self.acd.submit)
+        self.registry = CallRegistry(self._flow_for, router, store, utcnow)
+        self.device_states.subscribe(self.acd.device_changed)
+        self.acd.writer.start()
+        self._acd_task = asyncio.create_task(self.acd.service.run(), name="acd")
+        await self.acd.restore_agents()
         await self.ari.start()
         self.ami.start()
         self.ari_events.start()
@@ -81,6 +93,10 @@ class Service:
             await asyncio.gather(self._consumer, return_exceptions=True)
         if self.registry:
             await self.registry.release_all()
+        if self._acd_task:
+            self._acd_task.cancel()
+            await asyncio.gather(self._acd_task, return_exceptions=True)
+            await self.acd.writer.close()
         await self.ami.close()
         await self.ari.close()
         await self.database.close()
@@ -97,6 +113,8 @@ class Service:
         except ConfigError as exc:
             log.error("config.reload_failed", problems=[f"{p}: {m}" for p, m in exc.problems])
             return exc.problems
+        if self.acd is not None:
+            self.acd.submit(Reconfigured(self.config, utcnow()))
         log.info("config.reloaded", dids=len(self.config.dids), ivr_nodes=len(self.config.ivr))
         return []
 
@@ -106,6 +124,9 @@ class Service:
             "ari": self.ari_events.connected,
             "database": await self.database.healthy(),
         }
+
+    def _deliver(self, channel_id: str, message) -> bool:
+        return self.registry is not None and self.registry.deliver(channel_id, message)
 
     def _flow_for(self, arrived: CallArrived):
         return flow_for_call(self.config, arrived, utcnow, new_id)

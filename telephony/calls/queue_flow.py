@@ -1,8 +1,9 @@
-"""A call waiting in a queue, as a pure state machine: hold with music, ring the agents the ACD offers,
-bridge the first who answers, and tell the ACD how each offer went.
+"""A call in the ACD, from its own task: carries out on the caller's channel what the dispatcher decides
+(hold with music, ring an agent, bridge, cancel, announce, overflow) and reports back what Asterisk did
+(answered, bridged, leg gone, caller gone). Pure: events and dispatcher commands in, commands out.
 
-Several offers may ring at once (ring-all); the first answer wins and the others are hung up. If the
-winner's leg drops before the conversation starts, the call goes back to waiting rather than ending.
+The dispatcher decides which agent gets the call and when; this flow never bridges on its own, so a caller
+is connected to at most one agent even when several offers ring at once.
 """
 
 from __future__ import annotations
@@ -11,34 +12,54 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from telephony.calls.queue_messages import (CallFinished, JoinQueue, LeaveQueue, OfferAnswered, OfferFailed,
-                                            OfferToAgent, Overflow, WithdrawOffer)
+from telephony.acd.commands import Announce, CancelOffer, ConnectCallToAgent, EndCall, HoldCaller, Offer, Overflow
+from telephony.acd.events import AgentLegEnded, CallBridged, CallerHungUp, CallQueued, OfferAnswered
+from telephony.acd.model import Device
 from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Play,
                                 StartBridgeMusic)
 from telephony.events import ChannelHungUp, LegAnswered, LegEnded, PlaybackFinished
 
+# The dispatcher keeps the ring timeout; Asterisk's own is a little longer, as a backstop.
+ORIGINATE_GRACE_SECONDS = 5
 NO_AGENT_PROMPT = "sound:queue-thankyou"
-NORMAL_CLEARING = 16
+
+CAUSES = {16: "normal", 17: "busy", 18: "no-answer", 19: "no-answer", 21: "rejected", 20: "unreachable",
+          3: "unreachable", 0: "failed"}
+
+
+def dial_string(device: Device, trunk: str = "trunk") -> str:
+    """The endpoint Asterisk dials for an agent's device: the softphone itself, or the mobile via the trunk."""
+    if device.kind == "mobile":
+        return f"PJSIP/{device.address}@{trunk}"
+    return device.address if "/" in device.address else f"PJSIP/{device.address}"
+
+
+def announcement(position: int, estimated_wait: int | None) -> tuple[str, ...]:
+    prompts = ["sound:queue-youarenext"] if position <= 1 else [
+        "sound:queue-thereare", f"number:{position - 1}", "sound:queue-callswaiting"]
+    if estimated_wait:
+        prompts += ["sound:queue-holdtime", f"number:{max(1, round(estimated_wait / 60))}", "sound:queue-minutes"]
+    return tuple(prompts)
 
 
 @dataclass
 class QueueFlow:
     channel_id: str
     queue: str
-    priority: int
     caller_number: str
     caller_name: str
     clock: Callable[[], datetime]
-    moh_class: str = "default"
-    skills: tuple[tuple[str, int], ...] = ()
+    new_id: Callable[[], str]
+    priority: int | None = None
     outcome: str | None = None
     agent_id: str | None = None
     waited_seconds: float | None = None
-    _ringing: dict[str, str] = field(default_factory=dict)  # leg id -> agent id
-    _connected_leg: str | None = None
+    _legs: dict[str, str] = field(default_factory=dict)  # offer id -> our leg channel id
+    _offers: dict[str, str] = field(default_factory=dict)  # leg channel id -> offer id
+    _connected: str | None = None  # the offer whose agent talks with the caller
     _legs_made: int = 0
     _joined_at: datetime | None = None
-    _closing_playback: str | None = None  # set once the call overflowed and hears its last message
+    _closing_playback: str | None = None
 
     @property
     def hold_bridge(self) -> str:
@@ -54,86 +75,79 @@ class QueueFlow:
 
     def start(self) -> list:
         self._joined_at = self.clock()
-        return [
-            CreateBridge(self.hold_bridge, "holding"),
-            AddToBridge(self.hold_bridge, self.channel_id),
-            StartBridgeMusic(self.hold_bridge, self.moh_class),
-            JoinQueue(self.channel_id, self.queue, self.priority, self._joined_at, self.caller_number,
-                      self.caller_name, self.skills),
-        ]
+        return [CallQueued(self.channel_id, self.queue, self._joined_at, self.caller_number, self.caller_name,
+                           self.priority)]
 
     def handle(self, event) -> list:
         if self.finished:
             return []
         match event:
-            case OfferToAgent(agent_id=agent, endpoint=endpoint, ring_timeout=timeout):
-                return self._ring(agent, endpoint, timeout)
-            case WithdrawOffer(agent_id=agent):
-                return [Hangup(leg) for leg, who in self._ringing.items() if who == agent]
-            case LegAnswered(leg_id=leg) if leg in self._ringing:
-                return self._connect(leg)
-            case LegEnded(leg_id=leg, cause=cause) if leg in self._ringing:
-                agent = self._ringing.pop(leg)
-                return [OfferFailed(self.channel_id, agent, cause)]
-            case LegEnded(leg_id=leg) if leg == self._connected_leg:
-                return self._agent_hung_up()
-            case ChannelHungUp():
-                return self._caller_hung_up()
+            case HoldCaller(moh_class=moh_class):
+                return [CreateBridge(self.hold_bridge, "holding"), AddToBridge(self.hold_bridge, self.channel_id),
+                        StartBridgeMusic(self.hold_bridge, moh_class)]
+            case Offer():
+                return self._ring(event)
+            case LegAnswered(leg_id=leg) if leg in self._offers:
+                return [OfferAnswered(self._offers[leg], self.clock())]
+            case ConnectCallToAgent(offer_id=offer, agent_id=agent) if offer in self._legs:
+                return self._connect(offer, agent)
+            case CancelOffer(offer_id=offer) if offer in self._legs:
+                return [Hangup(self._legs[offer])]
+            case LegEnded(leg_id=leg, cause=cause) if leg in self._offers:
+                offer = self._offers.pop(leg)
+                del self._legs[offer]
+                return [AgentLegEnded(offer, self.clock(), CAUSES.get(cause, str(cause)))]
+            case EndCall():
+                self.outcome = "answered" if self._connected else "failed"
+                return [Hangup(self.channel_id), DestroyBridge(self.talk_bridge)]
+            case Announce(position=position, estimated_wait=wait):
+                return [Play(self.channel_id, self.new_id(), announcement(position, wait))]
             case Overflow(destination=destination):
                 return self._overflow(destination)
             case PlaybackFinished(playback_id=playback) if playback == self._closing_playback:
                 self.outcome = "overflow"
                 return [Hangup(self.channel_id)]
+            case ChannelHungUp():
+                return self._caller_gone()
         return []
 
-    def _ring(self, agent: str, endpoint: str, timeout: int) -> list:
-        if self._connected_leg is not None:
-            return [OfferFailed(self.channel_id, agent, NORMAL_CLEARING)]
+    def _ring(self, offer: Offer) -> list:
         self._legs_made += 1
         leg = f"{self.channel_id}-leg-{self._legs_made}"
-        self._ringing[leg] = agent
-        return [Originate(leg, self.channel_id, endpoint, self.caller_number, self.caller_name, timeout)]
+        self._legs[offer.offer_id] = leg
+        self._offers[leg] = offer.offer_id
+        return [Originate(leg, self.channel_id, dial_string(offer.device), offer.caller_number, offer.caller_name,
+                          int(offer.timeout) + ORIGINATE_GRACE_SECONDS)]
 
-    def _connect(self, leg: str) -> list:
-        self.agent_id = self._ringing.pop(leg)
-        self._connected_leg = leg
+    def _connect(self, offer: str, agent: str) -> list:
+        self._connected = offer
+        self.agent_id = agent
         self.waited_seconds = (self.clock() - self._joined_at).total_seconds()
-        others = list(self._ringing)
-        self._ringing.clear()
-        return [
-            *[Hangup(other) for other in others],
-            CreateBridge(self.talk_bridge, "mixing"),
-            AddToBridge(self.talk_bridge, self.channel_id),
-            AddToBridge(self.talk_bridge, leg),
-            DestroyBridge(self.hold_bridge),
-            OfferAnswered(self.channel_id, self.agent_id),
-        ]
+        leg = self._legs[offer]
+        return [CreateBridge(self.talk_bridge, "mixing"), AddToBridge(self.talk_bridge, self.channel_id),
+                AddToBridge(self.talk_bridge, leg), DestroyBridge(self.hold_bridge),
+                CallBridged(offer, self.clock())]
 
-    def _agent_hung_up(self) -> list:
-        self.outcome = "answered"
-        return [Hangup(self.channel_id), DestroyBridge(self.talk_bridge), CallFinished(self.channel_id, self.agent_id)]
-
-    def _caller_hung_up(self) -> list:
-        if self._closing_playback is not None:
-            self.outcome = "overflow"
-            return []
-        if self._connected_leg is not None:
-            self.outcome = "answered"
-            return [Hangup(self._connected_leg), DestroyBridge(self.talk_bridge),
-                    CallFinished(self.channel_id, self.agent_id)]
-        self.outcome = "abandoned"
-        self.waited_seconds = (self.clock() - self._joined_at).total_seconds()
-        return [*[Hangup(leg) for leg in self._ringing], DestroyBridge(self.hold_bridge),
-                LeaveQueue(self.channel_id, "abandoned")]
-
-    def _overflow(self, destination: str) -> list:
-        """Only message destinations are handled here; queue and voicemail hand-offs belong to the IVR."""
-        if self._connected_leg is not None or self._closing_playback is not None:
-            return []
-        kind, _, target = destination.partition(":")
-        leave = [*[Hangup(leg) for leg in self._ringing], DestroyBridge(self.hold_bridge),
-                 LeaveQueue(self.channel_id, "overflow")]
-        self._ringing.clear()
+    def _overflow(self, destination) -> list:
+        """Play the overflow message and hang up. Voicemail overflow plays the same until the IVR's
+        voicemail can take the call over."""
         self._closing_playback = f"{self.channel_id}-overflow"
-        prompt = target if kind == "message" and target else NO_AGENT_PROMPT
-        return [*leave, Play(self.channel_id, self._closing_playback, (prompt,))]
+        prompt = f"sound:{destination.target}" if destination.kind == "message" else NO_AGENT_PROMPT
+        return [DestroyBridge(self.hold_bridge), Play(self.channel_id, self._closing_playback, (prompt,))]
+
+    def _caller_gone(self) -> list:
+        """The caller's task ends here: hang up its legs and report them gone, so no agent stays held."""
+        now = self.clock()
+        if self._connected:
+            self.outcome = "answered"
+        elif self._closing_playback:
+            self.outcome = "overflow"
+        else:
+            self.outcome = "abandoned"
+            self.waited_seconds = (now - self._joined_at).total_seconds()
+        legs = list(self._offers.items())
+        self._offers.clear()
+        self._legs.clear()
+        return [*[Hangup(leg) for leg, _ in legs], DestroyBridge(self.hold_bridge), DestroyBridge(self.talk_bridge),
+                CallerHungUp(self.channel_id, now),
+                *[AgentLegEnded(offer, now, "caller hung up") for _, offer in legs]]

@@ -10,9 +10,10 @@ from structlog.contextvars import bound_contextvars
 
 from telephony.calls.recorder import InteractionRecorder
 from telephony.calls.timers import CallTimer
-from telephony.commands import Answer, CancelTimer, ChannelGone, Command, CommandExecutor, Hangup, StartTimer
+from telephony.commands import (Answer, CancelTimer, ChannelGone, Command, CommandExecutor, Hangup, Originate,
+                                StartTimer)
 from telephony.errors import AriError, AsteriskUnavailable
-from telephony.events import CallArrived, CallEvent, ChannelHungUp
+from telephony.events import CallArrived, CallEvent, ChannelHungUp, LegEnded
 from telephony.ivr.flow import IvrFlow
 from telephony.logs import get_logger
 
@@ -82,6 +83,12 @@ class CallSession:
                 log.info("call.channel_gone", command=type(command).__name__)
                 self._gone = True
                 return
+            except (AriError, AsteriskUnavailable) as exc:
+                if not isinstance(command, Originate):
+                    raise
+                # Asterisk refused to call the leg (unknown or unregistered endpoint): the leg has ended.
+                log.warning("call.originate_failed", leg=command.leg_id, error=str(exc))
+                self.deliver(LegEnded(self.channel_id, command.leg_id, 0, str(exc)))
             if isinstance(command, Answer):
                 self._recorder.answered(self._clock())
 

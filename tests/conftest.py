@@ -1,0 +1,28 @@
+"""Fixtures shared by every kind of test: one embedded PostgreSQL per session."""
+
+from __future__ import annotations
+
+import asyncpg
+import pytest
+
+from telephony.db.pool import start_embedded_postgres, with_database
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory):
+    """The real PostgreSQL (pgserver) the tests share; each suite makes its own database in it."""
+    server = start_embedded_postgres(tmp_path_factory.mktemp("postgres") / "pgdata")
+    yield server
+    server.cleanup()
+
+
+async def fresh_database(server, name: str) -> str:
+    """Drop and create database `name`; return its DSN."""
+    admin = server.get_uri()
+    conn = await asyncpg.connect(admin)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return with_database(admin, name)
