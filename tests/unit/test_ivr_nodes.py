@@ -287,9 +287,17 @@ def test_failed_recording_apologises():
 
 # ---- reload ----
 
-def test_a_call_keeps_the_configuration_it_started_with():
-    flow = make("1")
-    flow.start()
-    newer = parse_config('dids: {"1": {entry: x}}\nivr: {x: {kind: hangup}}')
-    assert newer is not flow.config
-    assert key(flow, "9")[-1] == Play("c", "id2", ("sound:sub",), "en")
+def test_a_reload_applies_to_new_calls_while_calls_in_progress_keep_their_menu():
+    current = {"config": CONFIG}
+
+    def new_call():
+        ids = count(1)
+        call = CallArrived("c", "inbound", "1", "+4930123456", "", START)
+        return flow_for_call(current["config"], call, Clock(), lambda: f"id{next(ids)}")
+
+    before = new_call()
+    before.start()
+    current["config"] = parse_config('dids: {"1": {entry: x}}\nivr: {x: {kind: hangup, prompts: ["sound:new"]}}')
+    after = new_call()
+    assert after.start()[-1] == Play("c", "id1", ("sound:new",), "en")
+    assert key(before, "9")[-1] == Play("c", "id2", ("sound:sub",), "en")
