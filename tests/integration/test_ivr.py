@@ -9,7 +9,7 @@ from datetime import datetime
 import aiohttp
 
 from tests.integration.dtmf_caller import Keys, Speak, Wait, call_with_keys
-from tests.integration.rig import ASTERISK_ROOT, AgentPhone
+from tests.integration.rig import ASTERISK_ROOT, AgentPhone, finish_sipp, sipp_ports, start_sipp
 from tests.integration.test_inbound_call import wait_for_row
 
 MENU = "300"
@@ -113,6 +113,24 @@ async def test_transfer_to_an_extension_rings_the_agent_phone(daemon, db, creden
     assert data["handoff"] == {"transfer": "1002"}
 
 
+async def test_transfer_to_an_external_number_goes_out_through_the_trunk(daemon, db):
+    # The trunk's far end (pjsip.conf: sip:127.0.0.1:5070) is a sipp phone that answers.
+    carrier = await start_sipp("agent_answers.xml", "+4915100000001", "-d", "300", ports=(5070, sipp_ports()[1]),
+                               timeout=30)
+    try:
+        ok(await call_with_keys(MENU, "+4930500009", [Wait(500), Keys("1"), Wait(300), Keys("6"), Wait(3000)],
+                                hang_up=True))
+        far_end = await finish_sipp(carrier, timeout=15)
+        assert far_end.returncode == 0, far_end.stdout[-2000:]
+    finally:
+        if carrier.returncode is None:
+            carrier.kill()
+            await carrier.wait()
+    row, _, data = await ended_interaction(db, "+4930500009")
+    assert row["outcome"] == "transferred"
+    assert data["handoff"] == {"transfer": "+4915100000001"}
+
+
 async def test_voicemail_is_recorded_stored_and_listed(daemon, db):
     ok(await call_with_keys(MENU, "+4930500008",
                             [Wait(500), Keys("1"), Wait(300), Keys("2"), Wait(2500), Speak(), Keys("#")]))
@@ -125,6 +143,7 @@ async def test_voicemail_is_recorded_stored_and_listed(daemon, db):
     assert 5.0 <= float(message["duration_seconds"]) <= 10.0
     audio = ASTERISK_ROOT / message["path"].lstrip("/")
     assert audio.exists(), audio
+    assert audio.read_bytes()[:4] == b"RIFF"
     assert 5 * 16000 < audio.stat().st_size < 11 * 16000  # 8 kHz, 16-bit
     async with aiohttp.ClientSession() as http:
         async with http.get(f"{daemon.url}/api/v1/interactions/{row['id']}/voicemails") as resp:
