@@ -16,6 +16,8 @@ from telephony.asterisk.executor import AriCommandExecutor
 from telephony.asterisk.translate import call_arrived, stasis_args, translate
 from telephony.acd.events import Reconfigured
 from telephony.acd_runtime import AcdRuntime
+from telephony.calls.call_flow import CallFlow
+from telephony.calls.queue_flow import QueueFlow
 from telephony.calls.registry import CallRegistry
 from telephony.calls.router import CommandRouter
 from telephony.db.agents import AgentStore
@@ -129,7 +131,11 @@ class Service:
         return self.registry is not None and self.registry.deliver(channel_id, message)
 
     def _flow_for(self, arrived: CallArrived):
-        return flow_for_call(self.config, arrived, utcnow, new_id)
+        def queue_flow(enter):
+            return QueueFlow(arrived.channel_id, enter.queue, arrived.caller_number, arrived.caller_name, utcnow,
+                             new_id, priority=enter.priority)
+
+        return CallFlow(flow_for_call(self.config, arrived, utcnow, new_id), queue_flow)
 
     async def _consume_ari_events(self) -> None:
         while True:

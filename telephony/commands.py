@@ -111,8 +111,9 @@ class CancelTimer:
 class EnterQueue:
     """Hand the caller from the IVR to the ACD's queue `queue`.
 
-    Until the ACD consumes it, the executor sends the caller to the dialplan's `telephony-no-queue`,
-    which says "please hold" and hangs up; the IVR records the outcome `queued_unavailable`.
+    The call's CallFlow turns it into the ACD's QueueFlow. An executor that still gets one (a flow run
+    without the ACD) sends the caller to the dialplan's `telephony-no-queue`: "please hold", a hang-up.
+    `skills` are the IVR's wish; the ACD so far routes on the queue's own required skills.
     """
 
     channel_id: str

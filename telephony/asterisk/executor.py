@@ -18,7 +18,7 @@ def caller_id(name: str, number: str) -> str:
 
 LOCAL_CONTEXT = "telephony-local"
 EXTERNAL_CONTEXT = "telephony-external"
-# Until the ACD consumes EnterQueue, callers for a queue go here: "please hold", then a hang-up.
+# Where an EnterQueue no ACD took sends the caller: "please hold", then a hang-up.
 NO_QUEUE_CONTEXT = "telephony-no-queue"
 
 

@@ -87,14 +87,18 @@ async def test_a_key_stops_a_long_prompt(daemon, db):
     assert any(line.get("command") == "StopPlayback" for line in call_lines(daemon, row["channel_id"]))
 
 
-async def test_queue_destination_hands_over_with_priority_and_skills(daemon, db):
-    ok(await call_with_keys(MENU, "+4930500006", [Wait(500), Keys("1"), Wait(300), Keys("4")]))
+async def test_queue_destination_hands_the_caller_to_the_acd(daemon, db):
+    ok(await call_with_keys(MENU, "+4930500006", [Wait(500), Keys("1"), Wait(300), Keys("4"), Wait(3000)],
+                            hang_up=True))
     row, path, data = await ended_interaction(db, "+4930500006")
-    assert row["outcome"] == "queued_unavailable"
     assert data["handoff"] == {"queue": "sales", "priority": 5, "skills": {"french": 2}}
     assert steps(path)[-1] == ("sales", "", "")
-    queued = [line for line in call_lines(daemon, row["channel_id"]) if line.get("command") == "EnterQueue"]
-    assert queued and queued[0]["queue"] == "sales"
+    lines = call_lines(daemon, row["channel_id"])
+    commands = [line["command"] for line in lines if line.get("event") == "call.command"]
+    queued = [line for line in lines if line.get("command") == "CallQueued"]
+    assert queued and queued[0]["queue"] == "sales" and queued[0]["priority"] == 5
+    assert "StartBridgeMusic" in commands  # no agent in the test's queue: the caller holds with music
+    assert row["outcome"] == "abandoned"  # and hangs up while waiting
 
 
 async def test_transfer_to_an_extension_rings_the_agent_phone(daemon, db, credentials):

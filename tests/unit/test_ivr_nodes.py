@@ -147,7 +147,7 @@ def test_queue_node_plays_its_prompt_then_enters_the_queue():
     flow.start()
     assert key(flow, "1")[-1] == Play("c", "id2", ("sound:hold",), "en")
     assert flow.handle(PlaybackFinished("c", "id2")) == [EnterQueue("c", "sales", 7, (("french", 2),))]
-    assert flow.outcome == "queued_unavailable"
+    assert flow.outcome == "queued"
     assert flow.data["handoff"] == {"queue": "sales", "priority": 7, "skills": {"french": 2}}
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from telephony.commands import EnterQueue, Transfer as TransferCommand
 from telephony.ivr.nodes.base import NodeHandler
 
-# Until the ACD consumes EnterQueue, the dialplan says "please hold" and hangs up.
-QUEUED = "queued_unavailable"
+QUEUED = "queued"  # the IVR's part ends here; the queue flow's outcome follows
 TRANSFERRED = "transferred"
 
 
