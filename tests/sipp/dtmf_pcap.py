@@ -55,7 +55,8 @@ def dtmf_packets(digits: str, tone_ms: int, gap_ms: int) -> list[tuple[int, byte
             end = step >= steps
             duration = min(step + 1, steps) * PACKET_MS * RATE // 1000
             marker = 0x80 if step == 0 else 0
-            rtp = struct.pack("!BBHII", 0x80, marker | PAYLOAD_TYPE, seq & 0xFFFF, timestamp & 0xFFFFFFFF, SSRC)
+            rtp = struct.pack("!BBHII", 0x80, marker | PAYLOAD_TYPE, seq & 0xFFFF, timestamp & 0xFFFFFFFF,
+                              SSRC)
             rtp += struct.pack("!BBH", event, (0x80 if end else 0) | VOLUME, duration)
             packets.append((now_us, ipv4_udp_frame(rtp)))
             seq += 1
