@@ -23,11 +23,14 @@ from telephony.agent_desk import AgentDesk
 from telephony.api.events import Audience
 from telephony.acd_runtime import AcdRuntime
 from telephony.auth.service import build_auth_service
+from telephony.calls.call_flow import CallFlow
+from telephony.calls.queue_flow import QueueFlow
 from telephony.calls.registry import CallRegistry
 from telephony.calls.router import CommandRouter
 from telephony.db.agents import AgentStore
 from telephony.config import CallCenterConfig, load_config
 from telephony.db.interactions import InteractionStore
+from telephony.db.voicemails import VoicemailStore
 from telephony.db.migrations import migrate
 from telephony.db.pool import Database
 from telephony.errors import AriError, AsteriskUnavailable, ConfigError
@@ -91,7 +94,7 @@ class Service:
         await self.desk.load()
         self.acd.publish = self._publish_acd_record
         app = build_app(self.health, auth=auth, hub=self.events, calls=self.active_calls, ws_options=ws_options,
-                        desk=self.desk)
+                        desk=self.desk, voicemail_store=VoicemailStore(self.database.pool), reload=self.try_reload)
         self.http = HttpServer(app, self.settings.http_host, self.settings.http_port)
         await self.http.start()
         log.info("service.started", ari_app=self.settings.ari_app)
@@ -117,15 +120,19 @@ class Service:
 
     def reload(self) -> bool:
         """Read the configuration file again; new calls use it, calls in progress keep theirs."""
+        return not self.try_reload()
+
+    def try_reload(self) -> list[tuple[str, str]]:
+        """Reload; return the file's problems (empty when the new file is in force)."""
         try:
             self.config = load_config(self.settings.config_file)
         except ConfigError as exc:
             log.error("config.reload_failed", problems=[f"{p}: {m}" for p, m in exc.problems])
-            return False
+            return exc.problems
         if self.acd is not None:
             self.acd.submit(Reconfigured(self.config, utcnow()))
         log.info("config.reloaded", dids=len(self.config.dids), ivr_nodes=len(self.config.ivr))
-        return True
+        return []
 
     async def health(self) -> dict[str, bool]:
         return {
@@ -151,6 +158,7 @@ class Service:
 
     def _deliver(self, channel_id: str, message) -> bool:
         return self.registry is not None and self.registry.deliver(channel_id, message)
+
     def active_calls(self) -> list[dict]:
         """The calls in progress, for GET /api/v1/calls."""
         sessions = list(self.registry.sessions.values()) if self.registry else []
@@ -159,7 +167,11 @@ class Service:
                  "queue": None} for a in (s.arrived for s in sessions)]
 
     def _flow_for(self, arrived: CallArrived):
-        return flow_for_call(self.config, arrived, utcnow, new_id)
+        def queue_flow(enter):
+            return QueueFlow(arrived.channel_id, enter.queue, arrived.caller_number, arrived.caller_name, utcnow,
+                             new_id, priority=enter.priority)
+
+        return CallFlow(flow_for_call(self.config, arrived, utcnow, new_id), queue_flow)
 
     async def _consume_ari_events(self) -> None:
         while True:

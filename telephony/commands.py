@@ -91,8 +91,62 @@ class StopMusicOnHold:
     channel_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class StartTimer:
+    """Deliver TimerFired(timer_id) to the call after `seconds`; a newer StartTimer replaces it.
+
+    Carried out by the call's session, not by Asterisk, so the flows stay pure.
+    """
+
+    timer_id: str
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class CancelTimer:
+    timer_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class EnterQueue:
+    """Hand the caller from the IVR to the ACD's queue `queue`.
+
+    The call's CallFlow turns it into the ACD's QueueFlow. An executor that still gets one (a flow run
+    without the ACD) sends the caller to the dialplan's `telephony-no-queue`: "please hold", a hang-up.
+    `skills` are the IVR's wish; the ACD so far routes on the queue's own required skills.
+    """
+
+    channel_id: str
+    queue: str
+    priority: int = 0
+    skills: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    """Hand the call back to the dialplan to reach `destination`: an extension (`1002`, context
+    telephony-local) or an E.164 number (`+4930...`, context telephony-external, out through the trunk)."""
+
+    channel_id: str
+    destination: str
+
+
+@dataclass(frozen=True, slots=True)
+class StartRecording:
+    """Record what the caller says into the stored recording `name`; RecordingFinished follows."""
+
+    channel_id: str
+    name: str
+    max_seconds: int
+    max_silence_seconds: int
+    terminate_on: str = "#"
+    beep: bool = True
+    format: str = "wav"
+
+
 Command = Union[Answer, Play, StopPlayback, Hangup, Originate, Ring, CreateBridge, AddToBridge, DestroyBridge,
-                StartBridgeMusic, StartMusicOnHold, StopMusicOnHold]
+                StartBridgeMusic, StartMusicOnHold, StopMusicOnHold, StartTimer, CancelTimer, EnterQueue, Transfer,
+                StartRecording]
 
 
 class ChannelGone(Exception):

@@ -64,4 +64,21 @@ class LegEnded:
     cause_text: str = ""
 
 
-CallEvent = Union[CallArrived, PlaybackFinished, DtmfReceived, ChannelHungUp, LegAnswered, LegEnded]
+@dataclass(frozen=True, slots=True)
+class TimerFired:
+    channel_id: str
+    timer_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingFinished:
+    """A recording on the call ended (`#`, silence, maximum length, hang-up) or failed."""
+
+    channel_id: str
+    name: str
+    duration: float | None = None
+    failed: bool = False
+
+
+CallEvent = Union[CallArrived, PlaybackFinished, DtmfReceived, ChannelHungUp, LegAnswered, LegEnded, TimerFired,
+                  RecordingFinished]

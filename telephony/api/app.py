@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from telephony.agent_desk import AgentDesk
-from telephony.api import agent_routes, call_routes, session_routes, user_routes
+from telephony.api import agent_routes, call_routes, config_reload, session_routes, user_routes, voicemails
 from telephony.api.auth import AUTH, auth_middleware
 from telephony.api.call_routes import CALLS, CallsProvider
 from telephony.api.errors import error_middleware
@@ -16,7 +16,9 @@ from telephony.api.openapi import build_openapi
 from telephony.api.routing import RouteTable
 from telephony.api.schemas import Health
 from telephony.api.ws import HUB, WS_OPTIONS, WsOptions, events_socket
+from telephony.api.config_reload import Reload
 from telephony.auth.service import AuthService
+from telephony.db.voicemails import VoicemailStore
 from telephony.logs import get_logger
 
 log = get_logger(__name__)
@@ -59,24 +61,31 @@ async def events(request: web.Request) -> web.StreamResponse:
     return await events_socket(request)
 
 
-def api_routes(with_auth: bool, with_agents: bool = False) -> list:
-    tables = [system] + ([session_routes.routes, user_routes.routes, call_routes.routes] if with_auth else [])
-    if with_auth and with_agents:
-        tables.append(agent_routes.routes)
+def api_routes(with_auth: bool, *optional: RouteTable) -> list:
+    """The routes served: all of them with auth (plus the optional tables whose service is there), else
+    /healthz alone."""
+    tables = [system] + ([session_routes.routes, user_routes.routes, call_routes.routes, *optional]
+                         if with_auth else [])
     routes = [r for t in tables for r in t.routes]
     return routes if with_auth else [r for r in routes if r.path == "/healthz"]
 
 
 def build_app(health: HealthCheck, *, auth: AuthService | None = None, hub: EventHub | None = None,
               calls: CallsProvider | None = None, ws_options: WsOptions | None = None,
-              desk: AgentDesk | None = None) -> web.Application:
+              desk: AgentDesk | None = None, voicemail_store: VoicemailStore | None = None,
+              reload: Reload | None = None) -> web.Application:
     """The HTTP application. Without `auth` (no database yet) it serves /healthz only; the agent and queue
     routes come with `desk` (the ACD)."""
     app = web.Application(client_max_size=MAX_BODY, middlewares=[error_middleware, auth_middleware])
     app[HEALTH] = health
-    routes = api_routes(auth is not None, desk is not None)
-    if desk is not None:
-        app[agent_routes.DESK] = desk
+    optional = {agent_routes.routes: (agent_routes.DESK, desk),
+                voicemails.routes: (voicemails.VOICEMAILS, voicemail_store),
+                config_reload.routes: (config_reload.RELOAD, reload)}
+    served = [table for table, (_, service) in optional.items() if service is not None]
+    routes = api_routes(auth is not None, *served)
+    for key, service in optional.values():
+        if service is not None:
+            app[key] = service
     if auth is not None:
         app[AUTH] = auth
         app[HUB] = hub or EventHub()

@@ -122,6 +122,18 @@ class AriClient:
     async def destroy_bridge(self, bridge_id: str) -> None:
         await self.request("DELETE", f"/bridges/{bridge_id}")
 
+    async def continue_in_dialplan(self, channel_id: str, context: str, extension: str, priority: int = 1) -> None:
+        await self.request("POST", f"/channels/{channel_id}/continue",
+                           {"context": context, "extension": extension, "priority": priority})
+
+    async def record(self, channel_id: str, name: str, fmt: str, max_seconds: int, max_silence_seconds: int,
+                     terminate_on: str, beep: bool) -> dict:
+        return await self.request("POST", f"/channels/{channel_id}/record", {
+            "name": name, "format": fmt, "maxDurationSeconds": max_seconds,
+            "maxSilenceSeconds": max_silence_seconds, "terminateOn": terminate_on or "none", "beep": beep,
+            "ifExists": "fail",
+        })
+
 
 def _param(value: Any) -> str:
     if isinstance(value, bool):

@@ -6,6 +6,7 @@ from telephony.asterisk.ari import AriClient
 from telephony.commands import (AddToBridge, Answer, ChannelGone, Command, CreateBridge, DestroyBridge, Hangup,
                                 Originate, Play, Ring, StartBridgeMusic, StartMusicOnHold, StopMusicOnHold,
                                 StopPlayback)
+from telephony.commands import EnterQueue, StartRecording, Transfer
 from telephony.errors import AriError
 
 
@@ -13,6 +14,18 @@ def caller_id(name: str, number: str) -> str:
     """ARI's callerId: `"Name" <number>`; quotes and angle brackets in a name would break it."""
     clean = "".join(c for c in name if c not in '"<>\\').strip()
     return f'"{clean}" <{number}>' if clean else number
+
+
+LOCAL_CONTEXT = "telephony-local"
+EXTERNAL_CONTEXT = "telephony-external"
+# Where an EnterQueue no ACD took sends the caller: "please hold", then a hang-up.
+NO_QUEUE_CONTEXT = "telephony-no-queue"
+
+
+def dialplan_target(destination: str) -> tuple[str, str]:
+    """Where a Transfer leaves the call in the dialplan: extensions ring their device, E.164 numbers go
+    out through the trunk. The call then leaves our application; the dialplan owns it from there."""
+    return (EXTERNAL_CONTEXT if destination.startswith("+") else LOCAL_CONTEXT), destination
 
 
 class AriCommandExecutor:
@@ -59,5 +72,11 @@ class AriCommandExecutor:
                 await ari.start_moh(channel_id, moh_class)
             case StopMusicOnHold(channel_id):
                 await ari.stop_moh(channel_id)
+            case Transfer(channel_id, destination):
+                await ari.continue_in_dialplan(channel_id, *dialplan_target(destination))
+            case EnterQueue(channel_id):
+                await ari.continue_in_dialplan(channel_id, NO_QUEUE_CONTEXT, "s")
+            case StartRecording(channel_id, name, max_seconds, max_silence, terminate_on, beep, fmt):
+                await ari.record(channel_id, name, fmt, max_seconds, max_silence, terminate_on, beep)
             case _:
                 raise TypeError(f"no ARI mapping for {command!r}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from telephony.events import (CallArrived, CallEvent, ChannelHungUp, DtmfReceived, LegAnswered, LegEnded,
-                              PlaybackFinished)
+                              PlaybackFinished, RecordingFinished)
 
 DIRECTIONS = ("inbound", "outbound", "internal")
 LEG_MARK = "-leg-"
@@ -37,12 +37,24 @@ def translate(event: dict) -> CallEvent | None:
     if kind == "ChannelDtmfReceived":
         digit = str(event.get("digit", ""))
         return DtmfReceived(channel_id=channel_id, digit=digit) if digit else None
+    if kind in ("RecordingFinished", "RecordingFailed"):
+        return _recording_finished(event, failed=kind == "RecordingFailed")
     if kind == "PlaybackFinished":
         playback = event.get("playback") or {}
         target = str(playback.get("target_uri", ""))
         if target.startswith("channel:"):
             return PlaybackFinished(channel_id=target.removeprefix("channel:"), playback_id=playback.get("id", ""))
     return None
+
+
+def _recording_finished(event: dict, failed: bool) -> RecordingFinished | None:
+    recording = event.get("recording") or {}
+    target = str(recording.get("target_uri", ""))
+    if not target.startswith("channel:"):
+        return None
+    duration = recording.get("duration")
+    return RecordingFinished(channel_id=target.removeprefix("channel:"), name=str(recording.get("name", "")),
+                             duration=float(duration) if duration is not None else None, failed=failed)
 
 
 def _leg_event(kind, event: dict, owner: str, leg: str) -> CallEvent | None:

@@ -45,8 +45,9 @@ class InteractionRecorder:
     def answered(self, at: datetime) -> None:
         self._writes.put_nowait(lambda iid: self._store.answered(iid, at))
 
-    def ended(self, at: datetime, outcome: str, ivr_path: list[dict]) -> None:
-        self._writes.put_nowait(lambda iid: self._store.ended(iid, at, outcome, ivr_path))
+    def ended(self, at: datetime, outcome: str, ivr_path: list[dict], ivr_data: dict | None = None,
+              voicemail=None) -> None:
+        self._writes.put_nowait(lambda iid: self._store.ended(iid, at, outcome, ivr_path, ivr_data, voicemail))
         self._writes.put_nowait(None)
 
     async def finished(self) -> None:

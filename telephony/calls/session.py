@@ -9,7 +9,9 @@ from datetime import datetime
 from structlog.contextvars import bound_contextvars
 
 from telephony.calls.recorder import InteractionRecorder
-from telephony.commands import Answer, ChannelGone, Command, CommandExecutor, Hangup, Originate
+from telephony.calls.timers import CallTimer
+from telephony.commands import (Answer, CancelTimer, ChannelGone, Command, CommandExecutor, Hangup, Originate,
+                                StartTimer)
 from telephony.errors import AriError, AsteriskUnavailable
 from telephony.events import CallArrived, CallEvent, ChannelHungUp, LegEnded
 from telephony.ivr.flow import IvrFlow
@@ -29,6 +31,7 @@ class CallSession:
         self._clock = clock
         self._events: asyncio.Queue[CallEvent] = asyncio.Queue()
         self._gone = False
+        self._timer = CallTimer(self.channel_id, self.deliver)
 
     def deliver(self, event: CallEvent) -> None:
         self._events.put_nowait(event)
@@ -52,6 +55,7 @@ class CallSession:
                     log.debug("call.event", kind=type(event).__name__, **_fields(event))
                     await self._run_commands(self.flow.handle(event))
             except asyncio.CancelledError:
+                self._timer.cancel()
                 log.info("call.released", reason="daemon stopping; Asterisk keeps the channel")
                 raise
             except Exception:
@@ -59,7 +63,9 @@ class CallSession:
                 outcome = "failed"
                 await self._hang_up_quietly()
             outcome = outcome or self.flow.outcome or "abandoned"
-            self._recorder.ended(self._clock(), outcome, [_step(s) for s in self.flow.path])
+            self._timer.cancel()
+            self._recorder.ended(self._clock(), outcome, [_step(s) for s in self.flow.path],
+                                 getattr(self.flow, "data", None), getattr(self.flow, "voicemail", None))
             log.info("call.ended", outcome=outcome, path=[s.node for s in self.flow.path])
             await self._recorder.finished()
 
@@ -68,6 +74,9 @@ class CallSession:
             if self._gone:
                 return
             log.info("call.command", command=type(command).__name__, **_fields(command))
+            if isinstance(command, (StartTimer, CancelTimer)):
+                self._timer.run(command)
+                continue
             try:
                 await self._executor.execute(command)
             except ChannelGone:
@@ -101,4 +110,4 @@ def _fields(obj) -> dict:
 
 
 def _step(step) -> dict:
-    return {"node": step.node, "at": step.at.isoformat(), "digits": step.digits}
+    return step.as_dict()

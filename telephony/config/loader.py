@@ -51,6 +51,8 @@ def _placed_problems(exc: ValidationError):
             message = "unknown field"
         elif error["type"] == "missing":
             message = "required field is missing"
+        elif error["type"] == "value_error":
+            message = message.removeprefix("Value error, ")
         yield ".".join(loc), message
 
 

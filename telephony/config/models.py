@@ -7,54 +7,21 @@ IVR nodes share one flat namespace under `ivr:` and refer to each other by name,
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-NODE_NAME = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
+from telephony.config.common import NODE_NAME, QUEUE_PREFIX, Strict
+from telephony.config.common import check_prompt as _check_prompt
+from telephony.config.ivr_nodes import (NODE_KINDS, HangupNode, IvrNode, PlayNode,  # noqa: F401
+                                        node_problems, node_references)
+
 DID_PATTERN = r"^\+?[0-9*#]{1,32}$"
 SKILL_NAME = r"^[a-z][a-z0-9_-]{0,63}$"
 SkillName = Annotated[str, Field(pattern=SKILL_NAME)]
 SkillLevel = Annotated[int, Field(ge=1, le=5)]
 STRATEGIES = ("longest-idle", "round-robin", "fewest-calls", "random", "ring-all", "skills-based")
 MISSED_REASON = "missed"  # the pause reason the ACD itself gives after N missed offers
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _check_prompt(value: str) -> str:
-    kind, sep, name = value.partition(":")
-    if not sep or kind not in ("sound", "recording", "digits", "number", "tone") or not name:
-        raise ValueError(f"prompt {value!r} must look like sound:NAME (or recording:, digits:, number:)")
-    if ".." in name or name.startswith("/"):
-        raise ValueError(f"prompt {value!r} must not leave the sounds directory")
-    return value
-
-
-class PlayNode(Strict):
-    """Play prompts, then go on to `next`."""
-
-    kind: Literal["play"]
-    prompts: list[str] = Field(min_length=1)
-    next: str
-
-    _prompts = field_validator("prompts")(lambda cls, v: [_check_prompt(p) for p in v])
-
-
-class HangupNode(Strict):
-    """Play optional prompts, then hang up."""
-
-    kind: Literal["hangup"]
-    prompts: list[str] = []
-
-    _prompts = field_validator("prompts")(lambda cls, v: [_check_prompt(p) for p in v])
-
-
-NODE_TYPES = (PlayNode, HangupNode)
-NODE_KINDS = frozenset(t.model_fields["kind"].annotation.__args__[0] for t in NODE_TYPES)
-IvrNode = Annotated[Union[NODE_TYPES], Field(discriminator="kind")]
 
 
 class DidRoute(Strict):
@@ -142,14 +109,24 @@ class CallCenterConfig(Strict):
                 problems.append((f"dids.{did}.entry", f"unknown ivr node {route.entry!r}"))
         if self.unknown_did and self.unknown_did.entry not in self.ivr:
             problems.append(("unknown_did.entry", f"unknown ivr node {self.unknown_did.entry!r}"))
-        for name, node in self.ivr.items():
-            for field, target in node_references(node):
-                if target not in self.ivr:
-                    problems.append((f"ivr.{name}.{field}", f"unknown ivr node {target!r}"))
+        problems.extend(self._ivr_problems())
         problems.extend(_queue_problems(self.queues))
         if problems:
             raise ReferenceProblems(problems)
         return self
+
+    def _ivr_problems(self) -> list[tuple[str, str]]:
+        problems = []
+        for name, node in self.ivr.items():
+            for field, target in node_references(node):
+                if target.startswith(QUEUE_PREFIX):
+                    queue = target.removeprefix(QUEUE_PREFIX)
+                    if queue not in self.queues:
+                        problems.append((f"ivr.{name}.{field}", f"unknown queue {queue!r}"))
+                elif target not in self.ivr:
+                    problems.append((f"ivr.{name}.{field}", f"unknown ivr node {target!r}"))
+            problems.extend((f"ivr.{name}.{field}", message) for field, message in node_problems(node))
+        return problems
 
     def route_for(self, dialled: str) -> DidRoute | None:
         return self.dids.get(dialled) or self.unknown_did
@@ -179,13 +156,6 @@ def _queue_problems(queues: dict[str, QueueConfig]) -> list[tuple[str, str]]:
                 loop = " -> ".join([*chain, name])
                 problems.append((f"queues.{name}.overflow", f"overflow loop {loop}"))
     return problems
-
-
-def node_references(node) -> list[tuple[str, str]]:
-    """The (field, node name) pairs through which `node` leads to other nodes."""
-    if isinstance(node, PlayNode):
-        return [("next", node.next)]
-    return []
 
 
 class ReferenceProblems(ValueError):

@@ -9,6 +9,8 @@ from uuid import UUID
 
 import asyncpg
 
+from telephony.db.voicemails import insert_voicemail
+
 
 @dataclass(frozen=True, slots=True)
 class OpenInteraction:
@@ -36,12 +38,18 @@ class InteractionStore:
             "UPDATE interactions SET answered_at = coalesce(answered_at, $2) WHERE id = $1", interaction_id, at
         )
 
-    async def ended(self, interaction_id: UUID, at: datetime, outcome: str, ivr_path: list[dict]) -> None:
-        await self._pool.execute(
-            """UPDATE interactions SET ended_at = greatest($2, started_at), outcome = $3, ivr_path = $4::jsonb
-               WHERE id = $1 AND ended_at IS NULL""",
-            interaction_id, at, outcome, json.dumps(ivr_path),
-        )
+    async def ended(self, interaction_id: UUID, at: datetime, outcome: str, ivr_path: list[dict],
+                    ivr_data: dict | None = None, voicemail=None) -> None:
+        """Close the row with the IVR's path and data, and store the voicemail left on the call, at once."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute(
+                """UPDATE interactions SET ended_at = greatest($2, started_at), outcome = $3, ivr_path = $4::jsonb,
+                          ivr_data = $5::jsonb
+                   WHERE id = $1 AND ended_at IS NULL""",
+                interaction_id, at, outcome, json.dumps(ivr_path), json.dumps(ivr_data or {}),
+            )
+            if voicemail is not None:
+                await insert_voicemail(conn, interaction_id, voicemail)
 
     async def open_interactions(self) -> list[OpenInteraction]:
         rows = await self._pool.fetch("SELECT id, channel_id FROM interactions WHERE ended_at IS NULL")

@@ -8,13 +8,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
+import asyncio
+
 import aiohttp
 import asyncpg
 import pytest
 import pytest_asyncio
 from argon2 import PasswordHasher
 
+from telephony.acd.dispatcher import Dispatcher
+from telephony.acd.service import AcdService
+from telephony.agent_desk import AgentDesk
 from telephony.api.app import HttpServer, build_app
+from telephony.config import parse_config
+from telephony.db.agents import AgentStore
 from telephony.api.events import EventHub
 from telephony.api.ws import WsOptions
 from telephony.auth.passwords import Passwords
@@ -61,7 +68,7 @@ def clock() -> FakeClock:
 
 @pytest_asyncio.fixture
 async def auth(pool, clock) -> AuthService:
-    await pool.execute("TRUNCATE users CASCADE")
+    await pool.execute("TRUNCATE users, agents, agent_skills, queue_members, agent_state_log CASCADE")
     limiter = LoginRateLimiter(5, 60, clock)
     return AuthService(UserStore(pool), Passwords(FAST_HASHER), limiter, clock, timedelta(hours=12))
 
@@ -117,14 +124,45 @@ def hub(clock) -> EventHub:
     return EventHub(queue_size=8, clock=clock)
 
 
+CALL_CENTER = parse_config("""
+queues: {sales: {}, support: {}}
+pause_reasons: [break, lunch]
+""")
+
+
+class FakeVoicemails:
+    def __init__(self):
+        self.queries = []
+
+    async def list(self, **query):
+        self.queries.append(query)
+        return []
+
+
 @pytest_asyncio.fixture
-async def api(auth, hub, ws_options):
+async def acd(clock):
+    """The real dispatcher in its service task; nothing but the API talks to it here."""
+    dispatcher = Dispatcher(CALL_CENTER)
+    service = AcdService(dispatcher, lambda command: None, lambda record: None, clock)
+    task = asyncio.create_task(service.run())
+    yield dispatcher, service
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+
+@pytest_asyncio.fixture
+async def api(auth, hub, ws_options, acd, pool, clock):
     holder: list[Api] = []
-    app = build_app(healthy, auth=auth, hub=hub, calls=lambda: holder[0].calls, ws_options=ws_options)
+    reloads: list[list[tuple[str, str]]] = []
+    desk = AgentDesk(AgentStore(pool), *acd, clock)
+    app = build_app(healthy, auth=auth, hub=hub, calls=lambda: holder[0].calls, ws_options=ws_options,
+                    desk=desk, voicemail_store=FakeVoicemails(), reload=lambda: reloads.pop(0) if reloads else [])
     server = HttpServer(app, "127.0.0.1", 0)
     await server.start()
     async with aiohttp.ClientSession() as session:
         holder.append(Api(f"http://127.0.0.1:{server.port}", session, auth, hub))
+        holder[0].desk = desk
+        holder[0].reloads = reloads
         yield holder[0]
     await server.close()
 
@@ -132,10 +170,16 @@ async def api(auth, hub, ws_options):
 @pytest_asyncio.fixture
 async def people(api) -> dict[str, Person]:
     """An admin, two agents, a supervisor of sales and one of support."""
-    return {
+    people = {
         "admin": await api.person("root", "admin"),
         "alice": await api.person("alice", "agent"),
         "bob": await api.person("bob", "agent"),
         "sam": await api.person("sam", "supervisor", ("sales",)),
         "sue": await api.person("sue", "supervisor", ("support",)),
     }
+    api.agents = {
+        "alice": await api.desk.create("Alice", "1001", "PJSIP/1001", None, people["alice"].id, {}, {"sales": 0}),
+        "bob": await api.desk.create("Bob", "1002", "PJSIP/1002", "+4915112345678", people["bob"].id, {},
+                                     {"support": 0}),
+    }
+    return people

@@ -73,6 +73,49 @@ MATRIX = [
     ("GET", "/api/v1/calls", "alice", None, 403),
     ("GET", "/api/v1/calls", "sam", None, 200),
     ("GET", "/api/v1/calls", "admin", None, 200),
+    ("GET", "/api/v1/me/agent", ANON, None, 401),
+    ("GET", "/api/v1/me/agent", "alice", None, 200),
+    ("GET", "/api/v1/me/agent", "sam", None, 404),
+    ("POST", "/api/v1/me/agent/login", ANON, {"device": "softphone"}, 401),
+    ("POST", "/api/v1/me/agent/login", "alice", {"device": "softphone"}, 200),
+    ("POST", "/api/v1/me/agent/login", "alice", {"device": "mobile"}, 409),
+    ("POST", "/api/v1/me/agent/login", "alice", {"device": "desk phone"}, 422),
+    ("POST", "/api/v1/me/agent/login", "sam", {}, 404),
+    ("POST", "/api/v1/me/agent/pause", "alice", {"reason": "break"}, 409),
+    ("POST", "/api/v1/me/agent/ready", "alice", None, 409),
+    ("POST", "/api/v1/me/agent/logout", "alice", None, 409),  # allowed, but not logged in
+    ("GET", "/api/v1/agents", ANON, None, 401),
+    ("GET", "/api/v1/agents", "alice", None, 403),
+    ("GET", "/api/v1/agents", "sam", None, 200),
+    ("GET", "/api/v1/agents", "admin", None, 200),
+    ("POST", "/api/v1/agents", "alice", {"name": "C", "extension": "1003", "softphone": "PJSIP/1003"}, 403),
+    ("POST", "/api/v1/agents", "sam", {"name": "C", "extension": "1003", "softphone": "PJSIP/1003"}, 403),
+    ("POST", "/api/v1/agents", "admin", {"name": "C", "extension": "1003", "softphone": "PJSIP/1003",
+                                         "queues": {"sales": 1}, "skills": {"french": 3}}, 201),
+    ("POST", "/api/v1/agents", "admin", {"name": "C", "extension": "1001", "softphone": "PJSIP/1003"}, 409),
+    ("POST", "/api/v1/agents", "admin", {"name": "C", "extension": "1003", "softphone": "PJSIP/1003",
+                                         "queues": {"billing": 0}}, 409),
+    ("POST", "/api/v1/agents", "admin", {"name": "C", "extension": "1003"}, 409),
+    ("POST", "/api/v1/agents/{alice_agent}/logout", ANON, None, 401),
+    ("POST", "/api/v1/agents/{alice_agent}/logout", "bob", None, 403),
+    ("POST", "/api/v1/agents/{alice_agent}/logout", "sue", None, 403),
+    ("POST", "/api/v1/agents/{alice_agent}/logout", "sam", None, 409),  # allowed, but not logged in
+    ("POST", "/api/v1/agents/{alice_agent}/pause", "sam", {"reason": "break"}, 409),
+    ("POST", "/api/v1/agents/{alice_agent}/ready", "admin", None, 409),
+    ("POST", "/api/v1/agents/{unknown}/ready", "admin", None, 404),
+    ("GET", "/api/v1/queues", ANON, None, 401),
+    ("GET", "/api/v1/queues", "alice", None, 403),
+    ("GET", "/api/v1/queues", "sam", None, 200),
+    ("GET", "/api/v1/queues", "admin", None, 200),
+    ("GET", "/api/v1/voicemails", ANON, None, 401),
+    ("GET", "/api/v1/voicemails", "alice", None, 403),
+    ("GET", "/api/v1/voicemails", "sam", None, 200),
+    ("GET", "/api/v1/voicemails?heard=maybe", "admin", None, 400),
+    ("GET", "/api/v1/interactions/{unknown}/voicemails", "sue", None, 200),
+    ("GET", "/api/v1/interactions/not-a-uuid/voicemails", "admin", None, 404),
+    ("POST", "/api/v1/config/reload", ANON, None, 401),
+    ("POST", "/api/v1/config/reload", "sam", None, 403),
+    ("POST", "/api/v1/config/reload", "admin", None, 200),
     ("POST", "/api/v1/auth/logout", ANON, None, 401),
     ("POST", "/api/v1/auth/logout", "alice", None, 204),
 ]
@@ -93,6 +136,7 @@ def _fill(value, ids: dict[str, str]):
 async def test_route_access(api, people, method, path, actor, body, expected):
     ids = {name: str(p.id) for name, p in people.items()}
     ids["unknown"] = str(uuid.uuid4())
+    ids.update({f"{name}_agent": str(view.id) for name, view in api.agents.items()})
     for name in ("alice", "bob"):
         ids[f"{name}_token"] = str((await api.auth.users.tokens_of(people[name].id))[0].id)
     kwargs = {"json": _fill(body, ids)} if body is not None else {}

@@ -4,6 +4,9 @@ tests that need it; nothing here skips."""
 from __future__ import annotations
 
 import fcntl
+import os
+import subprocess
+import sys
 import shutil
 import tempfile
 import time
@@ -105,3 +108,13 @@ async def daemon(asterisk, credentials, database_dsn, workdir):
         yield process
     finally:
         process.stop()
+
+
+@pytest.fixture(scope="session")
+def admin_headers(daemon) -> dict[str, str]:
+    """An admin's API token, made the way an ops team makes one: `telephony user add`."""
+    result = subprocess.run([sys.executable, "-m", "telephony", "user", "add", "ops", "--role", "admin"],
+                            cwd=ROOT, env={**os.environ, **daemon.env}, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    token = result.stdout.strip().splitlines()[-1].split()[-1]
+    return {"Authorization": f"Bearer {token}"}

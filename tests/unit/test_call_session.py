@@ -53,8 +53,9 @@ class MemoryStore:
     async def answered(self, iid, at):
         self.rows[iid]["answered_at"] = at
 
-    async def ended(self, iid, at, outcome, ivr_path):
-        self.rows[iid].update(ended_at=at, outcome=outcome, ivr_path=ivr_path)
+    async def ended(self, iid, at, outcome, ivr_path, ivr_data=None, voicemail=None):
+        self.rows[iid].update(ended_at=at, outcome=outcome, ivr_path=ivr_path, ivr_data=ivr_data,
+                              voicemail=voicemail)
 
     async def open_interactions(self):
         from telephony.db.interactions import OpenInteraction

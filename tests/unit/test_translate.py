@@ -55,3 +55,14 @@ def test_other_events():
 
 def test_bad_timestamp_falls_back_to_now():
     assert parse_time({"timestamp": "yesterday"}).tzinfo is not None
+
+
+def test_recording_finished_and_failed():
+    from telephony.events import RecordingFinished
+
+    done = {"type": "RecordingFinished", "recording": {"name": "vm1", "format": "wav", "state": "done",
+                                                      "target_uri": "channel:chan-9", "duration": 4}}
+    assert translate(done) == RecordingFinished("chan-9", "vm1", 4.0, False)
+    failed = {"type": "RecordingFailed", "recording": {"name": "vm1", "target_uri": "channel:chan-9"}}
+    assert translate(failed) == RecordingFinished("chan-9", "vm1", None, True)
+    assert translate({"type": "RecordingFinished", "recording": {"target_uri": "bridge:b1"}}) is None

@@ -1,0 +1,60 @@
+"""A call's whole flow: the IVR, then the queue it hands the caller to.
+
+The IVR ends with an EnterQueue command; here it becomes a QueueFlow for the rest of the call, whose
+reports go to the ACD. Everything else the IVR learnt (path, data, voicemail) stays on the interaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from telephony.calls.queue_flow import QueueFlow
+from telephony.commands import EnterQueue
+from telephony.ivr.flow import IvrFlow
+
+QueueFlowFactory = Callable[[EnterQueue], QueueFlow]
+
+
+class CallFlow:
+    def __init__(self, ivr: IvrFlow, queue_flow_for: QueueFlowFactory):
+        self.ivr = ivr
+        self._queue_flow_for = queue_flow_for
+        self.queue: QueueFlow | None = None
+
+    @property
+    def outcome(self) -> str | None:
+        return self.queue.outcome if self.queue is not None else self.ivr.outcome
+
+    @property
+    def finished(self) -> bool:
+        return self.outcome is not None
+
+    @property
+    def path(self):
+        return self.ivr.path
+
+    @property
+    def data(self) -> dict:
+        return self.ivr.data
+
+    @property
+    def voicemail(self):
+        return self.ivr.voicemail
+
+    def start(self) -> list:
+        return self._hand_over(self.ivr.start())
+
+    def handle(self, event) -> list:
+        if self.queue is not None:
+            return self.queue.handle(event)
+        return self._hand_over(self.ivr.handle(event))
+
+    def _hand_over(self, commands: list) -> list:
+        out = []
+        for command in commands:
+            if isinstance(command, EnterQueue) and self.queue is None:
+                self.queue = self._queue_flow_for(command)
+                out.extend(self.queue.start())
+            else:
+                out.append(command)
+        return out

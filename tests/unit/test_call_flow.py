@@ -1,0 +1,52 @@
+"""The IVR handing its caller to the ACD's queue flow, in one call flow."""
+
+from datetime import datetime, timezone
+from itertools import count
+
+from telephony.acd.commands import HoldCaller
+from telephony.acd.events import CallerHungUp, CallQueued
+from telephony.calls.call_flow import CallFlow
+from telephony.calls.queue_flow import QueueFlow
+from telephony.commands import AddToBridge, CreateBridge, StartBridgeMusic, StopPlayback
+from telephony.config import parse_config
+from telephony.events import CallArrived, ChannelHungUp, DtmfReceived
+from telephony.ivr.flow import flow_for_call
+
+NOW = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
+CONFIG = parse_config("""
+dids: {"1": {entry: main}}
+queues: {sales: {}}
+ivr:
+  main: {kind: menu, prompts: ["sound:main"], options: {1: sales, 2: bye}}
+  sales: {kind: queue, queue: sales, priority: 7}
+  bye: {kind: hangup}
+""")
+
+
+def make():
+    ids = count(1)
+    arrived = CallArrived("c", "inbound", "1", "+4930123456", "Ada", NOW)
+    ivr = flow_for_call(CONFIG, arrived, lambda: NOW, lambda: f"id{next(ids)}")
+    return CallFlow(ivr, lambda enter: QueueFlow("c", enter.queue, "+4930123456", "Ada", lambda: NOW,
+                                                 lambda: f"q{next(ids)}", priority=enter.priority))
+
+
+def test_the_queue_node_hands_the_caller_to_the_queue_flow():
+    flow = make()
+    flow.start()
+    assert flow.handle(DtmfReceived("c", "1")) == [StopPlayback("id1"),
+                                                   CallQueued("c", "sales", NOW, "+4930123456", "Ada", 7)]
+    assert flow.queue is not None and not flow.finished
+    assert flow.handle(HoldCaller("c", "sales", "default")) == [
+        CreateBridge("c-hold", "holding"), AddToBridge("c-hold", "c"), StartBridgeMusic("c-hold", "default")]
+    assert CallerHungUp("c", NOW) in flow.handle(ChannelHungUp("c", "left"))
+    assert flow.outcome == "abandoned"
+    assert [s.node for s in flow.path] == ["main", "main", "main", "sales"]
+    assert flow.data["handoff"] == {"queue": "sales", "priority": 7, "skills": {}}
+
+
+def test_a_call_that_never_reaches_a_queue_is_the_ivr_alone():
+    flow = make()
+    flow.start()
+    flow.handle(DtmfReceived("c", "2"))
+    assert flow.queue is None and flow.outcome == "ivr_completed"
