@@ -1,0 +1,139 @@
+"""The ACD end to end: real SIP callers queued by the daemon, real sipp agent phones offered the calls,
+agents driving their state over the API and seeing their calls on the events WebSocket."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import aiohttp
+
+from tests.integration.rig import AgentPhone, place_call_and_hang_up
+from tests.integration.test_inbound_call import wait_for_row
+
+
+class Agent:
+    """An agent as the API knows them (user, token, agent record) with their sipp softphone."""
+
+    def __init__(self, daemon, http: aiohttp.ClientSession, phone: AgentPhone):
+        self.daemon, self.http, self.phone = daemon, http, phone
+        self.headers: dict[str, str] = {}
+        self.id = ""
+        self.events: list[dict] = []
+        self._reader: asyncio.Task | None = None
+
+    async def create(self, admin_headers, name: str, queues: dict[str, int]) -> Agent:
+        user = await self._call("POST", "/api/v1/users", admin_headers, {"name": name, "role": "agent"}, 201)
+        issued = await self._call("POST", "/api/v1/auth/tokens", admin_headers, {"user_id": user["id"]}, 201)
+        self.headers = {"Authorization": f"Bearer {issued['token']}"}
+        agent = await self._call("POST", "/api/v1/agents", admin_headers, {
+            "name": name, "extension": self.phone.extension, "softphone": f"PJSIP/{self.phone.extension}",
+            "user_id": user["id"], "queues": queues}, 201)
+        self.id = agent["id"]
+        return self
+
+    async def listen(self) -> None:
+        ws = await self.http.ws_connect(self.daemon.url + "/api/v1/events", headers=self.headers)
+
+        async def read():
+            async for message in ws:
+                if message.type == aiohttp.WSMsgType.TEXT:
+                    self.events.append(json.loads(message.data))
+
+        self._reader = asyncio.create_task(read())
+        self._ws = ws
+
+    async def log_in(self) -> dict:
+        return await self._call("POST", "/api/v1/me/agent/login", self.headers, {"device": "softphone"}, 200)
+
+    async def state(self) -> dict:
+        return await self._call("GET", "/api/v1/me/agent", self.headers, None, 200)
+
+    async def close(self) -> None:
+        """Log out (so later tests' calls are not offered to a phone that is gone) and hang up the phone."""
+        async with self.http.post(self.daemon.url + "/api/v1/me/agent/logout", headers=self.headers):
+            pass
+        if self._reader:
+            await self._ws.close()
+            self._reader.cancel()
+        await self.phone.stop()
+
+    def states(self) -> list[str]:
+        return [e["data"]["state"] for e in self.events if e.get("type") == "agent.state"]
+
+    async def _call(self, method, path, headers, body, expected):
+        async with self.http.request(method, self.daemon.url + path, headers=headers, json=body) as resp:
+            answer = await resp.json()
+            assert resp.status == expected, answer
+            return answer
+
+
+async def wait_until(predicate, timeout: float = 20, what: str = "condition"):
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.1)
+
+
+async def test_call_is_queued_offered_to_the_agent_phone_answered_and_wrapped_up(daemon, db, credentials,
+                                                                               admin_headers):
+    async with aiohttp.ClientSession() as http:
+        ann = await Agent(daemon, http, AgentPhone("1001", credentials["TELEPHONY_SIP_AGENT_PASSWORD"])).create(
+            admin_headers, "ann", {"helpdesk": 0})
+        await ann.phone.register()
+        await ann.phone.start(ring_ms=500)
+        await ann.listen()
+        assert (await ann.log_in())["state"] == "available"
+        try:
+            caller = await place_call_and_hang_up("400", "+4930400001", after_ms=5000)
+            assert caller.returncode == 0, caller.stdout[-1500:]
+            assert (await ann.phone.finish(timeout=20)).returncode == 0
+
+            row = await wait_for_row(db, "SELECT * FROM interactions WHERE caller_raw = '+4930400001' "
+                                         "AND ended_at IS NOT NULL")
+            assert row["outcome"] == "answered"
+            await wait_until(lambda: ann.states()[-1:] == ["available"], what="wrap-up to end")
+            assert ann.states() == ["available", "ringing", "on_call", "wrap_up", "available"]
+            kinds = [e["type"] for e in ann.events]
+            assert kinds.index("call.answered") < kinds.index("call.ended")
+            seqs = [e["seq"] for e in ann.events]
+            assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))  # no gap
+            answered = next(e["data"] for e in ann.events if e["type"] == "call.answered")
+            assert answered["queue"] == "helpdesk" and answered["agent_id"] == ann.id
+            log = await db.fetch("SELECT state FROM agent_state_log WHERE agent_id = $1 ORDER BY at", ann.id)
+            assert [r["state"] for r in log] == ["available", "ringing", "on_call", "wrap_up", "available"]
+        finally:
+            await ann.close()
+
+
+async def test_unanswered_offer_rolls_over_to_the_next_agent_and_pauses_the_first(daemon, db, credentials,
+                                                                                admin_headers):
+    password = credentials["TELEPHONY_SIP_AGENT_PASSWORD"]
+    async with aiohttp.ClientSession() as http:
+        ben = await Agent(daemon, http, AgentPhone("1002", password)).create(admin_headers, "ben",
+                                                                             {"second-line": 0})
+        cid = await Agent(daemon, http, AgentPhone("1003", password)).create(admin_headers, "cid",
+                                                                             {"second-line": 1})
+        for agent, scenario in ((ben, "agent_rings.xml"), (cid, "agent_answers.xml")):
+            await agent.phone.register()
+            await agent.phone.start(scenario, ring_ms=300)
+            await agent.log_in()
+        try:
+            caller = await place_call_and_hang_up("401", "+4930400002", after_ms=6000)
+            assert caller.returncode == 0, caller.stdout[-1500:]
+            assert (await cid.phone.finish(timeout=20)).returncode == 0
+            row = await wait_for_row(db, "SELECT * FROM interactions WHERE caller_raw = '+4930400002' "
+                                         "AND ended_at IS NOT NULL")
+            assert row["outcome"] == "answered"
+            ben_now = await ben.state()
+            assert ben_now["state"] == "paused" and ben_now["pause_reason"] == "missed"
+        finally:
+            await ben.close()
+            await cid.close()
+
+
+async def test_caller_hanging_up_while_waiting_is_abandoned(daemon, db):
+    caller = await place_call_and_hang_up("401", "+4930400003", after_ms=2000)
+    assert caller.returncode == 0, caller.stdout[-1500:]
+    row = await wait_for_row(db, "SELECT * FROM interactions WHERE caller_raw = '+4930400003' "
+                                 "AND ended_at IS NOT NULL")
+    assert row["outcome"] == "abandoned"
