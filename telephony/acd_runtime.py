@@ -34,6 +34,7 @@ class AcdRuntime:
         self.service = AcdService(self.dispatcher, self._send_command, self._record, clock)
         self.writer = OrderedWriter("acd")
         self.publish: Callable[[Record], None] = lambda record: None
+        self.on_offer: Callable[[Offer], None] = lambda offer: None
 
     def submit(self, event) -> None:
         self.service.submit(event)
@@ -55,6 +56,8 @@ class AcdRuntime:
 
     def _send_command(self, command: Command) -> None:
         if self._deliver(command.call_id, command):
+            if isinstance(command, Offer):
+                self.on_offer(command)
             return
         log.info("acd.call_gone", command=type(command).__name__, call_id=command.call_id)
         if isinstance(command, Offer):

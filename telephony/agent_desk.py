@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 from datetime import datetime
 from uuid import UUID
 
@@ -19,6 +20,14 @@ from telephony.acd.service import AcdService
 from telephony.api.events import Audience
 from telephony.auth.policy import Forbidden, Principal
 from telephony.db.agents import Agent, AgentStore
+
+
+class AgentCalls(Protocol):
+    """The calls in flight, as seen from one agent."""
+
+    def agent_call(self, agent_id: str) -> dict | None: ...
+
+    def hang_up_agent_call(self, agent_id: str) -> bool: ...
 
 
 class NoAgent(LookupError):
@@ -54,12 +63,13 @@ class QueueView:
 
 class AgentDesk:
     def __init__(self, agents: AgentStore, dispatcher: Dispatcher, acd: AcdService,
-                 clock: Callable[[], datetime]):
+                 clock: Callable[[], datetime], calls: AgentCalls | None = None):
         self._agents = agents
         self._dispatcher = dispatcher
         self._acd = acd
         self._clock = clock
         self._audiences: dict[str, Audience] = {}
+        self._calls = calls
 
     async def load(self) -> None:
         for agent in await self._agents.all():
@@ -126,6 +136,12 @@ class AgentDesk:
         agent = await self._agents.get(agent.id)
         self._remember(agent)
         return await self.view(agent)
+
+    def current_call(self, agent: Agent) -> dict | None:
+        return self._calls.agent_call(str(agent.id)) if self._calls else None
+
+    def hang_up(self, agent: Agent) -> bool:
+        return bool(self._calls and self._calls.hang_up_agent_call(str(agent.id)))
 
     async def agent_for(self, principal: Principal, agent_id: UUID) -> Agent:
         """An agent the principal may act on: themselves, one of their queues' (supervisors), anyone (admins)."""

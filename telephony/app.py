@@ -34,7 +34,7 @@ from telephony.db.voicemails import VoicemailStore
 from telephony.db.migrations import migrate
 from telephony.db.pool import Database
 from telephony.errors import AriError, AsteriskUnavailable, ConfigError
-from telephony.events import CallArrived
+from telephony.events import CallArrived, HangupRequested
 from telephony.ivr.flow import flow_for_call
 from telephony.logs import get_logger
 from telephony.settings import Settings
@@ -90,9 +90,11 @@ class Service:
         self._consumer = asyncio.create_task(self._consume_ari_events(), name="ari-consumer")
         auth = build_auth_service(self.database.pool, self.settings, utcnow)
         ws_options = WsOptions(self.settings.events_heartbeat, self.settings.events_auth_timeout)
-        self.desk = AgentDesk(AgentStore(self.database.pool), self.acd.dispatcher, self.acd.service, utcnow)
+        self.desk = AgentDesk(AgentStore(self.database.pool), self.acd.dispatcher, self.acd.service, utcnow,
+                              calls=self)
         await self.desk.load()
         self.acd.publish = self._publish_acd_record
+        self.acd.on_offer = self._announce_offer
         app = build_app(self.health, auth=auth, hub=self.events, calls=self.active_calls, ws_options=ws_options,
                         desk=self.desk, voicemail_store=VoicemailStore(self.database.pool), reload=self.try_reload)
         self.http = HttpServer(app, self.settings.http_host, self.settings.http_port)
@@ -155,6 +157,35 @@ class Service:
             agent = getattr(record, "agent_id", None)
             users = self.desk.audience(agent).users if agent else ()
             self.events.publish(name, payload, Audience.of(users=users, queues=[record.queue]))
+
+    def agent_call(self, agent_id: str) -> dict | None:
+        """The call an agent is offered or talking on, with what the agent's screen shows of the caller."""
+        for session in list(self.registry.sessions.values()) if self.registry else []:
+            queue_flow = getattr(session.flow, "queue", None)
+            phase = queue_flow.phase_for(agent_id) if queue_flow is not None else None
+            if phase:
+                return {"call_id": session.channel_id, "phase": phase, "queue": queue_flow.queue,
+                        "arrived_at": session.arrived.at, "screen_pop": self.screen_pop(session.arrived)}
+        return None
+
+    def hang_up_agent_call(self, agent_id: str) -> bool:
+        call = self.agent_call(agent_id)
+        if call is None or call["phase"] != "connected":
+            return False
+        return self.registry.deliver(call["call_id"], HangupRequested(call["call_id"], by=f"agent:{agent_id}"))
+
+    def screen_pop(self, arrived: CallArrived) -> dict:
+        return {"caller_number": arrived.caller_number, "caller_name": arrived.caller_name,
+                "dialled": arrived.dialled}
+
+    def _announce_offer(self, offer) -> None:
+        session = self.registry.sessions.get(offer.call_id) if self.registry else None
+        pop = self.screen_pop(session.arrived) if session else {"caller_number": offer.caller_number,
+                                                                 "caller_name": offer.caller_name}
+        self.events.publish("call.offered", {"call_id": offer.call_id, "queue": offer.queue,
+                                             "agent_id": offer.agent_id, "ring_timeout": offer.timeout,
+                                             "screen_pop": pop},
+                            Audience.of(users=self.desk.audience(offer.agent_id).users, queues=[offer.queue]))
 
     def _deliver(self, channel_id: str, message) -> bool:
         return self.registry is not None and self.registry.deliver(channel_id, message)

@@ -80,5 +80,13 @@ class RecordingFinished:
     failed: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class HangupRequested:
+    """Someone (the agent, over the API) asks to end the call."""
+
+    channel_id: str
+    by: str
+
+
 CallEvent = Union[CallArrived, PlaybackFinished, DtmfReceived, ChannelHungUp, LegAnswered, LegEnded, TimerFired,
-                  RecordingFinished]
+                  RecordingFinished, HangupRequested]

@@ -36,6 +36,23 @@ class AgentOut(BaseModel):
         return cls(**view.__dict__)
 
 
+class ScreenPop(BaseModel):
+    caller_number: str
+    caller_name: str = ""
+    dialled: str = ""
+    customer: dict | None = None
+    recent_interactions: list[dict] = []
+    open_tickets: list[dict] = []
+
+
+class CurrentCall(BaseModel):
+    call_id: str
+    phase: Literal["ringing", "connected"]
+    queue: str
+    arrived_at: datetime
+    screen_pop: ScreenPop
+
+
 class AgentList(BaseModel):
     agents: list[AgentOut]
 
@@ -122,6 +139,22 @@ async def my_pause(request: web.Request, body: PauseIn) -> AgentOut:
               errors=(404, 409), tag="agent")
 async def my_ready(request: web.Request) -> AgentOut:
     return await _change(_desk(request).ready(await _mine(request)))
+
+
+@routes.route("GET", "/api/v1/me/call", "My current call (offered or connected) with its screen pop",
+              response=CurrentCall, errors=(404,), tag="agent")
+async def my_call(request: web.Request) -> CurrentCall:
+    call = _desk(request).current_call(await _mine(request))
+    if call is None:
+        raise not_found("current call")
+    return CurrentCall.model_validate(call)
+
+
+@routes.route("POST", "/api/v1/me/call/hangup", "Hang up my current call", status=204, errors=(404,),
+              tag="agent")
+async def hang_up_my_call(request: web.Request) -> None:
+    if not _desk(request).hang_up(await _mine(request)):
+        raise not_found("connected call")
 
 
 @routes.route("GET", "/api/v1/agents", "Agents and their states (supervisors: of their queues)",

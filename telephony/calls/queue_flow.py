@@ -17,7 +17,7 @@ from telephony.acd.events import AgentLegEnded, CallBridged, CallerHungUp, CallQ
 from telephony.acd.model import Device
 from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Play,
                                 StartBridgeMusic)
-from telephony.events import ChannelHungUp, LegAnswered, LegEnded, PlaybackFinished
+from telephony.events import ChannelHungUp, HangupRequested, LegAnswered, LegEnded, PlaybackFinished
 
 # The dispatcher keeps the ring timeout; Asterisk's own is a little longer, as a backstop.
 ORIGINATE_GRACE_SECONDS = 5
@@ -56,6 +56,7 @@ class QueueFlow:
     waited_seconds: float | None = None
     _legs: dict[str, str] = field(default_factory=dict)  # offer id -> our leg channel id
     _offers: dict[str, str] = field(default_factory=dict)  # leg channel id -> offer id
+    _offered_to: dict[str, str] = field(default_factory=dict)  # offer id -> agent id
     _connected: str | None = None  # the offer whose agent talks with the caller
     _legs_made: int = 0
     _joined_at: datetime | None = None
@@ -109,6 +110,8 @@ class QueueFlow:
                 return [Hangup(self.channel_id)]
             case ChannelHungUp():
                 return self._caller_gone()
+            case HangupRequested():
+                return [Hangup(self.channel_id)]
         return []
 
     def _ring(self, offer: Offer) -> list:
@@ -116,8 +119,17 @@ class QueueFlow:
         leg = f"{self.channel_id}-leg-{self._legs_made}"
         self._legs[offer.offer_id] = leg
         self._offers[leg] = offer.offer_id
+        self._offered_to[offer.offer_id] = offer.agent_id
         return [Originate(leg, self.channel_id, dial_string(offer.device), offer.caller_number, offer.caller_name,
                           int(offer.timeout) + ORIGINATE_GRACE_SECONDS)]
+
+    def phase_for(self, agent_id: str) -> str | None:
+        """How this call stands for an agent: "connected" (talking), "ringing" (offered), or None."""
+        if self._connected and self.agent_id == agent_id and not self.finished:
+            return "connected"
+        if any(self._offered_to.get(offer) == agent_id for offer in self._legs):
+            return "ringing"
+        return None
 
     def _connect(self, offer: str, agent: str) -> list:
         self._connected = offer

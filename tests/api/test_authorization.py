@@ -84,6 +84,11 @@ MATRIX = [
     ("POST", "/api/v1/me/agent/pause", "alice", {"reason": "break"}, 409),
     ("POST", "/api/v1/me/agent/ready", "alice", None, 409),
     ("POST", "/api/v1/me/agent/logout", "alice", None, 409),  # allowed, but not logged in
+    ("GET", "/api/v1/me/call", ANON, None, 401),
+    ("GET", "/api/v1/me/call", "alice", None, 404),
+    ("GET", "/api/v1/me/call", "sam", None, 404),
+    ("POST", "/api/v1/me/call/hangup", ANON, None, 401),
+    ("POST", "/api/v1/me/call/hangup", "alice", None, 404),
     ("GET", "/api/v1/agents", ANON, None, 401),
     ("GET", "/api/v1/agents", "alice", None, 403),
     ("GET", "/api/v1/agents", "sam", None, 200),

@@ -8,7 +8,7 @@ import json
 
 import aiohttp
 
-from tests.integration.rig import AgentPhone, place_call_and_hang_up
+from tests.integration.rig import AgentPhone, place_call, place_call_and_hang_up
 from tests.integration.test_inbound_call import wait_for_row
 
 
@@ -22,12 +22,13 @@ class Agent:
         self.events: list[dict] = []
         self._reader: asyncio.Task | None = None
 
-    async def create(self, admin_headers, name: str, queues: dict[str, int]) -> Agent:
+    async def create(self, admin_headers, name: str, queues: dict[str, int], extension: str | None = None) -> Agent:
         user = await self._call("POST", "/api/v1/users", admin_headers, {"name": name, "role": "agent"}, 201)
         issued = await self._call("POST", "/api/v1/auth/tokens", admin_headers, {"user_id": user["id"]}, 201)
         self.headers = {"Authorization": f"Bearer {issued['token']}"}
         agent = await self._call("POST", "/api/v1/agents", admin_headers, {
-            "name": name, "extension": self.phone.extension, "softphone": f"PJSIP/{self.phone.extension}",
+            "name": name, "extension": extension or self.phone.extension,
+            "softphone": f"PJSIP/{self.phone.extension}",
             "user_id": user["id"], "queues": queues}, 201)
         self.id = agent["id"]
         return self
@@ -137,3 +138,31 @@ async def test_caller_hanging_up_while_waiting_is_abandoned(daemon, db):
     row = await wait_for_row(db, "SELECT * FROM interactions WHERE caller_raw = '+4930400003' "
                                  "AND ended_at IS NOT NULL")
     assert row["outcome"] == "abandoned"
+
+
+async def test_agent_sees_the_offer_with_its_screen_pop_and_hangs_up_from_the_api(daemon, db, credentials,
+                                                                                admin_headers):
+    async with aiohttp.ClientSession() as http:
+        dee = await Agent(daemon, http, AgentPhone("1001", credentials["TELEPHONY_SIP_AGENT_PASSWORD"])).create(
+            admin_headers, "dee", {"helpdesk": 0}, extension="2001")
+        await dee.phone.register()
+        await dee.phone.start(ring_ms=300)
+        await dee.listen()
+        await dee.log_in()
+        try:
+            caller = asyncio.create_task(place_call("400", "+4930400004"))  # waits for our hang-up
+            await wait_until(lambda: "on_call" in dee.states(), what="the call to be connected")
+            current = await dee._call("GET", "/api/v1/me/call", dee.headers, None, 200)
+            assert current["phase"] == "connected" and current["queue"] == "helpdesk"
+            assert current["screen_pop"]["caller_number"] == "+4930400004"
+            async with http.post(daemon.url + "/api/v1/me/call/hangup", headers=dee.headers) as resp:
+                assert resp.status == 204
+            result = await caller
+            assert result.returncode == 0, result.stdout[-1500:]
+            offered = next(e["data"] for e in dee.events if e["type"] == "call.offered")
+            assert offered["screen_pop"]["caller_number"] == "+4930400004" and offered["agent_id"] == dee.id
+            row = await wait_for_row(db, "SELECT * FROM interactions WHERE caller_raw = '+4930400004' "
+                                         "AND ended_at IS NOT NULL")
+            assert row["outcome"] == "answered"
+        finally:
+            await dee.close()
