@@ -193,9 +193,9 @@ class Service:
     def active_calls(self) -> list[dict]:
         """The calls in progress, for GET /api/v1/calls."""
         sessions = list(self.registry.sessions.values()) if self.registry else []
-        return [{"channel_id": a.channel_id, "direction": a.direction, "dialled": a.dialled,
-                 "caller_number": a.caller_number, "caller_name": a.caller_name, "arrived_at": a.at,
-                 "queue": None} for a in (s.arrived for s in sessions)]
+        return [{"channel_id": s.arrived.channel_id, "direction": s.arrived.direction, "dialled": s.arrived.dialled,
+                 "caller_number": s.arrived.caller_number, "caller_name": s.arrived.caller_name,
+                 "arrived_at": s.arrived.at, "queue": _queue_of(s)} for s in sessions]
 
     def _flow_for(self, arrived: CallArrived):
         def queue_flow(enter):
@@ -229,3 +229,8 @@ class Service:
             await self.registry.reconcile(live)
         except (AsteriskUnavailable, AriError) as exc:
             log.error("calls.reconcile_failed", error=str(exc))
+
+
+def _queue_of(session) -> str | None:
+    queue_flow = getattr(session.flow, "queue", None)
+    return queue_flow.queue if queue_flow is not None else None

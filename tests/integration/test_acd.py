@@ -152,6 +152,8 @@ async def test_agent_sees_the_offer_with_its_screen_pop_and_hangs_up_from_the_ap
         try:
             caller = asyncio.create_task(place_call("400", "+4930400004"))  # waits for our hang-up
             await wait_until(lambda: "on_call" in dee.states(), what="the call to be connected")
+            calls = await dee._call("GET", "/api/v1/calls", admin_headers, None, 200)
+            assert [c["queue"] for c in calls["calls"] if c["caller_number"] == "+4930400004"] == ["helpdesk"]
             current = await dee._call("GET", "/api/v1/me/call", dee.headers, None, 200)
             assert current["phase"] == "connected" and current["queue"] == "helpdesk"
             assert current["screen_pop"]["caller_number"] == "+4930400004"
