@@ -29,6 +29,8 @@ class AgentCalls(Protocol):
 
     def hang_up_agent_call(self, agent_id: str) -> bool: ...
 
+    async def click_to_call(self, agent: Agent, target: str) -> str: ...
+
 
 class NoAgent(LookupError):
     """The user has no agent record (or the agent named does not exist)."""
@@ -139,6 +141,14 @@ class AgentDesk:
 
     def current_call(self, agent: Agent) -> dict | None:
         return self._calls.agent_call(str(agent.id)) if self._calls else None
+
+    async def call(self, agent: Agent, target: str) -> str:
+        if self._calls is None:
+            raise StateRefused("calls cannot be placed here")
+        try:
+            return await self._calls.click_to_call(agent, target)
+        except ValueError as exc:
+            raise StateRefused(str(exc)) from None
 
     def hang_up(self, agent: Agent) -> bool:
         return bool(self._calls and self._calls.hang_up_agent_call(str(agent.id)))

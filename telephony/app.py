@@ -25,6 +25,8 @@ from telephony.acd_runtime import AcdRuntime
 from telephony.auth.service import build_auth_service
 from telephony.calls.call_flow import CallFlow
 from telephony.calls.queue_flow import QueueFlow
+from telephony.calls.click_to_call import ClickToCallFlow
+from telephony.calls.queue_flow import dial_string
 from telephony.calls.registry import CallRegistry
 from telephony.calls.router import CommandRouter
 from telephony.db.agents import AgentStore
@@ -161,10 +163,10 @@ class Service:
     def agent_call(self, agent_id: str) -> dict | None:
         """The call an agent is offered or talking on, with what the agent's screen shows of the caller."""
         for session in list(self.registry.sessions.values()) if self.registry else []:
-            queue_flow = getattr(session.flow, "queue", None)
-            phase = queue_flow.phase_for(agent_id) if queue_flow is not None else None
+            flow = getattr(session.flow, "queue", None) or session.flow
+            phase = flow.phase_for(agent_id) if hasattr(flow, "phase_for") else None
             if phase:
-                return {"call_id": session.channel_id, "phase": phase, "queue": queue_flow.queue,
+                return {"call_id": session.channel_id, "phase": phase, "queue": getattr(flow, "queue", ""),
                         "arrived_at": session.arrived.at, "screen_pop": self.screen_pop(session.arrived)}
         return None
 
@@ -173,6 +175,26 @@ class Service:
         if call is None or call["phase"] != "connected":
             return False
         return self.registry.deliver(call["call_id"], HangupRequested(call["call_id"], by=f"agent:{agent_id}"))
+
+    async def click_to_call(self, agent, target: str) -> str:
+        """Ring the agent's own device, then `target` (an extension or an E.164 number); bridge the two."""
+        device = agent.device() or agent.device("softphone") or agent.device("mobile")
+        if device is None:
+            raise ValueError(f"agent {agent.name} has no device")
+        target_agent = None if target.startswith("+") else await AgentStore(self.database.pool).by_extension(target)
+        if target.startswith("+"):
+            target_endpoint = f"PJSIP/{target}@trunk"
+        elif target_agent is not None and target_agent.softphone:
+            target_endpoint = target_agent.softphone
+        else:
+            target_endpoint = f"PJSIP/{target}"
+        call_id = f"c2c{uuid.uuid4().hex[:16]}"
+        arrived = CallArrived(call_id, "outbound" if target.startswith("+") else "internal", target,
+                              agent.extension, agent.name, utcnow(), answered=True)
+        flow = ClickToCallFlow(call_id, str(agent.id), dial_string(device), agent.extension, agent.name,
+                               target_endpoint, target, utcnow)
+        self.registry.start_call(arrived, flow)
+        return call_id
 
     def screen_pop(self, arrived: CallArrived) -> dict:
         return {"caller_number": arrived.caller_number, "caller_name": arrived.caller_name,

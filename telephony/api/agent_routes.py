@@ -150,6 +150,25 @@ async def my_call(request: web.Request) -> CurrentCall:
     return CurrentCall.model_validate(call)
 
 
+class CallRequest(BaseModel):
+    to: str = Field(pattern=r"^([0-9]{2,8}|\+[1-9][0-9]{6,14})$",
+                    description="an extension (2-8 digits) or an E.164 number")
+
+
+class CallPlaced(BaseModel):
+    call_id: str
+
+
+@routes.route("POST", "/api/v1/me/calls", "Click-to-call: ring my device, then the number", body=CallRequest,
+              response=CallPlaced, status=201, errors=(404, 409), tag="agent")
+async def click_to_call(request: web.Request, body: CallRequest) -> CallPlaced:
+    try:
+        call_id = await _desk(request).call(await _mine(request), body.to)
+    except StateRefused as exc:
+        raise conflict("call_refused", str(exc)) from None
+    return CallPlaced(call_id=call_id)
+
+
 @routes.route("POST", "/api/v1/me/call/hangup", "Hang up my current call", status=204, errors=(404,),
               tag="agent")
 async def hang_up_my_call(request: web.Request) -> None:

@@ -1,27 +1,17 @@
 """ARI event JSON to our events. Pure, so recorded transcripts make its tests.
 
-Legs we originate carry their owner in their channel id (`<owner channel id>-leg-<n>`), so their events
-reach the owning call's task without any table, and still do after a daemon restart.
+Legs we originate carry their owner in their channel id (see telephony.calls.legs).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from telephony.calls.legs import owner_of
 from telephony.events import (CallArrived, CallEvent, ChannelHungUp, DtmfReceived, LegAnswered, LegEnded,
                               PlaybackFinished, RecordingFinished)
 
 DIRECTIONS = ("inbound", "outbound", "internal")
-LEG_MARK = "-leg-"
-
-
-def leg_id(owner_id: str, n: int) -> str:
-    return f"{owner_id}{LEG_MARK}{n}"
-
-
-def owner_of(channel_id: str) -> str | None:
-    owner, mark, _ = channel_id.partition(LEG_MARK)
-    return owner if mark else None
 
 
 def translate(event: dict) -> CallEvent | None:

@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import datetime
 
+from telephony.calls.legs import owner_of
 from telephony.calls.recorder import InteractionRecorder
 from telephony.calls.session import CallSession
 from telephony.commands import CommandExecutor
@@ -47,8 +48,12 @@ class CallRegistry:
         session.deliver(message)
         return True
 
-    def _begin(self, arrived: CallArrived) -> None:
-        session = CallSession(arrived, self._flow_factory(arrived), self._executor,
+    def start_call(self, arrived: CallArrived, flow) -> None:
+        """Begin a call the daemon places itself (no channel arrived), run by `flow`."""
+        self._begin(arrived, flow)
+
+    def _begin(self, arrived: CallArrived, flow=None) -> None:
+        session = CallSession(arrived, flow or self._flow_factory(arrived), self._executor,
                               InteractionRecorder(self._store, arrived.channel_id), self._clock)
         self.sessions[arrived.channel_id] = session
         task = asyncio.create_task(session.run(), name=f"call-{arrived.channel_id}")
@@ -66,7 +71,8 @@ class CallRegistry:
         ours, such as snoop channels). Calls we track that are gone end; calls we do not track are adopted;
         interactions left open for channels that no longer exist are closed as lost.
         """
-        vanished = [cid for cid in self.sessions if cid not in live]
+        owners = {owner_of(cid) for cid in live}
+        vanished = [cid for cid in self.sessions if cid not in live and cid not in owners]
         for cid in vanished:
             self.sessions[cid].deliver(ChannelHungUp(cid, cause="vanished"))
         adopted = [arrived for cid, arrived in live.items() if arrived and cid not in self.sessions]

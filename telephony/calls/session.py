@@ -54,6 +54,8 @@ class CallSession:
                         break
                     log.debug("call.event", kind=type(event).__name__, **_fields(event))
                     await self._run_commands(self.flow.handle(event))
+                    if getattr(self.flow, "ended", False):
+                        break  # a call made only of legs (click-to-call) ends with its last leg
             except asyncio.CancelledError:
                 self._timer.cancel()
                 log.info("call.released", reason="daemon stopping; Asterisk keeps the channel")

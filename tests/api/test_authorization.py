@@ -89,6 +89,10 @@ MATRIX = [
     ("GET", "/api/v1/me/call", "sam", None, 404),
     ("POST", "/api/v1/me/call/hangup", ANON, None, 401),
     ("POST", "/api/v1/me/call/hangup", "alice", None, 404),
+    ("POST", "/api/v1/me/calls", ANON, {"to": "1002"}, 401),
+    ("POST", "/api/v1/me/calls", "sam", {"to": "1002"}, 404),
+    ("POST", "/api/v1/me/calls", "alice", {"to": "call me"}, 422),
+    ("POST", "/api/v1/me/calls", "alice", {"to": "1002"}, 409),  # nothing places calls in this test app
     ("GET", "/api/v1/agents", ANON, None, 401),
     ("GET", "/api/v1/agents", "alice", None, 403),
     ("GET", "/api/v1/agents", "sam", None, 200),

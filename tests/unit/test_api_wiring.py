@@ -35,7 +35,7 @@ def test_active_calls_come_from_the_registry():
     service = Service(load_settings(**ENV), parse_config("dids: {}\nivr: {}\n"))
     assert service.active_calls() == []
     arrived = CallArrived("chan-1", "inbound", "100", "0601020304", "Ann", datetime(2026, 1, 1, tzinfo=UTC))
-    service.registry = SimpleNamespace(sessions={"chan-1": SimpleNamespace(arrived=arrived)})
+    service.registry = SimpleNamespace(sessions={"chan-1": SimpleNamespace(arrived=arrived, flow=None)})
     [call] = service.active_calls()
     assert CallOut.model_validate(call) == CallOut(channel_id="chan-1", direction="inbound", dialled="100",
                                                    caller_number="0601020304", caller_name="Ann",

@@ -1,0 +1,88 @@
+"""Click-to-call as a pure state machine: ring the agent's own device first, then the number they asked
+for, and bridge the two. There is no caller channel: the call is its two legs, and it ends with them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Ring
+from telephony.events import HangupRequested, LegAnswered, LegEnded
+
+
+@dataclass
+class ClickToCallFlow:
+    call_id: str
+    agent_id: str
+    agent_endpoint: str
+    agent_number: str
+    agent_name: str
+    target_endpoint: str
+    target: str
+    clock: Callable[[], datetime]
+    ring_timeout: int = 30
+    outcome: str | None = None
+    path: list = field(default_factory=list)
+    data: dict = field(default_factory=dict)
+    voicemail: None = None
+    _connected: bool = False
+    _live: dict[str, None] = field(default_factory=dict)  # our legs still up, in the order made
+
+    @property
+    def agent_leg(self) -> str:
+        return f"{self.call_id}-leg-1"
+
+    @property
+    def target_leg(self) -> str:
+        return f"{self.call_id}-leg-2"
+
+    @property
+    def bridge(self) -> str:
+        return f"{self.call_id}-talk"
+
+    @property
+    def finished(self) -> bool:
+        return self.outcome is not None
+
+    @property
+    def ended(self) -> bool:
+        """No channel of ours is left: the call's task may end."""
+        return self.finished and not self._live
+
+    def phase_for(self, agent_id: str) -> str | None:
+        if agent_id != self.agent_id or self.finished:
+            return None
+        return "connected" if self._connected else "ringing"
+
+    def start(self) -> list:
+        self._live[self.agent_leg] = None
+        return [Originate(self.agent_leg, self.call_id, self.agent_endpoint, self.target, f"Call {self.target}",
+                          self.ring_timeout)]
+
+    def handle(self, event) -> list:
+        match event:
+            case LegAnswered(leg_id=leg) if leg == self.agent_leg and not self.finished:
+                self._live[self.target_leg] = None
+                return [Ring(self.agent_leg), Originate(self.target_leg, self.call_id, self.target_endpoint,
+                                                        self.agent_number, self.agent_name, self.ring_timeout)]
+            case LegAnswered(leg_id=leg) if leg == self.target_leg and not self.finished:
+                self._connected = True
+                return [CreateBridge(self.bridge, "mixing"), AddToBridge(self.bridge, self.agent_leg),
+                        AddToBridge(self.bridge, self.target_leg)]
+            case LegEnded(leg_id=leg) if leg in self._live:
+                del self._live[leg]
+                if self.outcome is None:
+                    self.outcome = self._outcome_when(leg, event.cause)
+                return [*[Hangup(other) for other in self._live], DestroyBridge(self.bridge)]
+            case HangupRequested() if not self.finished:
+                self.outcome = "answered" if self._connected else "cancelled"
+                return [Hangup(leg) for leg in self._live]
+        return []
+
+    def _outcome_when(self, leg: str, cause: int) -> str:
+        if self._connected:
+            return "answered"
+        if leg == self.agent_leg:
+            return "cancelled"  # the agent did not take their own call
+        return {17: "busy", 18: "missed", 19: "missed"}.get(cause, "failed")

@@ -1,0 +1,49 @@
+from datetime import datetime, timezone
+
+from telephony.calls.click_to_call import ClickToCallFlow
+from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Ring
+from telephony.events import HangupRequested, LegAnswered, LegEnded
+
+NOW = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
+
+
+def make():
+    return ClickToCallFlow("c2c-1", "agent-1", "PJSIP/1001", "1001", "Ann", "PJSIP/+4930555@trunk", "+4930555", lambda: NOW)
+
+
+def test_rings_the_agent_first_then_the_target_and_bridges_them():
+    flow = make()
+    assert flow.start() == [Originate("c2c-1-leg-1", "c2c-1", "PJSIP/1001", "+4930555", "Call +4930555", 30)]
+    assert flow.handle(LegAnswered("c2c-1", "c2c-1-leg-1")) == [
+        Ring("c2c-1-leg-1"), Originate("c2c-1-leg-2", "c2c-1", "PJSIP/+4930555@trunk", "1001", "Ann", 30)]
+    assert flow.handle(LegAnswered("c2c-1", "c2c-1-leg-2")) == [
+        CreateBridge("c2c-1-talk", "mixing"), AddToBridge("c2c-1-talk", "c2c-1-leg-1"),
+        AddToBridge("c2c-1-talk", "c2c-1-leg-2")]
+    assert flow.handle(LegEnded("c2c-1", "c2c-1-leg-2", 16)) == [Hangup("c2c-1-leg-1"), DestroyBridge("c2c-1-talk")]
+    assert flow.outcome == "answered" and not flow.ended
+    assert flow.handle(LegEnded("c2c-1", "c2c-1-leg-1", 16)) == [DestroyBridge("c2c-1-talk")]
+    assert flow.ended
+
+
+def test_a_busy_target_ends_the_call_as_busy():
+    flow = make()
+    flow.start()
+    flow.handle(LegAnswered("c2c-1", "c2c-1-leg-1"))
+    assert flow.handle(LegEnded("c2c-1", "c2c-1-leg-2", 17))[0] == Hangup("c2c-1-leg-1")
+    assert flow.outcome == "busy"
+
+
+def test_agent_not_answering_their_own_call_cancels_it():
+    flow = make()
+    flow.start()
+    flow.handle(LegEnded("c2c-1", "c2c-1-leg-1", 19))
+    assert flow.outcome == "cancelled" and flow.ended
+
+
+def test_hang_up_from_the_api():
+    flow = make()
+    flow.start()
+    flow.handle(LegAnswered("c2c-1", "c2c-1-leg-1"))
+    flow.handle(LegAnswered("c2c-1", "c2c-1-leg-2"))
+    assert flow.handle(HangupRequested("c2c-1", "agent")) == [Hangup("c2c-1-leg-1"), Hangup("c2c-1-leg-2")]
+    assert flow.outcome == "answered"
