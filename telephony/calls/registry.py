@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import datetime
 
-from telephony.calls.recorder import InteractionRecorder
+from telephony.calls.recorder import Identify, InteractionRecorder
 from telephony.calls.session import CallSession
 from telephony.commands import CommandExecutor
 from telephony.db.interactions import InteractionStore
@@ -22,8 +22,9 @@ FlowFactory = Callable[[CallArrived], IvrFlow]
 
 class CallRegistry:
     def __init__(self, flow_factory: FlowFactory, executor: CommandExecutor, store: InteractionStore,
-                 clock: Callable[[], datetime]):
+                 clock: Callable[[], datetime], identify: Identify | None = None):
         self._flow_factory = flow_factory
+        self._identify = identify
         self._executor = executor
         self._store = store
         self._clock = clock
@@ -41,7 +42,7 @@ class CallRegistry:
 
     def _begin(self, arrived: CallArrived) -> None:
         session = CallSession(arrived, self._flow_factory(arrived), self._executor,
-                              InteractionRecorder(self._store, arrived.channel_id), self._clock)
+                              InteractionRecorder(self._store, arrived.channel_id, identify=self._identify), self._clock)
         self.sessions[arrived.channel_id] = session
         task = asyncio.create_task(session.run(), name=f"call-{arrived.channel_id}")
         self._tasks[arrived.channel_id] = task
