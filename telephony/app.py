@@ -15,9 +15,12 @@ from telephony.asterisk.executor import AriCommandExecutor
 from telephony.asterisk.translate import call_arrived, stasis_args, translate
 from telephony.calls.registry import CallRegistry
 from telephony.config import CallCenterConfig, load_config
+from telephony.crm.service import CrmService
+from telephony.db.customers import CustomerStore
 from telephony.db.interactions import InteractionStore
 from telephony.db.migrations import migrate
 from telephony.db.pool import Database
+from telephony.db.tickets import TicketStore
 from telephony.errors import AriError, AsteriskUnavailable, ConfigError
 from telephony.events import CallArrived
 from telephony.ivr.flow import flow_for_call
@@ -35,6 +38,11 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+def publish_event(name: str, payload: dict) -> None:
+    """Our own events; logged until the agents' event stream (API issue) subscribes to them."""
+    log.info("event.published", name=name, **payload)
+
+
 class Service:
     def __init__(self, settings: Settings, config: CallCenterConfig):
         self.settings = settings
@@ -50,6 +58,7 @@ class Service:
         self.ami = AmiClient(settings.ami_host, settings.ami_port, settings.ami_user,
                              settings.ami_secret.get_secret_value(), timeout=settings.asterisk_timeout)
         self.registry: CallRegistry | None = None
+        self.crm: CrmService | None = None
         self.http: HttpServer | None = None
         self._consumer: asyncio.Task | None = None
 
@@ -57,12 +66,16 @@ class Service:
         await self.database.start()
         await migrate(self.database.pool, self.settings.migrations_dir)
         store = InteractionStore(self.database.pool)
-        self.registry = CallRegistry(self._flow_for, AriCommandExecutor(self.ari), store, utcnow)
+        self.crm = CrmService(CustomerStore(self.database.pool), TicketStore(self.database.pool),
+                              self.settings.default_region, publish_event, utcnow)
+        self.registry = CallRegistry(self._flow_for, AriCommandExecutor(self.ari), store, utcnow,
+                                     identify=self.crm.identify_caller)
         await self.ari.start()
         self.ami.start()
         self.ari_events.start()
         self._consumer = asyncio.create_task(self._consume_ari_events(), name="ari-consumer")
-        self.http = HttpServer(build_app(self.health), self.settings.http_host, self.settings.http_port)
+        self.http = HttpServer(build_app(self.health, self.crm), self.settings.http_host,
+                               self.settings.http_port)
         await self.http.start()
         log.info("service.started", ari_app=self.settings.ari_app)
 

@@ -6,6 +6,8 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from telephony.api.crm import add_crm_routes
+from telephony.crm.service import CrmService
 from telephony.logs import get_logger
 
 log = get_logger(__name__)
@@ -27,10 +29,12 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response(body, status=503 if down else 200)
 
 
-def build_app(health: HealthCheck) -> web.Application:
+def build_app(health: HealthCheck, crm: CrmService | None = None) -> web.Application:
     app = web.Application(client_max_size=64 * 1024)
     app[HEALTH] = health
     app.router.add_get("/healthz", healthz)
+    if crm is not None:
+        add_crm_routes(app, crm)
     return app
 
 

@@ -1,0 +1,87 @@
+"""Customer routes for agents: search, read, edit, merge, interactions, screen pop.
+
+Every route needs the `agent` role or above (attached when the API branch's auth lands).
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field
+
+from telephony.api.errors import InvalidRequest, body, crm_errors, ok, path_id, query_limit
+from telephony.crm.service import CrmService
+
+CRM = web.AppKey("crm", CrmService)
+
+
+class CustomerEdit(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, max_length=200)
+    company: str | None = Field(None, max_length=200)
+    email: str | None = Field(None, max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    notes: str | None = Field(None, max_length=10000)
+    vip: bool | None = None
+    add_phones: list[str] = Field(default_factory=list, max_length=10)
+
+
+class MergeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    merge: UUID = Field(description="the customer merged into this one, then deleted")
+
+
+@crm_errors
+async def search(request: web.Request) -> web.Response:
+    """GET /api/customers?q=… — by number in any format, else by name prefix. Role: agent."""
+    q = request.query.get("q", "")
+    if not q.strip() or len(q) > 200:
+        raise InvalidRequest([{"field": "q", "message": "a number or a name, 1 to 200 characters"}])
+    return ok(await request.app[CRM].search(q, query_limit(request, 20, 100)))
+
+
+@crm_errors
+async def read(request: web.Request) -> web.Response:
+    """GET /api/customers/{id}. Role: agent."""
+    return ok(await request.app[CRM].get_customer(path_id(request)))
+
+
+@crm_errors
+async def edit(request: web.Request) -> web.Response:
+    """PATCH /api/customers/{id} — fields given are changed; add_phones adds numbers. Role: agent."""
+    change = await body(request, CustomerEdit)
+    fields = change.model_dump(exclude_unset=True, exclude={"add_phones"})
+    if any(value is None for value in fields.values()):
+        raise InvalidRequest([{"field": k, "message": "may not be null"} for k, v in fields.items() if v is None])
+    return ok(await request.app[CRM].edit_customer(path_id(request), fields, change.add_phones))
+
+
+@crm_errors
+async def merge(request: web.Request) -> web.Response:
+    """POST /api/customers/{id}/merge {"merge": other_id} — numbers, interactions and tickets of the other
+    customer move to this one. Role: agent."""
+    other = await body(request, MergeRequest)
+    return ok(await request.app[CRM].merge(path_id(request), other.merge))
+
+
+@crm_errors
+async def interactions(request: web.Request) -> web.Response:
+    """GET /api/customers/{id}/interactions?limit=… — newest first. Role: agent."""
+    return ok(await request.app[CRM].interactions(path_id(request), query_limit(request, 50, 500)))
+
+
+@crm_errors
+async def screen_pop(request: web.Request) -> web.Response:
+    """GET /api/customers/{id}/screen-pop — the customer, last 10 interactions, open tickets. Role: agent."""
+    return ok(await request.app[CRM].screen_pop(path_id(request)))
+
+
+def add_customer_routes(app: web.Application) -> None:
+    app.router.add_get("/api/customers", search)
+    app.router.add_get("/api/customers/{id}", read)
+    app.router.add_patch("/api/customers/{id}", edit)
+    app.router.add_post("/api/customers/{id}/merge", merge)
+    app.router.add_get("/api/customers/{id}/interactions", interactions)
+    app.router.add_get("/api/customers/{id}/screen-pop", screen_pop)

@@ -1,0 +1,89 @@
+"""The API's error shape, `{"error": {"code", "message", "details"}}`, and a handler wrapper that maps
+the CRM's exceptions onto it: 404 unknown id, 409 refused change (with the reason), 422 invalid input."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import functools
+import json
+from datetime import datetime
+from uuid import UUID
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from telephony.crm.service import Conflict, NotFound
+from telephony.crm.tickets import InvalidTransition
+
+
+def error(status: int, code: str, message: str, details=None) -> web.Response:
+    return web.json_response({"error": {"code": code, "message": message, "details": details}}, status=status)
+
+
+def _default(value):
+    if isinstance(value, (UUID, datetime)):
+        return str(value) if isinstance(value, UUID) else value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    raise TypeError(f"not serialisable: {type(value).__name__}")
+
+
+def ok(body, status: int = 200) -> web.Response:
+    if dataclasses.is_dataclass(body):
+        body = dataclasses.asdict(body)
+    elif isinstance(body, list):
+        body = [dataclasses.asdict(item) for item in body]
+    return web.json_response(body, status=status, dumps=lambda b: json.dumps(b, default=_default))
+
+
+def path_id(request: web.Request, name: str = "id") -> UUID:
+    try:
+        return UUID(request.match_info[name])
+    except ValueError:
+        raise NotFound(name, request.match_info[name]) from None
+
+
+async def body(request: web.Request, model: type[BaseModel]) -> BaseModel:
+    try:
+        return model.model_validate_json(await request.read())
+    except ValidationError as exc:
+        details = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
+        raise InvalidRequest(details) from None
+
+
+def query_limit(request: web.Request, default: int, maximum: int) -> int:
+    raw = request.query.get("limit", str(default))
+    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        raise InvalidRequest([{"field": "limit", "message": f"an integer from 1 to {maximum}"}])
+    return int(raw)
+
+
+def actor(request: web.Request) -> str | None:
+    """Who acts, as the auth middleware (API issue) will set it; None until it does."""
+    return request.get("actor")
+
+
+class InvalidRequest(Exception):
+    def __init__(self, details: list[dict]):
+        super().__init__("invalid request")
+        self.details = details
+
+
+def crm_errors(handler):
+    @functools.wraps(handler)
+    async def wrapped(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except NotFound as exc:
+            return error(404, "not_found", str(exc), {"kind": exc.kind})
+        except InvalidTransition as exc:
+            return error(409, "invalid_transition", exc.reason,
+                         {"from": exc.current.value, "to": exc.target.value})
+        except Conflict as exc:
+            return error(409, "conflict", str(exc))
+        except InvalidRequest as exc:
+            return error(422, "invalid_request", "the request is not valid", exc.details)
+        except ValueError as exc:
+            return error(422, "invalid_request", str(exc))
+    return wrapped

@@ -1,0 +1,70 @@
+"""Ticket routes for agents: open a ticket on an interaction, read it, change its status, follow-ups.
+
+Every route needs the `agent` role or above (attached when the API branch's auth lands).
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from aiohttp import web
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from telephony.api.customers import CRM
+from telephony.api.errors import actor, body, crm_errors, ok, path_id
+from telephony.crm.tickets import TicketStatus
+
+
+class NewTicket(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    subject: str = Field(min_length=1, max_length=200)
+    owner_agent_id: UUID | None = None
+    note: str = Field("", max_length=10000)
+
+
+class StatusChangeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: TicketStatus
+    note: str = Field("", max_length=10000)
+    follow_up_due: AwareDatetime | None = None
+
+
+@crm_errors
+async def create(request: web.Request) -> web.Response:
+    """POST /api/interactions/{id}/tickets — a ticket for the interaction's customer. Role: agent."""
+    new = await body(request, NewTicket)
+    ticket = await request.app[CRM].open_ticket(path_id(request), new.subject, new.owner_agent_id,
+                                                actor(request), new.note)
+    return ok(ticket, status=201)
+
+
+@crm_errors
+async def read(request: web.Request) -> web.Response:
+    """GET /api/tickets/{id} — with its history. Role: agent."""
+    return ok(await request.app[CRM].get_ticket(path_id(request)))
+
+
+@crm_errors
+async def change_status(request: web.Request) -> web.Response:
+    """POST /api/tickets/{id}/status {"status", "note", "follow_up_due"} — 409 with the reason when the
+    change is not allowed. Role: agent."""
+    change = await body(request, StatusChangeRequest)
+    ticket = await request.app[CRM].change_ticket_status(path_id(request), change.status, change.note,
+                                                         actor(request), change.follow_up_due)
+    return ok(ticket)
+
+
+@crm_errors
+async def follow_ups(request: web.Request) -> web.Response:
+    """GET /api/agents/{id}/follow-ups — the agent's tickets needing follow-up, soonest due first.
+    Role: the agent themself, or supervisor and above."""
+    return ok(await request.app[CRM].follow_ups(path_id(request)))
+
+
+def add_ticket_routes(app: web.Application) -> None:
+    app.router.add_post("/api/interactions/{id}/tickets", create)
+    app.router.add_get("/api/tickets/{id}", read)
+    app.router.add_post("/api/tickets/{id}/status", change_status)
+    app.router.add_get("/api/agents/{id}/follow-ups", follow_ups)

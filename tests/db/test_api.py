@@ -1,0 +1,117 @@
+"""The CRM routes over real HTTP (the daemon's own AppRunner server) on a real PostgreSQL."""
+
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import aiohttp
+import pytest_asyncio
+
+from telephony.api.app import HttpServer, build_app
+from tests.db.conftest import add_interaction
+
+
+async def all_up():
+    return {"database": True}
+
+
+@pytest_asyncio.fixture
+async def http(crm):
+    server = HttpServer(build_app(all_up, crm), "127.0.0.1", 0)
+    await server.start()
+    async with aiohttp.ClientSession(f"http://127.0.0.1:{server.port}") as session:
+        yield session
+    await server.close()
+
+
+async def call(http, method, path, json=None):
+    async with http.request(method, path, json=json) as response:
+        return response.status, await response.json()
+
+
+def number() -> str:
+    return f"+4989{uuid.uuid4().int % 10**8:08d}"
+
+
+async def test_search_read_edit_and_screen_pop(http, crm, pool):
+    caller = number()
+    customer = (await crm.identify_caller(caller)).customer
+    interaction = await add_interaction(pool, customer.id, caller, caller)
+
+    status, found = await call(http, "GET", f"/api/customers?q=0{caller[3:]}")
+    assert status == 200 and [c["id"] for c in found] == [str(customer.id)]
+
+    status, edited = await call(http, "PATCH", f"/api/customers/{customer.id}",
+                                {"name": "Ada Lovelace", "company": "Engines", "vip": True})
+    assert status == 200 and edited["name"] == "Ada Lovelace" and edited["vip"] is True
+    status, found = await call(http, "GET", "/api/customers?q=ada%20love")
+    assert status == 200 and str(customer.id) in [c["id"] for c in found]
+
+    status, pop = await call(http, "GET", f"/api/customers/{customer.id}/screen-pop")
+    assert status == 200 and pop["customer"]["phones"] == [caller]
+    assert [i["id"] for i in pop["interactions"]] == [str(interaction)] and pop["open_tickets"] == []
+
+    status, history = await call(http, "GET", f"/api/customers/{customer.id}/interactions?limit=5")
+    assert status == 200 and history[0]["caller_e164"] == caller
+
+
+async def test_unknown_ids_are_404_and_bad_input_422(http):
+    status, body = await call(http, "GET", f"/api/customers/{uuid.uuid4()}")
+    assert status == 404 and body["error"]["code"] == "not_found"
+    status, body = await call(http, "GET", "/api/customers/not-a-uuid")
+    assert status == 404
+    status, body = await call(http, "GET", f"/api/tickets/{uuid.uuid4()}")
+    assert status == 404
+    status, body = await call(http, "PATCH", f"/api/customers/{uuid.uuid4()}", {"email": "not an email"})
+    assert status == 422 and body["error"]["details"][0]["field"] == "email"
+    status, body = await call(http, "PATCH", f"/api/customers/{uuid.uuid4()}", {"id": "x"})
+    assert status == 422
+    status, body = await call(http, "GET", "/api/customers?q=")
+    assert status == 422 and set(body["error"]) == {"code", "message", "details"}
+
+
+async def test_merge_over_http(http, crm, pool):
+    a = (await crm.identify_caller(number())).customer
+    b = (await crm.identify_caller(number())).customer
+    await add_interaction(pool, b.id, b.phones[0], b.phones[0])
+    status, merged = await call(http, "POST", f"/api/customers/{a.id}/merge", {"merge": str(b.id)})
+    assert status == 200 and set(merged["phones"]) == {a.phones[0], b.phones[0]}
+    status, _ = await call(http, "GET", f"/api/customers/{b.id}")
+    assert status == 404
+    status, body = await call(http, "POST", f"/api/customers/{a.id}/merge", {"merge": str(a.id)})
+    assert status == 409
+
+
+async def test_ticket_lifecycle_over_http(http, crm, pool, published):
+    customer = (await crm.identify_caller(number())).customer
+    interaction = await add_interaction(pool, customer.id)
+    owner = uuid.uuid4()
+
+    status, ticket = await call(http, "POST", f"/api/interactions/{interaction}/tickets",
+                                {"subject": "No dial tone", "owner_agent_id": str(owner)})
+    assert status == 201 and ticket["status"] == "open" and ticket["customer_id"] == str(customer.id)
+    path = f"/api/tickets/{ticket['id']}/status"
+
+    status, body = await call(http, "POST", path, {"status": "needs_follow_up", "note": "call back"})
+    assert status == 409 and body["error"]["code"] == "invalid_transition"
+    assert body["error"]["message"] == "needs_follow_up requires a follow-up due time"
+
+    due = (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()
+    status, body = await call(http, "POST", path, {"status": "needs_follow_up", "follow_up_due": due})
+    assert status == 200 and body["status"] == "needs_follow_up"
+    status, follow_ups = await call(http, "GET", f"/api/agents/{owner}/follow-ups")
+    assert [t["id"] for t in follow_ups] == [ticket["id"]]
+
+    status, body = await call(http, "POST", path, {"status": "closed", "note": "sorted"})
+    assert status == 200 and published[-1][0] == "ticket.closed"
+    status, body = await call(http, "POST", path, {"status": "resolved"})
+    assert status == 409 and "reopen it first" in body["error"]["message"]
+    status, body = await call(http, "POST", path, {"status": "open", "note": "again"})
+    assert status == 200 and [h["to_status"] for h in body["history"]] == [
+        "open", "needs_follow_up", "closed", "open"]
+
+    status, body = await call(http, "POST", path, {"status": "bogus"})
+    assert status == 422
+    status, body = await call(http, "POST", path, {"status": "needs_follow_up", "follow_up_due": "2030-01-01T00:00"})
+    assert status == 422  # a due time without a zone is ambiguous
+    status, body = await call(http, "POST", f"/api/interactions/{uuid.uuid4()}/tickets", {"subject": "x"})
+    assert status == 404
