@@ -91,7 +91,8 @@ def report(label: str, timings: list[float]) -> float:
     ms = sorted(t * 1000 for t in timings)
     p50 = statistics.median(ms)
     p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
-    print(f"{label}: {len(ms):,} lookups  p50 {p50:.3f} ms  p99 {p99:.3f} ms  max {ms[-1]:.3f} ms", flush=True)
+    print(f"{label}: {len(ms):,} lookups  p50 {p50:.3f} ms  p99 {p99:.3f} ms  max {ms[-1]:.3f} ms",
+          flush=True)
     return p99
 
 

@@ -53,8 +53,9 @@ async def edit(request: web.Request) -> web.Response:
     """PATCH /api/customers/{id} — fields given are changed; add_phones adds numbers. Role: agent."""
     change = await body(request, CustomerEdit)
     fields = change.model_dump(exclude_unset=True, exclude={"add_phones"})
-    if any(value is None for value in fields.values()):
-        raise InvalidRequest([{"field": k, "message": "may not be null"} for k, v in fields.items() if v is None])
+    nulls = [name for name, value in fields.items() if value is None]
+    if nulls:
+        raise InvalidRequest([{"field": name, "message": "may not be null"} for name in nulls])
     return ok(await request.app[CRM].edit_customer(path_id(request), fields, change.add_phones))
 
 

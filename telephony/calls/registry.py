@@ -41,8 +41,8 @@ class CallRegistry:
             session.deliver(event)
 
     def _begin(self, arrived: CallArrived) -> None:
-        session = CallSession(arrived, self._flow_factory(arrived), self._executor,
-                              InteractionRecorder(self._store, arrived.channel_id, identify=self._identify), self._clock)
+        recorder = InteractionRecorder(self._store, arrived.channel_id, identify=self._identify)
+        session = CallSession(arrived, self._flow_factory(arrived), self._executor, recorder, self._clock)
         self.sessions[arrived.channel_id] = session
         task = asyncio.create_task(session.run(), name=f"call-{arrived.channel_id}")
         self._tasks[arrived.channel_id] = task

@@ -10,7 +10,14 @@ from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID
 
-from telephony.crm.model import EDITABLE_FIELDS, CallerIdentity, Customer, InteractionSummary, ScreenPop, Ticket
+from telephony.crm.model import (
+    EDITABLE_FIELDS,
+    CallerIdentity,
+    Customer,
+    InteractionSummary,
+    ScreenPop,
+    Ticket,
+)
 from telephony.crm.numbers import normalise
 from telephony.crm.tickets import InvalidTransition, TicketStatus, transition
 from telephony.db.customers import CustomerStore

@@ -96,8 +96,9 @@ class CustomerStore:
         """Move the loser's numbers, interactions and tickets to the survivor, fill the survivor's empty
         fields from the loser's, and delete the loser; one transaction. None if either is unknown."""
         async with self._pool.acquire() as conn, conn.transaction():
-            rows = await conn.fetch("SELECT * FROM customers WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE",
-                                    [survivor_id, loser_id])
+            rows = await conn.fetch(
+                "SELECT * FROM customers WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE",
+                [survivor_id, loser_id])
             if len(rows) != 2:
                 return None
             loser = next(r for r in rows if r["id"] == loser_id)
@@ -129,7 +130,8 @@ class CustomerStore:
     async def screen_pop(self, customer_id: UUID, history: int = 10) -> ScreenPop | None:
         """The customer, their last `history` interactions and their open tickets: one round trip."""
         async with self._pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-            row = await conn.fetchrow(f"SELECT {CUSTOMER_COLUMNS} FROM customers c WHERE c.id = $1", customer_id)
+            row = await conn.fetchrow(f"SELECT {CUSTOMER_COLUMNS} FROM customers c WHERE c.id = $1",
+                                      customer_id)
             if row is None:
                 return None
             interactions = await conn.fetch(

@@ -48,7 +48,8 @@ class TicketStore:
             if updated is None:
                 return False
             await conn.execute(
-                """INSERT INTO ticket_history (ticket_id, changed_by, from_status, to_status, follow_up_due, note)
+                """INSERT INTO ticket_history
+                       (ticket_id, changed_by, from_status, to_status, follow_up_due, note)
                    VALUES ($1, $2, $3, $4, $5, $6)""",
                 ticket_id, changed_by, change.previous.value, change.status.value, change.follow_up_due, note)
         return True
@@ -61,9 +62,7 @@ class TicketStore:
             history = await conn.fetch(
                 """SELECT changed_at, changed_by, from_status, to_status, follow_up_due, note
                    FROM ticket_history WHERE ticket_id = $1 ORDER BY changed_at, id""", ticket_id)
-        entries = tuple(
-            TicketHistoryEntry(**{**dict(h), "from_status": h["from_status"] and TicketStatus(h["from_status"]),
-                                  "to_status": TicketStatus(h["to_status"])}) for h in history)
+        entries = tuple(_history_entry(h) for h in history)
         return ticket_from_row(row, entries)
 
     async def follow_ups(self, owner_agent_id: UUID, until: datetime | None = None) -> list[Ticket]:
@@ -73,6 +72,12 @@ class TicketStore:
                   AND ($2::timestamptz IS NULL OR t.follow_up_due <= $2)
                 ORDER BY t.follow_up_due""", owner_agent_id, until)
         return [ticket_from_row(r) for r in rows]
+
+
+def _history_entry(row) -> TicketHistoryEntry:
+    previous = row["from_status"]
+    return TicketHistoryEntry(**{**dict(row), "from_status": TicketStatus(previous) if previous else None,
+                                 "to_status": TicketStatus(row["to_status"])})
 
 
 def ticket_from_row(row, history: tuple[TicketHistoryEntry, ...] = ()) -> Ticket:

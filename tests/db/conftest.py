@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 import shutil
 import tempfile
+import uuid
 import warnings
 from datetime import datetime, timezone
 from pathlib import Path
@@ -72,6 +72,7 @@ def crm(pool, published):
 async def add_interaction(pool, customer_id=None, caller_raw="", caller_e164=None, started_at=None) -> object:
     """An interaction row as the call path writes it."""
     return await pool.fetchval(
-        """INSERT INTO interactions (channel_id, direction, dialled, caller_raw, caller_e164, customer_id, started_at)
+        """INSERT INTO interactions
+               (channel_id, direction, dialled, caller_raw, caller_e164, customer_id, started_at)
            VALUES ($1, 'inbound', '100', $2, $3, $4, $5) RETURNING id""",
         uuid.uuid4().hex, caller_raw, caller_e164, customer_id, started_at or datetime.now(timezone.utc))

@@ -111,7 +111,8 @@ async def test_ticket_lifecycle_over_http(http, crm, pool, published):
 
     status, body = await call(http, "POST", path, {"status": "bogus"})
     assert status == 422
-    status, body = await call(http, "POST", path, {"status": "needs_follow_up", "follow_up_due": "2030-01-01T00:00"})
+    naive = {"status": "needs_follow_up", "follow_up_due": "2030-01-01T00:00"}
+    status, body = await call(http, "POST", path, naive)
     assert status == 422  # a due time without a zone is ambiguous
     status, body = await call(http, "POST", f"/api/interactions/{uuid.uuid4()}/tickets", {"subject": "x"})
     assert status == 404

@@ -28,7 +28,8 @@ async def test_twenty_simultaneous_first_calls_make_one_customer(crm, pool):
     assert sum(r.created for r in results) == 1
     assert await pool.fetchval("SELECT count(*) FROM customer_phones WHERE e164 = $1", number) == 1
     orphans = await pool.fetchval(
-        "SELECT count(*) FROM customers c WHERE NOT EXISTS (SELECT 1 FROM customer_phones p WHERE p.customer_id = c.id)")
+        """SELECT count(*) FROM customers c
+           WHERE NOT EXISTS (SELECT 1 FROM customer_phones p WHERE p.customer_id = c.id)""")
     assert orphans == 0
 
 
@@ -45,7 +46,8 @@ async def test_screen_pop_shows_last_ten_interactions_and_open_tickets(crm, pool
     number = new_number()
     customer = (await crm.identify_caller(number)).customer
     base = datetime(2026, 1, 1, tzinfo=timezone.utc)
-    ids = [await add_interaction(pool, customer.id, number, number, base + timedelta(hours=h)) for h in range(12)]
+    ids = [await add_interaction(pool, customer.id, number, number, base + timedelta(hours=h))
+           for h in range(12)]
     open_ticket = await crm.open_ticket(ids[-1], "Invoice wrong")
     closed = await crm.open_ticket(ids[-2], "Old thing")
     await crm.change_ticket_status(closed.id, "closed", "done")

@@ -4,14 +4,16 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from telephony.crm.service import NotFound
-from telephony.crm.tickets import InvalidTransition, TicketStatus as S
+from telephony.crm.tickets import InvalidTransition
+from telephony.crm.tickets import TicketStatus as S
 from tests.db.conftest import add_interaction
 
 
 async def a_ticket(crm, pool, owner=None):
     customer = (await crm.identify_caller(f"+4940{uuid.uuid4().int % 10**8:08d}")).customer
     interaction = await add_interaction(pool, customer.id)
-    return await crm.open_ticket(interaction, "Router keeps rebooting", owner, by="agent-1", note="first call")
+    return await crm.open_ticket(interaction, "Router keeps rebooting", owner, by="agent-1",
+                                 note="first call")
 
 
 async def test_ticket_on_an_interaction_belongs_to_its_customer_with_a_history(crm, pool):
@@ -33,7 +35,8 @@ async def test_follow_up_needs_a_due_time_and_shows_in_the_owners_list(crm, pool
     with pytest.raises(InvalidTransition, match="requires a follow-up due time"):
         await crm.change_ticket_status(ticket.id, S.NEEDS_FOLLOW_UP)
     due = datetime.now(timezone.utc) + timedelta(days=2)
-    changed = await crm.change_ticket_status(ticket.id, S.NEEDS_FOLLOW_UP, "call back Tuesday", "agent-2", due)
+    changed = await crm.change_ticket_status(ticket.id, S.NEEDS_FOLLOW_UP, "call back Tuesday", "agent-2",
+                                             due)
     assert changed.status is S.NEEDS_FOLLOW_UP and changed.follow_up_due == due
     assert [t.id for t in await crm.follow_ups(owner)] == [ticket.id]
     assert changed.history[-1].changed_by == "agent-2" and changed.history[-1].follow_up_due == due

@@ -16,7 +16,8 @@ from telephony.db.tickets import TicketStore
 from tests.integration.rig import place_call
 from tests.integration.test_inbound_call import wait_for_row
 
-ENDED_CALL = "SELECT * FROM interactions WHERE caller_raw = $1 AND ended_at IS NOT NULL ORDER BY started_at DESC"
+ENDED_CALL = """SELECT * FROM interactions WHERE caller_raw = $1 AND ended_at IS NOT NULL
+                ORDER BY started_at DESC"""
 
 
 async def test_new_caller_gets_a_customer_and_the_next_call_in_national_format_finds_it(daemon, db):
@@ -39,7 +40,8 @@ async def test_new_caller_gets_a_customer_and_the_next_call_in_national_format_f
     assert second_row["customer_id"] == first_row["customer_id"]
     assert await db.fetchval("SELECT count(*) FROM customer_phones WHERE e164 = $1", international) == 1
 
-    crm = CrmService(CustomerStore(db), TicketStore(db), "DE", lambda *_: None, lambda: datetime.now(timezone.utc))
+    crm = CrmService(CustomerStore(db), TicketStore(db), "DE", lambda *_: None,
+                     lambda: datetime.now(timezone.utc))
     pop = await crm.screen_pop(first_row["customer_id"])
     assert [i.id for i in pop.interactions][:2] == [second_row["id"], first_row["id"]]
     assert pop.customer.phones == (international,)

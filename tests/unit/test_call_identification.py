@@ -1,7 +1,6 @@
 """Each inbound call identifies its caller in the interaction writer, never delaying or breaking the call."""
 
 import asyncio
-from datetime import datetime, timezone
 from uuid import uuid4
 
 from structlog.testing import capture_logs

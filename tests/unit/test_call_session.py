@@ -38,8 +38,8 @@ class MemoryStore:
         self.rows = {}
         self.fail_times = fail_times
 
-    async def start(self, channel_id, direction, dialled, caller_raw, caller_name, started_at, caller_e164=None,
-                    customer_id=None):
+    async def start(self, channel_id, direction, dialled, caller_raw, caller_name, started_at,
+                    caller_e164=None, customer_id=None):
         if self.fail_times:
             self.fail_times -= 1
             raise ConnectionRefusedError("database down")
