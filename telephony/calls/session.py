@@ -10,6 +10,7 @@ from structlog.contextvars import bound_contextvars
 
 from telephony.calls.recorder import InteractionRecorder
 from telephony.commands import Answer, ChannelGone, Command, CommandExecutor, Hangup
+from telephony.crm.model import CallerIdentity
 from telephony.errors import AriError, AsteriskUnavailable
 from telephony.events import CallArrived, CallEvent, ChannelHungUp
 from telephony.ivr.flow import IvrFlow
@@ -29,6 +30,11 @@ class CallSession:
         self._clock = clock
         self._events: asyncio.Queue[CallEvent] = asyncio.Queue()
         self._gone = False
+
+    @property
+    def caller(self) -> CallerIdentity | None:
+        """Who is calling, once the interaction writer has identified them (None until then)."""
+        return self._recorder.caller
 
     def deliver(self, event: CallEvent) -> None:
         self._events.put_nowait(event)

@@ -22,6 +22,10 @@ class CustomerNotFound(LookupError):
     pass
 
 
+class _NumberTaken(Exception):
+    """Rolls back a customer created for a number another call claimed first."""
+
+
 class CustomerStore:
     def __init__(self, pool: asyncpg.Pool):
         self._pool = pool
@@ -42,25 +46,21 @@ class CustomerStore:
         found = await self.find_by_phone(e164)
         if found is not None:
             return found, False
-        async with self._pool.acquire() as conn:
-            tx = conn.transaction()
-            await tx.start()
-            try:
+        try:
+            async with self._pool.acquire() as conn, conn.transaction():
                 customer_id = await conn.fetchval("INSERT INTO customers DEFAULT VALUES RETURNING id")
                 won = await conn.fetchval(
                     """INSERT INTO customer_phones (e164, customer_id) VALUES ($1, $2)
                        ON CONFLICT (e164) DO NOTHING RETURNING customer_id""", e164, customer_id)
-            except BaseException:
-                await tx.rollback()
-                raise
-            if won is None:
-                await tx.rollback()
-            else:
-                await tx.commit()
+                if won is None:
+                    raise _NumberTaken
+            created = True
+        except _NumberTaken:
+            created = False
         found = await self.find_by_phone(e164)
         if found is None:
             raise CustomerNotFound(e164)  # the winner's customer was merged away in between: vanishingly rare
-        return found, won is not None
+        return found, created
 
     async def get(self, customer_id: UUID) -> Customer | None:
         row = await self._pool.fetchrow(f"SELECT {CUSTOMER_COLUMNS} FROM customers c WHERE c.id = $1",
