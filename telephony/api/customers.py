@@ -10,7 +10,7 @@ from uuid import UUID
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
-from telephony.api.errors import InvalidRequest, body, crm_errors, ok, path_id, query_limit
+from telephony.api.crm_errors import InvalidRequest, body, crm_errors, ok, path_id, query_limit
 from telephony.crm.service import CrmService
 
 CRM = web.AppKey("crm", CrmService)

@@ -11,7 +11,7 @@ from aiohttp import web
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from telephony.api.customers import CRM
-from telephony.api.errors import actor, body, crm_errors, ok, path_id
+from telephony.api.crm_errors import actor, body, crm_errors, ok, path_id
 from telephony.crm.tickets import TicketStatus
 
 

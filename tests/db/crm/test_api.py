@@ -7,7 +7,7 @@ import aiohttp
 import pytest_asyncio
 
 from telephony.api.app import HttpServer, build_app
-from tests.db.conftest import add_interaction
+from tests.db.crm.conftest import add_interaction
 
 
 async def all_up():

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from telephony.crm.service import Conflict, NotFound
-from tests.db.conftest import add_interaction
+from tests.db.crm.conftest import add_interaction
 
 
 def new_number() -> str:

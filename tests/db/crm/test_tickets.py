@@ -6,7 +6,7 @@ import pytest
 from telephony.crm.service import NotFound
 from telephony.crm.tickets import InvalidTransition
 from telephony.crm.tickets import TicketStatus as S
-from tests.db.conftest import add_interaction
+from tests.db.crm.conftest import add_interaction
 
 
 async def a_ticket(crm, pool, owner=None):

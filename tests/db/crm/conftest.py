@@ -20,8 +20,8 @@ from telephony.db.migrations import migrate
 from telephony.db.pool import start_embedded_postgres, with_database
 from telephony.db.tickets import TicketStore
 
-ROOT = Path(__file__).resolve().parents[2]
-TEST_DB = "telephony_db_test"
+ROOT = Path(__file__).resolve().parents[3]
+TEST_DB = "telephony_crm_test"
 
 
 @pytest.fixture(scope="session")
