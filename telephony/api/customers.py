@@ -35,7 +35,7 @@ class MergeRequest(BaseModel):
 
 @crm_errors
 async def search(request: web.Request) -> web.Response:
-    """GET /api/customers?q=… — by number in any format, else by name prefix. Role: agent."""
+    """GET /api/v1/customers?q=… — by number in any format, else by name prefix. Role: agent."""
     q = request.query.get("q", "")
     if not q.strip() or len(q) > 200:
         raise InvalidRequest([{"field": "q", "message": "a number or a name, 1 to 200 characters"}])
@@ -44,13 +44,13 @@ async def search(request: web.Request) -> web.Response:
 
 @crm_errors
 async def read(request: web.Request) -> web.Response:
-    """GET /api/customers/{id}. Role: agent."""
+    """GET /api/v1/customers/{id}. Role: agent."""
     return ok(await request.app[CRM].get_customer(path_id(request)))
 
 
 @crm_errors
 async def edit(request: web.Request) -> web.Response:
-    """PATCH /api/customers/{id} — fields given are changed; add_phones adds numbers. Role: agent."""
+    """PATCH /api/v1/customers/{id} — fields given are changed; add_phones adds numbers. Role: agent."""
     change = await body(request, CustomerEdit)
     fields = change.model_dump(exclude_unset=True, exclude={"add_phones"})
     nulls = [name for name, value in fields.items() if value is None]
@@ -61,7 +61,7 @@ async def edit(request: web.Request) -> web.Response:
 
 @crm_errors
 async def merge(request: web.Request) -> web.Response:
-    """POST /api/customers/{id}/merge {"merge": other_id} — numbers, interactions and tickets of the other
+    """POST /api/v1/customers/{id}/merge {"merge": other_id} — numbers, interactions and tickets of the other
     customer move to this one. Role: agent."""
     other = await body(request, MergeRequest)
     return ok(await request.app[CRM].merge(path_id(request), other.merge))
@@ -69,20 +69,20 @@ async def merge(request: web.Request) -> web.Response:
 
 @crm_errors
 async def interactions(request: web.Request) -> web.Response:
-    """GET /api/customers/{id}/interactions?limit=… — newest first. Role: agent."""
+    """GET /api/v1/customers/{id}/interactions?limit=… — newest first. Role: agent."""
     return ok(await request.app[CRM].interactions(path_id(request), query_limit(request, 50, 500)))
 
 
 @crm_errors
 async def screen_pop(request: web.Request) -> web.Response:
-    """GET /api/customers/{id}/screen-pop — the customer, last 10 interactions, open tickets. Role: agent."""
+    """GET /api/v1/customers/{id}/screen-pop — the customer, last 10 interactions, open tickets. Role: agent."""
     return ok(await request.app[CRM].screen_pop(path_id(request)))
 
 
 def add_customer_routes(app: web.Application) -> None:
-    app.router.add_get("/api/customers", search)
-    app.router.add_get("/api/customers/{id}", read)
-    app.router.add_patch("/api/customers/{id}", edit)
-    app.router.add_post("/api/customers/{id}/merge", merge)
-    app.router.add_get("/api/customers/{id}/interactions", interactions)
-    app.router.add_get("/api/customers/{id}/screen-pop", screen_pop)
+    app.router.add_get("/api/v1/customers", search)
+    app.router.add_get("/api/v1/customers/{id}", read)
+    app.router.add_patch("/api/v1/customers/{id}", edit)
+    app.router.add_post("/api/v1/customers/{id}/merge", merge)
+    app.router.add_get("/api/v1/customers/{id}/interactions", interactions)
+    app.router.add_get("/api/v1/customers/{id}/screen-pop", screen_pop)

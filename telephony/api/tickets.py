@@ -33,7 +33,7 @@ class StatusChangeRequest(BaseModel):
 
 @crm_errors
 async def create(request: web.Request) -> web.Response:
-    """POST /api/interactions/{id}/tickets — a ticket for the interaction's customer. Role: agent."""
+    """POST /api/v1/interactions/{id}/tickets — a ticket for the interaction's customer. Role: agent."""
     new = await body(request, NewTicket)
     ticket = await request.app[CRM].open_ticket(path_id(request), new.subject, new.owner_agent_id,
                                                 actor(request), new.note)
@@ -42,13 +42,13 @@ async def create(request: web.Request) -> web.Response:
 
 @crm_errors
 async def read(request: web.Request) -> web.Response:
-    """GET /api/tickets/{id} — with its history. Role: agent."""
+    """GET /api/v1/tickets/{id} — with its history. Role: agent."""
     return ok(await request.app[CRM].get_ticket(path_id(request)))
 
 
 @crm_errors
 async def change_status(request: web.Request) -> web.Response:
-    """POST /api/tickets/{id}/status {"status", "note", "follow_up_due"} — 409 with the reason when the
+    """POST /api/v1/tickets/{id}/status {"status", "note", "follow_up_due"} — 409 with the reason when the
     change is not allowed. Role: agent."""
     change = await body(request, StatusChangeRequest)
     ticket = await request.app[CRM].change_ticket_status(path_id(request), change.status, change.note,
@@ -58,13 +58,13 @@ async def change_status(request: web.Request) -> web.Response:
 
 @crm_errors
 async def follow_ups(request: web.Request) -> web.Response:
-    """GET /api/agents/{id}/follow-ups — the agent's tickets needing follow-up, soonest due first.
+    """GET /api/v1/agents/{id}/follow-ups — the agent's tickets needing follow-up, soonest due first.
     Role: the agent themself, or supervisor and above."""
     return ok(await request.app[CRM].follow_ups(path_id(request)))
 
 
 def add_ticket_routes(app: web.Application) -> None:
-    app.router.add_post("/api/interactions/{id}/tickets", create)
-    app.router.add_get("/api/tickets/{id}", read)
-    app.router.add_post("/api/tickets/{id}/status", change_status)
-    app.router.add_get("/api/agents/{id}/follow-ups", follow_ups)
+    app.router.add_post("/api/v1/interactions/{id}/tickets", create)
+    app.router.add_get("/api/v1/tickets/{id}", read)
+    app.router.add_post("/api/v1/tickets/{id}/status", change_status)
+    app.router.add_get("/api/v1/agents/{id}/follow-ups", follow_ups)

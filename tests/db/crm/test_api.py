@@ -37,35 +37,35 @@ async def test_search_read_edit_and_screen_pop(http, crm, pool):
     customer = (await crm.identify_caller(caller)).customer
     interaction = await add_interaction(pool, customer.id, caller, caller)
 
-    status, found = await call(http, "GET", f"/api/customers?q=0{caller[3:]}")
+    status, found = await call(http, "GET", f"/api/v1/customers?q=0{caller[3:]}")
     assert status == 200 and [c["id"] for c in found] == [str(customer.id)]
 
-    status, edited = await call(http, "PATCH", f"/api/customers/{customer.id}",
+    status, edited = await call(http, "PATCH", f"/api/v1/customers/{customer.id}",
                                 {"name": "Ada Lovelace", "company": "Engines", "vip": True})
     assert status == 200 and edited["name"] == "Ada Lovelace" and edited["vip"] is True
-    status, found = await call(http, "GET", "/api/customers?q=ada%20love")
+    status, found = await call(http, "GET", "/api/v1/customers?q=ada%20love")
     assert status == 200 and str(customer.id) in [c["id"] for c in found]
 
-    status, pop = await call(http, "GET", f"/api/customers/{customer.id}/screen-pop")
+    status, pop = await call(http, "GET", f"/api/v1/customers/{customer.id}/screen-pop")
     assert status == 200 and pop["customer"]["phones"] == [caller]
     assert [i["id"] for i in pop["interactions"]] == [str(interaction)] and pop["open_tickets"] == []
 
-    status, history = await call(http, "GET", f"/api/customers/{customer.id}/interactions?limit=5")
+    status, history = await call(http, "GET", f"/api/v1/customers/{customer.id}/interactions?limit=5")
     assert status == 200 and history[0]["caller_e164"] == caller
 
 
 async def test_unknown_ids_are_404_and_bad_input_422(http):
-    status, body = await call(http, "GET", f"/api/customers/{uuid.uuid4()}")
+    status, body = await call(http, "GET", f"/api/v1/customers/{uuid.uuid4()}")
     assert status == 404 and body["error"]["code"] == "not_found"
-    status, body = await call(http, "GET", "/api/customers/not-a-uuid")
+    status, body = await call(http, "GET", "/api/v1/customers/not-a-uuid")
     assert status == 404
-    status, body = await call(http, "GET", f"/api/tickets/{uuid.uuid4()}")
+    status, body = await call(http, "GET", f"/api/v1/tickets/{uuid.uuid4()}")
     assert status == 404
-    status, body = await call(http, "PATCH", f"/api/customers/{uuid.uuid4()}", {"email": "not an email"})
+    status, body = await call(http, "PATCH", f"/api/v1/customers/{uuid.uuid4()}", {"email": "not an email"})
     assert status == 422 and body["error"]["details"][0]["field"] == "email"
-    status, body = await call(http, "PATCH", f"/api/customers/{uuid.uuid4()}", {"id": "x"})
+    status, body = await call(http, "PATCH", f"/api/v1/customers/{uuid.uuid4()}", {"id": "x"})
     assert status == 422
-    status, body = await call(http, "GET", "/api/customers?q=")
+    status, body = await call(http, "GET", "/api/v1/customers?q=")
     assert status == 422 and set(body["error"]) == {"code", "message", "details"}
 
 
@@ -73,11 +73,11 @@ async def test_merge_over_http(http, crm, pool):
     a = (await crm.identify_caller(number())).customer
     b = (await crm.identify_caller(number())).customer
     await add_interaction(pool, b.id, b.phones[0], b.phones[0])
-    status, merged = await call(http, "POST", f"/api/customers/{a.id}/merge", {"merge": str(b.id)})
+    status, merged = await call(http, "POST", f"/api/v1/customers/{a.id}/merge", {"merge": str(b.id)})
     assert status == 200 and set(merged["phones"]) == {a.phones[0], b.phones[0]}
-    status, _ = await call(http, "GET", f"/api/customers/{b.id}")
+    status, _ = await call(http, "GET", f"/api/v1/customers/{b.id}")
     assert status == 404
-    status, body = await call(http, "POST", f"/api/customers/{a.id}/merge", {"merge": str(a.id)})
+    status, body = await call(http, "POST", f"/api/v1/customers/{a.id}/merge", {"merge": str(a.id)})
     assert status == 409
 
 
@@ -86,10 +86,10 @@ async def test_ticket_lifecycle_over_http(http, crm, pool, published):
     interaction = await add_interaction(pool, customer.id)
     owner = uuid.uuid4()
 
-    status, ticket = await call(http, "POST", f"/api/interactions/{interaction}/tickets",
+    status, ticket = await call(http, "POST", f"/api/v1/interactions/{interaction}/tickets",
                                 {"subject": "No dial tone", "owner_agent_id": str(owner)})
     assert status == 201 and ticket["status"] == "open" and ticket["customer_id"] == str(customer.id)
-    path = f"/api/tickets/{ticket['id']}/status"
+    path = f"/api/v1/tickets/{ticket['id']}/status"
 
     status, body = await call(http, "POST", path, {"status": "needs_follow_up", "note": "call back"})
     assert status == 409 and body["error"]["code"] == "invalid_transition"
@@ -98,7 +98,7 @@ async def test_ticket_lifecycle_over_http(http, crm, pool, published):
     due = (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()
     status, body = await call(http, "POST", path, {"status": "needs_follow_up", "follow_up_due": due})
     assert status == 200 and body["status"] == "needs_follow_up"
-    status, follow_ups = await call(http, "GET", f"/api/agents/{owner}/follow-ups")
+    status, follow_ups = await call(http, "GET", f"/api/v1/agents/{owner}/follow-ups")
     assert [t["id"] for t in follow_ups] == [ticket["id"]]
 
     status, body = await call(http, "POST", path, {"status": "closed", "note": "sorted"})
@@ -114,5 +114,5 @@ async def test_ticket_lifecycle_over_http(http, crm, pool, published):
     naive = {"status": "needs_follow_up", "follow_up_due": "2030-01-01T00:00"}
     status, body = await call(http, "POST", path, naive)
     assert status == 422  # a due time without a zone is ambiguous
-    status, body = await call(http, "POST", f"/api/interactions/{uuid.uuid4()}/tickets", {"subject": "x"})
+    status, body = await call(http, "POST", f"/api/v1/interactions/{uuid.uuid4()}/tickets", {"subject": "x"})
     assert status == 404
