@@ -4,7 +4,7 @@ VENV ?= .venv
 ASTERISK_ROOT ?= /var/cache/telephony/asterisk-22
 export VENV ASTERISK_ROOT
 
-.PHONY: setup run test unit integration asterisk asterisk-start asterisk-stop demo-call bench clean
+.PHONY: setup run test unit api integration asterisk asterisk-start asterisk-stop demo-call bench clean
 
 setup: $(VENV)/.installed .env
 
@@ -32,6 +32,9 @@ test: setup asterisk
 
 unit: setup
 	$(VENV)/bin/pytest -q tests/unit
+
+api: setup
+	$(VENV)/bin/pytest -q tests/unit tests/api
 
 integration: setup asterisk
 	$(VENV)/bin/pytest -q tests/integration

@@ -15,7 +15,6 @@ import random
 import statistics
 import sys
 import time
-import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -104,9 +103,7 @@ async def main() -> int:
     args = parser.parse_args()
     configure_logging("console", "warning")
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        admin = await asyncio.to_thread(start_embedded_postgres, DATA_DIR)
+    admin = (await asyncio.to_thread(start_embedded_postgres, DATA_DIR)).get_uri()
     await ensure_database(admin, DB_NAME)
     pool = await asyncpg.create_pool(with_database(admin, DB_NAME), min_size=max(2, args.concurrency),
                                       max_size=max(2, args.concurrency))

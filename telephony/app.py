@@ -8,12 +8,24 @@ import uuid
 from datetime import datetime, timezone
 
 from telephony.api.app import HttpServer, build_app
+from telephony.api.events import EventHub
+from telephony.api.ws import WsOptions
 from telephony.asterisk.ami import AmiClient
 from telephony.asterisk.ari import AriClient
 from telephony.asterisk.ari_events import AriEventStream, Connected
+from telephony.asterisk.device_states import DeviceStates
 from telephony.asterisk.executor import AriCommandExecutor
 from telephony.asterisk.translate import call_arrived, stasis_args, translate
+from telephony.acd.agent_state import StateChanged
+from telephony.acd.commands import CallAbandoned, CallCompleted, CallConnected
+from telephony.acd.events import Reconfigured
+from telephony.agent_desk import AgentDesk
+from telephony.api.events import Audience
+from telephony.acd_runtime import AcdRuntime
+from telephony.auth.service import build_auth_service
 from telephony.calls.registry import CallRegistry
+from telephony.calls.router import CommandRouter
+from telephony.db.agents import AgentStore
 from telephony.config import CallCenterConfig, load_config
 from telephony.crm.service import CrmService
 from telephony.db.customers import CustomerStore
@@ -38,11 +50,6 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def publish_event(name: str, payload: dict) -> None:
-    """Our own events; logged until the agents' event stream (API issue) subscribes to them."""
-    log.info("event.published", name=name, **payload)
-
-
 class Service:
     def __init__(self, settings: Settings, config: CallCenterConfig):
         self.settings = settings
@@ -57,25 +64,42 @@ class Service:
                                          settings.ari_password.get_secret_value())
         self.ami = AmiClient(settings.ami_host, settings.ami_port, settings.ami_user,
                              settings.ami_secret.get_secret_value(), timeout=settings.asterisk_timeout)
+        self.device_states = DeviceStates()
+        self.device_states.attach(self.ami)
         self.registry: CallRegistry | None = None
         self.crm: CrmService | None = None
+        self.acd: AcdRuntime | None = None
+        self.events = EventHub(settings.events_queue_size, utcnow)
         self.http: HttpServer | None = None
         self._consumer: asyncio.Task | None = None
+        self._acd_task: asyncio.Task | None = None
 
     async def start(self) -> None:
         await self.database.start()
         await migrate(self.database.pool, self.settings.migrations_dir)
         store = InteractionStore(self.database.pool)
+        self.acd = AcdRuntime(self.config, AgentStore(self.database.pool), self._deliver, utcnow)
+        router = CommandRouter(AriCommandExecutor(self.ari, self.settings.ari_app), self.acd.submit)
         self.crm = CrmService(CustomerStore(self.database.pool), TicketStore(self.database.pool),
-                              self.settings.default_region, publish_event, utcnow)
-        self.registry = CallRegistry(self._flow_for, AriCommandExecutor(self.ari), store, utcnow,
+                              self.settings.default_region, self._publish_crm_event, utcnow)
+        self.registry = CallRegistry(self._flow_for, router, store, utcnow,
                                      identify=self.crm.identify_caller)
+        self.device_states.subscribe(self.acd.device_changed)
+        self.acd.writer.start()
+        self._acd_task = asyncio.create_task(self.acd.service.run(), name="acd")
+        await self.acd.restore_agents()
         await self.ari.start()
         self.ami.start()
         self.ari_events.start()
         self._consumer = asyncio.create_task(self._consume_ari_events(), name="ari-consumer")
-        self.http = HttpServer(build_app(self.health, self.crm), self.settings.http_host,
-                               self.settings.http_port)
+        auth = build_auth_service(self.database.pool, self.settings, utcnow)
+        ws_options = WsOptions(self.settings.events_heartbeat, self.settings.events_auth_timeout)
+        self.desk = AgentDesk(AgentStore(self.database.pool), self.acd.dispatcher, self.acd.service, utcnow)
+        await self.desk.load()
+        self.acd.publish = self._publish_acd_record
+        app = build_app(self.health, auth=auth, hub=self.events, calls=self.active_calls, ws_options=ws_options,
+                        desk=self.desk, crm=self.crm)
+        self.http = HttpServer(app, self.settings.http_host, self.settings.http_port)
         await self.http.start()
         log.info("service.started", ari_app=self.settings.ari_app)
 
@@ -89,6 +113,10 @@ class Service:
             await asyncio.gather(self._consumer, return_exceptions=True)
         if self.registry:
             await self.registry.release_all()
+        if self._acd_task:
+            self._acd_task.cancel()
+            await asyncio.gather(self._acd_task, return_exceptions=True)
+            await self.acd.writer.close()
         await self.ami.close()
         await self.ari.close()
         await self.database.close()
@@ -101,6 +129,8 @@ class Service:
         except ConfigError as exc:
             log.error("config.reload_failed", problems=[f"{p}: {m}" for p, m in exc.problems])
             return False
+        if self.acd is not None:
+            self.acd.submit(Reconfigured(self.config, utcnow()))
         log.info("config.reloaded", dids=len(self.config.dids), ivr_nodes=len(self.config.ivr))
         return True
 
@@ -111,8 +141,37 @@ class Service:
             "database": await self.database.healthy(),
         }
 
+    def _publish_crm_event(self, name: str, payload: dict) -> None:
+        """ticket.closed / ticket.resolved: for supervisors (and admins); a later issue sends the customer a
+        feedback request from them."""
+        self.events.publish(name, payload, Audience.of(supervisors=True))
+
+    def _publish_acd_record(self, record) -> None:
+        if isinstance(record, StateChanged):
+            audience = self.desk.audience(record.agent_id)
+            self.events.publish("agent.state", {
+                "agent_id": record.agent_id, "state": record.state.value, "previous": record.previous.value,
+                "reason": record.reason, "cause": record.cause, "at": record.at.isoformat()}, audience)
+        elif isinstance(record, (CallConnected, CallCompleted, CallAbandoned)):
+            payload = {k: (v.isoformat() if isinstance(v, datetime) else v)
+                       for k, v in ((s, getattr(record, s)) for s in record.__slots__)}
+            name = {CallConnected: "call.answered", CallCompleted: "call.ended",
+                    CallAbandoned: "call.abandoned"}[type(record)]
+            agent = getattr(record, "agent_id", None)
+            users = self.desk.audience(agent).users if agent else ()
+            self.events.publish(name, payload, Audience.of(users=users, queues=[record.queue]))
+
+    def _deliver(self, channel_id: str, message) -> bool:
+        return self.registry is not None and self.registry.deliver(channel_id, message)
+    def active_calls(self) -> list[dict]:
+        """The calls in progress, for GET /api/v1/calls."""
+        sessions = list(self.registry.sessions.values()) if self.registry else []
+        return [{"channel_id": a.channel_id, "direction": a.direction, "dialled": a.dialled,
+                 "caller_number": a.caller_number, "caller_name": a.caller_name, "arrived_at": a.at,
+                 "queue": None} for a in (s.arrived for s in sessions)]
+
     def _flow_for(self, arrived: CallArrived):
-        return flow_for_call(self.config, arrived.channel_id, arrived.dialled, utcnow, new_id)
+        return flow_for_call(self.config, arrived, utcnow, new_id)
 
     async def _consume_ari_events(self) -> None:
         while True:

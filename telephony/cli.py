@@ -6,8 +6,10 @@ import argparse
 import asyncio
 import signal
 import sys
+from datetime import UTC
 from pathlib import Path
 
+from telephony.auth.models import ROLES
 from telephony.config import load_config
 from telephony.errors import ConfigError, MigrationError, SettingsError
 
@@ -19,12 +21,30 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="apply the SQL migrations and exit")
     check = commands.add_parser("check-config", help="validate a call-center configuration file")
     check.add_argument("file", nargs="?", type=Path, help="default: the configured file")
+    user = commands.add_parser("user", help="manage users").add_subparsers(dest="user_command", required=True)
+    add = user.add_parser("add", help="create a user and print a long-lived API token for it")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--display-name", default="")
+    add.add_argument("--password-stdin", action="store_true", help="read a login password from standard input")
+    token = user.add_parser("token", help="print a new long-lived API token for a user")
+    token.add_argument("name")
+    token.add_argument("--label", default="cli")
     args = parser.parse_args(argv)
+    if args.command == "user":
+        args.command = f"user-{args.user_command}"
+    handlers = {"run": cmd_run, "migrate": cmd_migrate, "check-config": cmd_check_config,
+                "user-add": cmd_user_add, "user-token": cmd_user_token}
     try:
-        return {"run": cmd_run, "migrate": cmd_migrate, "check-config": cmd_check_config}[args.command](args)
+        return handlers[args.command](args)
     except (SettingsError, MigrationError) as exc:
         print(f"telephony: {exc}", file=sys.stderr)
         return 2
+
+
+def problem_lines(exc: ConfigError) -> list[str]:
+    return [f"{exc.source}: {place}: {message}" if place else f"{exc.source}: {message}"
+            for place, message in exc.problems]
 
 
 def cmd_check_config(args) -> int:
@@ -36,8 +56,8 @@ def cmd_check_config(args) -> int:
     try:
         config = load_config(path)
     except ConfigError as exc:
-        for place, message in exc.problems:
-            print(f"{exc.source}: {place}: {message}" if place else f"{exc.source}: {message}")
+        for line in problem_lines(exc):
+            print(line)
         print(f"{len(exc.problems)} error(s)", file=sys.stderr)
         return 1
     print(f"{path}: ok ({len(config.dids)} DIDs, {len(config.ivr)} IVR nodes)")
@@ -67,6 +87,75 @@ def cmd_migrate(_args) -> int:
     return 0
 
 
+def _with_auth(action):
+    """Run `action(auth)` against the configured database, migrated first."""
+    from datetime import datetime
+
+    from telephony.auth.service import build_auth_service
+    from telephony.db.migrations import migrate
+    from telephony.db.pool import Database
+    from telephony.logs import configure_logging
+    from telephony.settings import load_settings
+
+    settings = load_settings()
+    configure_logging(settings.log_format, "warning")
+
+    async def run():
+        database = Database(settings.database_dsn.get_secret_value() if settings.database_dsn else None,
+                            settings.database_dir, settings.database_name, min_size=1, max_size=1)
+        await database.start()
+        try:
+            await migrate(database.pool, settings.migrations_dir)
+            return await action(build_auth_service(database.pool, settings, lambda: datetime.now(UTC)))
+        finally:
+            await database.close()
+
+    return asyncio.run(run())
+
+
+def cmd_user_add(args) -> int:
+    from pydantic import ValidationError
+
+    from telephony.api.schemas import UserCreate
+    from telephony.db.users import DuplicateUserName
+
+    password = sys.stdin.read().rstrip("\r\n") if args.password_stdin else None
+    try:
+        request = UserCreate(name=args.name, display_name=args.display_name, role=args.role, password=password)
+    except ValidationError as exc:
+        for error in exc.errors(include_input=False, include_url=False):
+            print(f"telephony: {'.'.join(map(str, error['loc']))}: {error['msg']}", file=sys.stderr)
+        return 1
+
+    async def add(auth):
+        user = await auth.create_user(request.name, request.display_name, request.role, request.password)
+        return await auth.issue_token(user.id, "api", "cli")
+
+    try:
+        issued = _with_auth(add)
+    except DuplicateUserName as exc:
+        print(f"telephony: {exc}", file=sys.stderr)
+        return 1
+    print(f"created {args.role} {args.name}; API token (shown once):", file=sys.stderr)
+    print(issued.token)
+    return 0
+
+
+def cmd_user_token(args) -> int:
+    async def issue(auth):
+        user = await auth.users.get_by_name(args.name)
+        if user is None or user.disabled:
+            return None
+        return await auth.issue_token(user.id, "api", args.label)
+
+    issued = _with_auth(issue)
+    if issued is None:
+        print(f"telephony: no enabled user named {args.name!r}", file=sys.stderr)
+        return 1
+    print(issued.token)
+    return 0
+
+
 def cmd_run(_args) -> int:
     from telephony.app import Service
     from telephony.logs import configure_logging, get_logger
@@ -78,8 +167,8 @@ def cmd_run(_args) -> int:
     try:
         config = load_config(settings.config_file)
     except ConfigError as exc:
-        for place, message in exc.problems:
-            print(f"telephony: {exc.source}: {place}: {message}", file=sys.stderr)
+        for line in problem_lines(exc):
+            print(f"telephony: {line}", file=sys.stderr)
         return 2
 
     async def run() -> int:

@@ -32,7 +32,67 @@ class Hangup:
     reason: str = "normal"
 
 
-Command = Union[Answer, Play, StopPlayback, Hangup]
+@dataclass(frozen=True, slots=True)
+class Originate:
+    """Call `endpoint` (e.g. PJSIP/1001, PJSIP/+15550100@trunk) as a leg of call `owner_id`.
+
+    The leg enters our application when answered (LegAnswered); LegEnded follows when it fails or hangs
+    up. Its channel id is chosen by us (`leg_id`) so events can be matched before the request returns.
+    """
+
+    leg_id: str
+    owner_id: str
+    endpoint: str
+    caller_number: str = ""
+    caller_name: str = ""
+    timeout: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Ring:
+    """Let the caller hear ringback while a leg is being called."""
+
+    channel_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class CreateBridge:
+    bridge_id: str
+    kind: str = "mixing"  # or "holding": callers waiting, with music
+
+
+@dataclass(frozen=True, slots=True)
+class AddToBridge:
+    bridge_id: str
+    channel_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class DestroyBridge:
+    bridge_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class StartBridgeMusic:
+    """Music on hold for everyone in a (holding) bridge."""
+
+    bridge_id: str
+    moh_class: str = "default"
+
+
+@dataclass(frozen=True, slots=True)
+class StartMusicOnHold:
+    channel_id: str
+    moh_class: str = "default"
+
+
+@dataclass(frozen=True, slots=True)
+class StopMusicOnHold:
+    channel_id: str
+
+
+Command = Union[Answer, Play, StopPlayback, Hangup, Originate, Ring, CreateBridge, AddToBridge, DestroyBridge,
+                StartBridgeMusic, StartMusicOnHold, StopMusicOnHold]
 
 
 class ChannelGone(Exception):

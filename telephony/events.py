@@ -20,6 +20,7 @@ class CallArrived:
     caller_name: str
     at: datetime
     adopted: bool = False  # found already in the app after a reconnect or restart
+    answered: bool = False  # the channel was already up when we met it
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,4 +43,25 @@ class ChannelHungUp:
     cause: str
 
 
-CallEvent = Union[CallArrived, PlaybackFinished, DtmfReceived, ChannelHungUp]
+@dataclass(frozen=True, slots=True)
+class LegAnswered:
+    """A leg we originated for call `channel_id` answered and entered our application."""
+
+    channel_id: str
+    leg_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class LegEnded:
+    """A leg of call `channel_id` is gone: never answered (busy, no answer, unreachable) or hung up.
+
+    `cause` is the Q.850 cause code (16 normal clearing, 17 busy, 19 no answer, 20 unregistered...).
+    """
+
+    channel_id: str
+    leg_id: str
+    cause: int
+    cause_text: str = ""
+
+
+CallEvent = Union[CallArrived, PlaybackFinished, DtmfReceived, ChannelHungUp, LegAnswered, LegEnded]

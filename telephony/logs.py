@@ -25,8 +25,11 @@ def configure_logging(fmt: str = "auto", level: str = "info", stream=None) -> No
     stream = stream or sys.stderr
     if fmt == "auto":
         fmt = "console" if stream.isatty() else "json"
+    # Rich tracebacks print each frame's locals by default, and a local may hold a token or password.
+    formatter = (structlog.dev.RichTracebackFormatter(show_locals=False) if structlog.dev.rich
+                 else structlog.dev.plain_traceback)
     renderer = (
-        structlog.dev.ConsoleRenderer(colors=stream.isatty())
+        structlog.dev.ConsoleRenderer(colors=stream.isatty(), exception_formatter=formatter)
         if fmt == "console"
         else structlog.processors.JSONRenderer()
     )

@@ -56,6 +56,13 @@ class Settings(BaseSettings):
 
     asterisk_timeout: float = Field(5.0, gt=0, description="seconds to wait for any AMI or ARI answer")
 
+    session_ttl: float = Field(12 * 3600, gt=0, le=30 * 86400, description="seconds a login token lives")
+    login_max_failures: int = Field(5, ge=1, description="failed logins per user name and address in a window")
+    login_window: float = Field(60.0, gt=0, description="seconds over which failed logins are counted")
+    events_heartbeat: float = Field(20.0, gt=0, description="seconds between heartbeats on an idle events socket")
+    events_auth_timeout: float = Field(5.0, gt=0, description="seconds to send the auth message on the socket")
+    events_queue_size: int = Field(256, ge=1, description="events buffered per connection before it is dropped")
+
     @field_validator("ari_url")
     @classmethod
     def _http_url(cls, value: str) -> str:

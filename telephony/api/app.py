@@ -6,7 +6,18 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from telephony.agent_desk import AgentDesk
+from telephony.api import agent_routes, call_routes, session_routes, user_routes
+from telephony.api.auth import AUTH, auth_middleware
+from telephony.api.call_routes import CALLS, CallsProvider
 from telephony.api.crm import add_crm_routes
+from telephony.api.errors import error_middleware
+from telephony.api.events import EventHub
+from telephony.api.openapi import build_openapi
+from telephony.api.routing import RouteTable
+from telephony.api.schemas import Health
+from telephony.api.ws import HUB, WS_OPTIONS, WsOptions, events_socket
+from telephony.auth.service import AuthService
 from telephony.crm.service import CrmService
 from telephony.logs import get_logger
 
@@ -14,10 +25,15 @@ log = get_logger(__name__)
 
 HealthCheck = Callable[[], Awaitable[dict[str, bool]]]
 HEALTH = web.AppKey("health", HealthCheck)
+OPENAPI = web.AppKey("openapi", dict)
+MAX_BODY = 64 * 1024
+
+system = RouteTable()
 
 
+@system.route("GET", "/healthz", "200 when every component is up; 503 naming what is down", auth="public",
+              response=Health, extra_responses={503: "A component is down"}, tag="system")
 async def healthz(request: web.Request) -> web.Response:
-    """200 when every component is up; 503 naming what is down."""
     states = await request.app[HEALTH]()
     down = sorted(name for name, up in states.items() if not up)
     body = {
@@ -29,11 +45,50 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response(body, status=503 if down else 200)
 
 
-def build_app(health: HealthCheck, crm: CrmService | None = None) -> web.Application:
-    app = web.Application(client_max_size=64 * 1024)
+@system.route("GET", "/api/v1/openapi.json", "This document", auth="public", tag="system")
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(request.app[OPENAPI])
+
+
+@system.route("GET", "/api/v1/events", "WebSocket of the events you may see", auth="websocket",
+              status=101, errors=(400,), tag="events",
+              description="Authenticate with the Authorization header or with a first message "
+                          "{\"type\": \"auth\", \"token\": \"...\"} within 5 s. Messages: welcome, then "
+                          "{\"type\", \"seq\", \"at\", \"data\"} per event and {\"type\": \"heartbeat\", "
+                          "\"seq\"} when idle; agents get their own events, supervisors those of their "
+                          "queues, admins all.")
+async def events(request: web.Request) -> web.StreamResponse:
+    return await events_socket(request)
+
+
+def api_routes(with_auth: bool, with_agents: bool = False) -> list:
+    tables = [system] + ([session_routes.routes, user_routes.routes, call_routes.routes] if with_auth else [])
+    if with_auth and with_agents:
+        tables.append(agent_routes.routes)
+    routes = [r for t in tables for r in t.routes]
+    return routes if with_auth else [r for r in routes if r.path == "/healthz"]
+
+
+def build_app(health: HealthCheck, *, auth: AuthService | None = None, hub: EventHub | None = None,
+              calls: CallsProvider | None = None, ws_options: WsOptions | None = None,
+              desk: AgentDesk | None = None, crm: CrmService | None = None) -> web.Application:
+    """The HTTP application. Without `auth` (no database yet) it serves /healthz only; the agent and queue
+    routes come with `desk` (the ACD), the customer and ticket routes with `crm`."""
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[error_middleware, auth_middleware])
     app[HEALTH] = health
-    app.router.add_get("/healthz", healthz)
-    if crm is not None:
+    routes = api_routes(auth is not None, desk is not None)
+    if desk is not None:
+        app[agent_routes.DESK] = desk
+    if auth is not None:
+        app[AUTH] = auth
+        app[HUB] = hub or EventHub()
+        app[CALLS] = calls or list
+        app[WS_OPTIONS] = ws_options or WsOptions()
+    app[OPENAPI] = build_openapi(routes)
+    table = RouteTable()
+    table.routes = routes
+    table.install(app)
+    if auth is not None and crm is not None:
         add_crm_routes(app, crm)
     return app
 

@@ -13,6 +13,7 @@ from uuid import UUID
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
+from telephony.api.routing import PRINCIPAL
 from telephony.crm.service import Conflict, NotFound
 from telephony.crm.tickets import InvalidTransition
 
@@ -60,8 +61,9 @@ def query_limit(request: web.Request, default: int, maximum: int) -> int:
 
 
 def actor(request: web.Request) -> str | None:
-    """Who acts, as the auth middleware (API issue) will set it; None until it does."""
-    return request.get("actor")
+    """Who acts, as the auth middleware authenticated them: the user's id, for ticket history."""
+    principal = request.get(PRINCIPAL)
+    return str(principal.user_id) if principal is not None else None
 
 
 class InvalidRequest(Exception):

@@ -64,12 +64,17 @@ class AmiClient:
         self._owner: _ProtocolOwner | None = None
         self._handlers: list[EventHandler] = []
         self._tasks: list[asyncio.Task] = []
+        self._hook_tasks: set[asyncio.Task] = set()
         self.events: asyncio.Queue[Message] = asyncio.Queue()
         self.connected = False
-        self.on_connected: Callable[[], Awaitable[None]] | None = None
+        self._connected_hooks: list[Callable[[], Awaitable[None]]] = []
 
     def on_event(self, handler: EventHandler) -> None:
         self._handlers.append(handler)
+
+    def add_connected_hook(self, hook: Callable[[], Awaitable[None]]) -> None:
+        """`hook()` runs after every (re)connect: the place to re-read state missed while away."""
+        self._connected_hooks.append(hook)
 
     def start(self) -> None:
         self._tasks = [
@@ -78,9 +83,10 @@ class AmiClient:
         ]
 
     async def close(self) -> None:
-        for task in self._tasks:
+        tasks = [*self._tasks, *self._hook_tasks]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
         self._drop_connection()
 
     async def send_action(self, action: dict, timeout: float | None = None) -> Message | list[Message]:
@@ -126,8 +132,8 @@ class AmiClient:
                 self._backoff.reset()
                 log.info("ami.connected", reconnect=ever_connected, version=protocol.version)
                 ever_connected = True
-                if self.on_connected is not None:
-                    asyncio.create_task(self.on_connected())
+                for hook in self._connected_hooks:
+                    self._spawn(hook())
                 await self._watch(protocol, owner)
                 log.warning("ami.disconnected")
             except asyncio.CancelledError:
@@ -142,6 +148,17 @@ class AmiClient:
             delay = self._backoff.next_delay()
             log.info("ami.reconnecting", in_seconds=round(delay, 2), attempt=self._backoff.attempts)
             await asyncio.sleep(delay)
+
+    def _spawn(self, coroutine) -> None:
+        """Run a hook beside the connection, keeping a reference and logging its failure."""
+        task = asyncio.create_task(coroutine)
+        self._hook_tasks.add(task)
+        task.add_done_callback(self._hook_done)
+
+    def _hook_done(self, task: asyncio.Task) -> None:
+        self._hook_tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("ami.hook_failed", error=f"{task.exception().__class__.__name__}: {task.exception()}")
 
     async def _watch(self, protocol: AMIProtocol, owner: _ProtocolOwner) -> None:
         """Ping until a ping goes unanswered or the link drops: a half-open socket counts as down."""

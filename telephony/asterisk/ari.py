@@ -68,6 +68,60 @@ class AriClient:
     async def hangup(self, channel_id: str, reason: str = "normal") -> None:
         await self.request("DELETE", f"/channels/{channel_id}", {"reason": reason})
 
+    async def originate(self, channel_id: str, endpoint: str, app: str, app_args: list[str], caller_id: str,
+                        timeout: int) -> dict:
+        return await self.request("POST", f"/channels/{channel_id}", {
+            "endpoint": endpoint, "app": app, "appArgs": ",".join(app_args), "callerId": caller_id or None,
+            "timeout": timeout,
+        })
+
+    async def ring(self, channel_id: str) -> None:
+        await self.request("POST", f"/channels/{channel_id}/ring")
+
+    async def start_moh(self, channel_id: str, moh_class: str) -> None:
+        await self.request("POST", f"/channels/{channel_id}/moh", {"mohClass": moh_class})
+
+    async def stop_moh(self, channel_id: str) -> None:
+        await self.request("DELETE", f"/channels/{channel_id}/moh")
+
+    async def create_bridge(self, bridge_id: str, kind: str) -> dict:
+        return await self.request("POST", f"/bridges/{bridge_id}", {"type": kind})
+
+    async def get_bridge(self, bridge_id: str) -> dict:
+        return await self.request("GET", f"/bridges/{bridge_id}")
+
+    async def add_to_bridge(self, bridge_id: str, channel_id: str) -> None:
+        await self.request("POST", f"/bridges/{bridge_id}/addChannel", {"channel": channel_id})
+
+    async def start_bridge_moh(self, bridge_id: str, moh_class: str) -> None:
+        await self.request("POST", f"/bridges/{bridge_id}/moh", {"mohClass": moh_class})
+
+    async def record_bridge(self, bridge_id: str, name: str, fmt: str = "wav") -> dict:
+        """Record the bridge's mix (both parties), unlike a channel recording that misses what it hears."""
+        return await self.request("POST", f"/bridges/{bridge_id}/record",
+                                  {"name": name, "format": fmt, "ifExists": "fail", "beep": False})
+
+    async def pause_recording(self, name: str) -> None:
+        await self.request("POST", f"/recordings/live/{name}/pause")
+
+    async def unpause_recording(self, name: str) -> None:
+        await self.request("DELETE", f"/recordings/live/{name}/pause")
+
+    async def stop_recording(self, name: str) -> None:
+        await self.request("POST", f"/recordings/live/{name}/stop")
+
+    async def get_stored_recording(self, name: str) -> dict:
+        return await self.request("GET", f"/recordings/stored/{name}")
+
+    async def snoop(self, channel_id: str, snoop_id: str, spy: str, whisper: str, app: str,
+                    app_args: list[str]) -> dict:
+        """A Snoop channel on `channel_id` entering our app: spy/whisper are none, in, out or both."""
+        return await self.request("POST", f"/channels/{channel_id}/snoop/{snoop_id}", {
+            "spy": spy, "whisper": whisper, "app": app, "appArgs": ",".join(app_args)})
+
+    async def destroy_bridge(self, bridge_id: str) -> None:
+        await self.request("DELETE", f"/bridges/{bridge_id}")
+
 
 def _param(value: Any) -> str:
     if isinstance(value, bool):

@@ -3,31 +3,61 @@
 from __future__ import annotations
 
 from telephony.asterisk.ari import AriClient
-from telephony.commands import Answer, ChannelGone, Command, Hangup, Play, StopPlayback
+from telephony.commands import (AddToBridge, Answer, ChannelGone, Command, CreateBridge, DestroyBridge, Hangup,
+                                Originate, Play, Ring, StartBridgeMusic, StartMusicOnHold, StopMusicOnHold,
+                                StopPlayback)
 from telephony.errors import AriError
 
 
+def caller_id(name: str, number: str) -> str:
+    """ARI's callerId: `"Name" <number>`; quotes and angle brackets in a name would break it."""
+    clean = "".join(c for c in name if c not in '"<>\\').strip()
+    return f'"{clean}" <{number}>' if clean else number
+
+
 class AriCommandExecutor:
-    def __init__(self, ari: AriClient):
+    def __init__(self, ari: AriClient, app: str):
         self._ari = ari
+        self._app = app
 
     async def execute(self, command: Command) -> None:
         try:
-            match command:
-                case Answer(channel_id):
-                    await self._ari.answer(channel_id)
-                case Play(channel_id, playback_id, media, language):
-                    await self._ari.play(channel_id, playback_id, list(media), language)
-                case StopPlayback(playback_id):
-                    await self._ari.stop_playback(playback_id)
-                case Hangup(channel_id, reason):
-                    await self._ari.hangup(channel_id, reason)
-                case _:
-                    raise TypeError(f"no ARI mapping for {command!r}")
+            await self._run(command)
         except AriError as exc:
-            if isinstance(command, StopPlayback) and exc.not_found:
-                return  # the playback already ended
-            # 404: no such channel; 409: the channel has left our application.
-            if exc.status in (404, 409):
+            if isinstance(command, (StopPlayback, DestroyBridge, StopMusicOnHold)) and exc.not_found:
+                return  # already gone: the goal is reached
+            # 404: no such channel; 409: the channel has left our application (or is not up yet).
+            if exc.status in (404, 409) and not isinstance(command, (CreateBridge, Originate)):
                 raise ChannelGone(str(exc)) from None
             raise
+
+    async def _run(self, command: Command) -> None:
+        ari = self._ari
+        match command:
+            case Answer(channel_id):
+                await ari.answer(channel_id)
+            case Play(channel_id, playback_id, media, language):
+                await ari.play(channel_id, playback_id, list(media), language)
+            case StopPlayback(playback_id):
+                await ari.stop_playback(playback_id)
+            case Hangup(channel_id, reason):
+                await ari.hangup(channel_id, reason)
+            case Originate(leg_id, owner_id, endpoint, number, name, timeout):
+                await ari.originate(leg_id, endpoint, self._app, ["leg", owner_id], caller_id(name, number),
+                                    timeout)
+            case Ring(channel_id):
+                await ari.ring(channel_id)
+            case CreateBridge(bridge_id, kind):
+                await ari.create_bridge(bridge_id, kind)
+            case AddToBridge(bridge_id, channel_id):
+                await ari.add_to_bridge(bridge_id, channel_id)
+            case DestroyBridge(bridge_id):
+                await ari.destroy_bridge(bridge_id)
+            case StartBridgeMusic(bridge_id, moh_class):
+                await ari.start_bridge_moh(bridge_id, moh_class)
+            case StartMusicOnHold(channel_id, moh_class):
+                await ari.start_moh(channel_id, moh_class)
+            case StopMusicOnHold(channel_id):
+                await ari.stop_moh(channel_id)
+            case _:
+                raise TypeError(f"no ARI mapping for {command!r}")

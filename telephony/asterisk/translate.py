@@ -1,23 +1,42 @@
-"""ARI event JSON to our events. Pure, so recorded transcripts make its tests."""
+"""ARI event JSON to our events. Pure, so recorded transcripts make its tests.
+
+Legs we originate carry their owner in their channel id (`<owner channel id>-leg-<n>`), so their events
+reach the owning call's task without any table, and still do after a daemon restart.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from telephony.events import CallArrived, CallEvent, ChannelHungUp, DtmfReceived, PlaybackFinished
+from telephony.events import (CallArrived, CallEvent, ChannelHungUp, DtmfReceived, LegAnswered, LegEnded,
+                              PlaybackFinished)
 
 DIRECTIONS = ("inbound", "outbound", "internal")
+LEG_MARK = "-leg-"
+
+
+def leg_id(owner_id: str, n: int) -> str:
+    return f"{owner_id}{LEG_MARK}{n}"
+
+
+def owner_of(channel_id: str) -> str | None:
+    owner, mark, _ = channel_id.partition(LEG_MARK)
+    return owner if mark else None
 
 
 def translate(event: dict) -> CallEvent | None:
     kind = event.get("type")
+    channel_id = _channel_id(event)
+    owner = owner_of(channel_id)
+    if owner is not None:
+        return _leg_event(kind, event, owner, channel_id)
     if kind == "StasisStart":
         return call_arrived(event.get("channel") or {}, event.get("args") or [], parse_time(event))
     if kind == "StasisEnd":
-        return ChannelHungUp(channel_id=_channel_id(event), cause="left")
+        return ChannelHungUp(channel_id=channel_id, cause="left")
     if kind == "ChannelDtmfReceived":
         digit = str(event.get("digit", ""))
-        return DtmfReceived(channel_id=_channel_id(event), digit=digit) if digit else None
+        return DtmfReceived(channel_id=channel_id, digit=digit) if digit else None
     if kind == "PlaybackFinished":
         playback = event.get("playback") or {}
         target = str(playback.get("target_uri", ""))
@@ -26,10 +45,19 @@ def translate(event: dict) -> CallEvent | None:
     return None
 
 
+def _leg_event(kind, event: dict, owner: str, leg: str) -> CallEvent | None:
+    if kind == "StasisStart":
+        return LegAnswered(channel_id=owner, leg_id=leg)
+    if kind == "ChannelDestroyed":
+        return LegEnded(channel_id=owner, leg_id=leg, cause=int(event.get("cause") or 0),
+                        cause_text=str(event.get("cause_txt", "")))
+    return None
+
+
 def call_arrived(channel: dict, args: list, at: datetime, adopted: bool = False) -> CallArrived | None:
     """Build CallArrived from a channel object and the Stasis() arguments `direction,dialled`."""
     channel_id = channel.get("id")
-    if not channel_id or not args or args[0] not in DIRECTIONS:
+    if not channel_id or not args or args[0] not in DIRECTIONS or owner_of(channel_id) is not None:
         return None
     caller = channel.get("caller") or {}
     dialled = str(args[1]) if len(args) > 1 else str((channel.get("dialplan") or {}).get("exten", ""))
@@ -41,6 +69,7 @@ def call_arrived(channel: dict, args: list, at: datetime, adopted: bool = False)
         caller_name=str(caller.get("name", "")),
         at=at,
         adopted=adopted,
+        answered=channel.get("state") == "Up",
     )
 
 

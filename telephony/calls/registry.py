@@ -40,6 +40,14 @@ class CallRegistry:
         if session is not None:
             session.deliver(event)
 
+    def deliver(self, channel_id: str, message) -> bool:
+        """Hand an event or a decision (from the ACD) to a call's task; False if the call is gone."""
+        session = self.sessions.get(channel_id)
+        if session is None:
+            return False
+        session.deliver(message)
+        return True
+
     def _begin(self, arrived: CallArrived) -> None:
         recorder = InteractionRecorder(self._store, arrived.channel_id, identify=self._identify)
         session = CallSession(arrived, self._flow_factory(arrived), self._executor, recorder, self._clock)

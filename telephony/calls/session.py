@@ -9,10 +9,10 @@ from datetime import datetime
 from structlog.contextvars import bound_contextvars
 
 from telephony.calls.recorder import InteractionRecorder
-from telephony.commands import Answer, ChannelGone, Command, CommandExecutor, Hangup
+from telephony.commands import Answer, ChannelGone, Command, CommandExecutor, Hangup, Originate
 from telephony.crm.model import CallerIdentity
 from telephony.errors import AriError, AsteriskUnavailable
-from telephony.events import CallArrived, CallEvent, ChannelHungUp
+from telephony.events import CallArrived, CallEvent, ChannelHungUp, LegEnded
 from telephony.ivr.flow import IvrFlow
 from telephony.logs import get_logger
 
@@ -53,6 +53,7 @@ class CallSession:
                     if isinstance(event, ChannelHungUp):
                         log.info("call.hung_up", cause=event.cause)
                         self._gone = True
+                        await self._clean_up(self.flow.handle(event))
                         break
                     log.debug("call.event", kind=type(event).__name__, **_fields(event))
                     await self._run_commands(self.flow.handle(event))
@@ -79,14 +80,26 @@ class CallSession:
                 log.info("call.channel_gone", command=type(command).__name__)
                 self._gone = True
                 return
+            except (AriError, AsteriskUnavailable) as exc:
+                if not isinstance(command, Originate):
+                    raise
+                # Asterisk refused to call the leg (unknown or unregistered endpoint): the leg has ended.
+                log.warning("call.originate_failed", leg=command.leg_id, error=str(exc))
+                self.deliver(LegEnded(self.channel_id, command.leg_id, 0, str(exc)))
             if isinstance(command, Answer):
                 self._recorder.answered(self._clock())
 
     async def _hang_up_quietly(self) -> None:
-        try:
-            await self._executor.execute(Hangup(self.channel_id))
-        except (ChannelGone, AriError, AsteriskUnavailable):
-            pass
+        await self._clean_up([Hangup(self.channel_id)])
+
+    async def _clean_up(self, commands: list[Command]) -> None:
+        """Release what the call held (legs, bridges) after it ended; each step is best effort."""
+        for command in commands:
+            log.info("call.cleanup", command=type(command).__name__, **_fields(command))
+            try:
+                await self._executor.execute(command)
+            except (ChannelGone, AriError, AsteriskUnavailable) as exc:
+                log.info("call.cleanup_skipped", command=type(command).__name__, reason=str(exc))
 
 
 def _fields(obj) -> dict:

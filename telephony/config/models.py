@@ -6,12 +6,18 @@ IVR nodes share one flat namespace under `ivr:` and refer to each other by name,
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 NODE_NAME = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
 DID_PATTERN = r"^\+?[0-9*#]{1,32}$"
+SKILL_NAME = r"^[a-z][a-z0-9_-]{0,63}$"
+SkillName = Annotated[str, Field(pattern=SKILL_NAME)]
+SkillLevel = Annotated[int, Field(ge=1, le=5)]
+STRATEGIES = ("longest-idle", "round-robin", "fewest-calls", "random", "ring-all", "skills-based")
+MISSED_REASON = "missed"  # the pause reason the ACD itself gives after N missed offers
 
 
 class Strict(BaseModel):
@@ -56,12 +62,77 @@ class DidRoute(Strict):
     language: str = Field("en", pattern=r"^[a-z]{2}(_[A-Z]{2})?$")
 
 
+class OverflowTarget(Strict):
+    """Where a call goes when its queue's maximum wait passes or the queue is full."""
+
+    kind: Literal["queue", "voicemail", "message"]
+    target: str
+
+    @classmethod
+    def parse(cls, value: str) -> OverflowTarget:
+        kind, sep, target = value.partition(":")
+        if not sep or kind not in ("queue", "voicemail", "message") or not target:
+            raise ValueError(f"overflow {value!r} must look like queue:NAME, voicemail:BOX or message:PROMPT")
+        if kind == "message":
+            _check_prompt(f"sound:{target}")
+        elif kind == "voicemail" and not re.fullmatch(r"[A-Za-z0-9_.@-]{1,80}", target):
+            raise ValueError(f"voicemail box {target!r} may hold letters, digits and _ . @ - only")
+        return cls(kind=kind, target=target)
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.target}"
+
+
+class QueueConfig(Strict):
+    strategy: Literal[STRATEGIES] = "longest-idle"
+    required_skills: dict[SkillName, SkillLevel] = Field(
+        {}, description="skill -> minimum level; agents below any are never offered this queue's calls"
+    )
+    ring_timeout: float = Field(15, gt=0, le=600, description="seconds an offer rings before the next agent")
+    max_wait: float | None = Field(None, gt=0, description="seconds in this queue before the call overflows")
+    max_length: int | None = Field(None, ge=1, description="calls waiting at most; the next one overflows")
+    overflow: OverflowTarget | None = None
+    wrap_up_seconds: float = Field(0, ge=0, le=3600)
+    moh_class: str = Field("default", pattern=r"^[A-Za-z0-9_-]{1,80}$")
+    announce_every: float | None = Field(
+        None, ge=5, description="seconds between announcements of position and estimated wait"
+    )
+    priority: int = Field(0, ge=0, le=10, description="priority of calls that bring none (IVR, VIP flag)")
+    missed_offers_before_pause: int = Field(3, ge=1, description="missed offers in a row that pause an agent")
+
+    @field_validator("overflow", mode="before")
+    @classmethod
+    def _parse_overflow(cls, value):
+        return OverflowTarget.parse(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _overflow_when_bounded(self) -> QueueConfig:
+        if self.overflow is None and (self.max_wait is not None or self.max_length is not None):
+            raise ValueError("overflow is required when max_wait or max_length is set")
+        return self
+
+
 class CallCenterConfig(Strict):
     dids: dict[Annotated[str, Field(pattern=DID_PATTERN)], DidRoute] = {}
     unknown_did: DidRoute | None = Field(
         None, description="where calls to a number not listed under dids go; by default they are refused"
     )
     ivr: dict[Annotated[str, Field(pattern=NODE_NAME)], IvrNode] = {}
+    queues: dict[Annotated[str, Field(pattern=NODE_NAME)], QueueConfig] = {}
+    pause_reasons: list[SkillName] = Field(
+        ["break", "lunch", "training"],
+        description=f"reasons an agent may give for a pause; {MISSED_REASON!r}, the ACD's own, always is",
+    )
+
+    @field_validator("pause_reasons")
+    @classmethod
+    def _distinct_reasons(cls, value: list[str]) -> list[str]:
+        seen = set()
+        for reason in value:
+            if reason in seen:
+                raise ValueError(f"pause reason {reason!r} is listed twice")
+            seen.add(reason)
+        return value
 
     @model_validator(mode="after")
     def _references_resolve(self) -> CallCenterConfig:
@@ -75,12 +146,39 @@ class CallCenterConfig(Strict):
             for field, target in node_references(node):
                 if target not in self.ivr:
                     problems.append((f"ivr.{name}.{field}", f"unknown ivr node {target!r}"))
+        problems.extend(_queue_problems(self.queues))
         if problems:
             raise ReferenceProblems(problems)
         return self
 
     def route_for(self, dialled: str) -> DidRoute | None:
         return self.dids.get(dialled) or self.unknown_did
+
+    def valid_pause_reason(self, reason: str) -> bool:
+        return reason == MISSED_REASON or reason in self.pause_reasons
+
+
+def _queue_problems(queues: dict[str, QueueConfig]) -> list[tuple[str, str]]:
+    """Overflows into unknown queues, and overflow chains that lead back where they started."""
+    problems = []
+    for name, queue in queues.items():
+        if queue.overflow is None or queue.overflow.kind != "queue":
+            continue
+        if queue.overflow.target not in queues:
+            problems.append((f"queues.{name}.overflow", f"unknown queue {queue.overflow.target!r}"))
+            continue
+        chain, current = [name], queue.overflow.target
+        while current not in chain:
+            chain.append(current)
+            nxt = queues.get(current)
+            if nxt is None or nxt.overflow is None or nxt.overflow.kind != "queue":
+                break
+            current = nxt.overflow.target
+        else:
+            if current == name:
+                loop = " -> ".join([*chain, name])
+                problems.append((f"queues.{name}.overflow", f"overflow loop {loop}"))
+    return problems
 
 
 def node_references(node) -> list[tuple[str, str]]:

@@ -7,6 +7,7 @@ stops with the process.
 from __future__ import annotations
 
 import asyncio
+import warnings
 from pathlib import Path
 
 import asyncpg
@@ -16,14 +17,20 @@ from telephony.logs import get_logger
 log = get_logger(__name__)
 
 
-def start_embedded_postgres(data_dir: Path) -> str:
-    """Start (or join) the embedded PostgreSQL in `data_dir`; return a DSN for its `postgres` database."""
-    import pgserver
+def start_embedded_postgres(data_dir: Path):
+    """Start (or join) the embedded PostgreSQL in `data_dir`.
+
+    Returns pgserver's handle: `get_uri()` is a DSN for its `postgres` database and `cleanup()` stops it
+    (with cleanup_mode "stop" it also stops when the process exits).
+    """
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (root, CI); pgserver then uses /tmp, which is fine.
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+        import pgserver
 
     data_dir = Path(data_dir).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(data_dir, cleanup_mode="stop")
-    return server.get_uri()
+    return pgserver.get_server(data_dir, cleanup_mode="stop")
 
 
 async def ensure_database(admin_dsn: str, name: str) -> None:
@@ -51,12 +58,14 @@ class Database:
         self._name = name
         self._min, self._max = min_size, max_size
         self.pool: asyncpg.Pool | None = None
+        self._embedded = None
 
     async def start(self) -> None:
         dsn = self._dsn
         if dsn is None:
             log.info("database.embedded_starting", data_dir=str(self._data_dir))
-            admin = await asyncio.to_thread(start_embedded_postgres, self._data_dir)
+            self._embedded = await asyncio.to_thread(start_embedded_postgres, self._data_dir)
+            admin = self._embedded.get_uri()
             await ensure_database(admin, self._name)
             dsn = with_database(admin, self._name)
         self.pool = await asyncpg.create_pool(dsn, min_size=self._min, max_size=self._max, command_timeout=10)
@@ -66,6 +75,9 @@ class Database:
         if self.pool is not None:
             await asyncio.wait_for(self.pool.close(), 10)
             self.pool = None
+        if self._embedded is not None:
+            await asyncio.to_thread(self._embedded.cleanup)
+            self._embedded = None
 
     async def healthy(self, timeout: float = 1.0) -> bool:
         if self.pool is None:

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from telephony.commands import Answer, Command, Hangup, Play
 from telephony.config.models import CallCenterConfig, DidRoute, HangupNode, PlayNode
-from telephony.events import CallEvent, PlaybackFinished
+from telephony.events import CallArrived, CallEvent, PlaybackFinished
 
 NO_SERVICE_PROMPT = "sound:ss-noservice"
 
@@ -34,6 +34,7 @@ class IvrFlow:
     clock: Callable[[], datetime]
     new_id: Callable[[], str]
     path: list[PathStep] = field(default_factory=list)
+    answered: bool = False  # an adopted call is already up; answering it again would queue behind its prompt
     outcome: str | None = None  # set once the flow has hung up
     _node: str | None = None
     _waiting_for: str | None = None  # the playback whose end moves the caller on
@@ -44,9 +45,10 @@ class IvrFlow:
         return self.outcome is not None
 
     def start(self) -> list[Command]:
+        answer = [] if self.answered else [Answer(self.channel_id)]
         if self.route is None:
-            return [Answer(self.channel_id), *self._close("refused", (NO_SERVICE_PROMPT,))]
-        return [Answer(self.channel_id), *self._enter(self.route.entry)]
+            return [*answer, *self._close("refused", (NO_SERVICE_PROMPT,))]
+        return [*answer, *self._enter(self.route.entry)]
 
     def handle(self, event: CallEvent) -> list[Command]:
         if self.finished:
@@ -91,5 +93,5 @@ class IvrFlow:
         return Play(self.channel_id, self._waiting_for, tuple(prompts), language)
 
 
-def flow_for_call(config: CallCenterConfig, channel_id: str, dialled: str, clock, new_id) -> IvrFlow:
-    return IvrFlow(config, config.route_for(dialled), channel_id, clock, new_id)
+def flow_for_call(config: CallCenterConfig, call: CallArrived, clock, new_id) -> IvrFlow:
+    return IvrFlow(config, config.route_for(call.dialled), call.channel_id, clock, new_id, answered=call.answered)

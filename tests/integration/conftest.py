@@ -3,17 +3,17 @@ tests that need it; nothing here skips."""
 
 from __future__ import annotations
 
-import asyncio
 import fcntl
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import asyncpg
 import pytest
 import pytest_asyncio
 
-from telephony.db.pool import start_embedded_postgres, with_database
+from tests.conftest import fresh_database
 from tests.integration.rig import ROOT, Asterisk, Daemon, free_port, test_credentials
 
 TEST_DB = "telephony_test"
@@ -30,13 +30,29 @@ def credentials() -> dict[str, str]:
     return test_credentials("telephony")
 
 
+def wait_for_lock(lock, limit: float = 1200) -> None:
+    deadline = time.monotonic() + limit
+    told = False
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                pytest.fail(f"another test session kept the local Asterisk for over {limit:.0f} s")
+            if not told:
+                print("\nwaiting for another test session to finish with the local Asterisk", flush=True)
+                told = True
+            time.sleep(0.5)
+
+
 @pytest.fixture(scope="session")
 def asterisk(credentials):
     """One Asterisk serves one test session at a time: concurrent sessions wait for the lock."""
     if shutil.which("sipp") is None:
         pytest.fail("sipp is not installed (make test installs it: apt-get install sip-tester)")
     with open("/tmp/telephony-asterisk.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        wait_for_lock(lock)
         server = Asterisk(credentials)
         server.start()
         try:
@@ -49,19 +65,15 @@ def asterisk(credentials):
 def workdir():
     path = Path(tempfile.mkdtemp(prefix="telephony-it-"))
     yield path
+    # The daemon's log outlives the run, for whoever reads a failure.
+    if (path / "daemon.log").exists():
+        shutil.copy(path / "daemon.log", Path(tempfile.gettempdir()) / "telephony-it-daemon.log")
     shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest_asyncio.fixture(scope="session")
-async def database_dsn(workdir) -> str:
-    admin = await asyncio.to_thread(start_embedded_postgres, workdir / "pgdata")
-    conn = await asyncpg.connect(admin)
-    try:
-        await conn.execute(f"DROP DATABASE IF EXISTS {TEST_DB}")
-        await conn.execute(f"CREATE DATABASE {TEST_DB}")
-    finally:
-        await conn.close()
-    return with_database(admin, TEST_DB)
+async def database_dsn(postgres_server):
+    return await fresh_database(postgres_server, TEST_DB)
 
 
 @pytest_asyncio.fixture(scope="session")

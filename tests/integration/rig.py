@@ -151,20 +151,74 @@ class SippResult:
     elapsed: float
 
 
-async def run_sipp(scenario: str, service: str, *args: str, timeout: float = 60) -> SippResult:
-    """Run one sipp instance against the local Asterisk on its own SIP and media ports."""
+def sipp_ports() -> tuple[int, int]:
+    """A SIP and a media port of their own for one sipp phone."""
     n = next(_ports)
-    sip_port, media_port = 15100 + 2 * n, 26000 + 10 * n
+    return 15100 + 2 * n, 26000 + 10 * n
+
+
+async def start_sipp(scenario: str, service: str, *args: str, timeout: float = 60,
+                     ports: tuple[int, int] | None = None) -> asyncio.subprocess.Process:
+    sip_port, media_port = ports or sipp_ports()
     command = ["sipp", "127.0.0.1:5060", "-sf", str(SIPP_DIR / scenario), "-s", service,
                "-i", "127.0.0.1", "-p", str(sip_port), "-mp", str(media_port), "-m", "1",
                "-timeout", f"{int(timeout)}s", "-timeout_error", "-nostdin", *args]
+    return await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE,
+                                                stderr=asyncio.subprocess.PIPE, cwd="/tmp")
+
+
+async def finish_sipp(process: asyncio.subprocess.Process, timeout: float = 60) -> SippResult:
     started = time.monotonic()
-    process = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE,
-                                                   stderr=asyncio.subprocess.PIPE, cwd="/tmp")
     try:
-        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout + 10)
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout)
     except asyncio.TimeoutError:
         process.kill()
         stdout, stderr = await process.communicate()
     return SippResult(process.returncode, stdout.decode(errors="replace"), stderr.decode(errors="replace"),
                       time.monotonic() - started)
+
+
+async def run_sipp(scenario: str, service: str, *args: str, timeout: float = 60,
+                   ports: tuple[int, int] | None = None) -> SippResult:
+    """Run one sipp instance against the local Asterisk to its end."""
+    process = await start_sipp(scenario, service, *args, timeout=timeout, ports=ports)
+    return await finish_sipp(process, timeout + 10)
+
+
+class AgentPhone:
+    """A sipp softphone registered as an agent endpoint, answering (or only ringing for) one call."""
+
+    def __init__(self, extension: str, password: str):
+        self.extension = extension
+        self.password = password
+        self.ports = sipp_ports()
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def register(self, expires: int = 120) -> None:
+        result = await run_sipp("register.xml", self.extension, "-au", self.extension, "-ap", self.password,
+                                "-key", "expires", str(expires), ports=self.ports, timeout=10)
+        if result.returncode != 0:
+            raise RuntimeError(f"{self.extension} did not register:\n{result.stdout[-1500:]}")
+
+    async def start(self, scenario: str = "agent_answers.xml", ring_ms: int = 300, timeout: float = 60) -> None:
+        self.process = await start_sipp(scenario, self.extension, "-d", str(ring_ms),
+                                        ports=self.ports, timeout=timeout)
+
+    async def finish(self, timeout: float = 60) -> SippResult:
+        return await finish_sipp(self.process, timeout)
+
+    async def stop(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.kill()
+            await self.process.wait()
+
+
+async def place_call(did: str, caller: str, timeout: float = 60) -> SippResult:
+    """One real SIP call through the trunk to `did`, from `caller`; ends when Asterisk hangs up."""
+    return await run_sipp("caller.xml", did, "-key", "caller", caller, timeout=timeout)
+
+
+async def place_call_and_hang_up(did: str, caller: str, after_ms: int, timeout: float = 60) -> SippResult:
+    """A real SIP call to `did` whose caller hangs up `after_ms` after the answer."""
+    return await run_sipp("caller_hangs_up.xml", did, "-key", "caller", caller, "-d", str(after_ms),
+                          timeout=timeout)

@@ -49,6 +49,12 @@ async def test_call_to_demo_did_is_answered_prompted_hung_up_and_recorded(daemon
     assert played == [["sound:hello-world"], ["sound:vm-goodbye"]]
 
 
+async def test_no_secret_reaches_the_log(daemon, credentials):
+    text = daemon.log_path.read_text()
+    for name in ("TELEPHONY_AMI_SECRET", "TELEPHONY_ARI_PASSWORD", "TELEPHONY_SIP_AGENT_PASSWORD"):
+        assert credentials[name] not in text
+
+
 async def test_unknown_did_is_refused_politely(daemon, db):
     result = await place_call("999", "+4930999999")
     assert result.returncode == 0, result.stdout[-2000:]

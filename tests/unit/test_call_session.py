@@ -74,7 +74,7 @@ def arrived(channel_id="c1", dialled="100"):
 
 def registry(executor, store, identify=None):
     ids = iter(f"pb{i}" for i in range(100))
-    return CallRegistry(lambda a: flow_for_call(CONFIG, a.channel_id, a.dialled, lambda: NOW, lambda: next(ids)),
+    return CallRegistry(lambda a: flow_for_call(CONFIG, a, lambda: NOW, lambda: next(ids)),
                         executor, store, lambda: NOW, identify=identify)
 
 

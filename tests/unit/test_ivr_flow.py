@@ -3,7 +3,7 @@ from itertools import count
 
 from telephony.commands import Answer, Hangup, Play
 from telephony.config import parse_config
-from telephony.events import DtmfReceived, PlaybackFinished
+from telephony.events import CallArrived, DtmfReceived, PlaybackFinished
 from telephony.ivr.flow import NO_SERVICE_PROMPT, flow_for_call
 
 CONFIG = parse_config("""
@@ -16,6 +16,9 @@ ivr:
 """)
 
 
+NOW = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
+
+
 class Clock:
     def __init__(self):
         self.now = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
@@ -25,9 +28,10 @@ class Clock:
         return self.now
 
 
-def make(dialled="100", config=CONFIG):
+def make(dialled="100", config=CONFIG, answered=False):
     ids = count(1)
-    return flow_for_call(config, "chan-1", dialled, Clock(), lambda: f"pb-{next(ids)}")
+    call = CallArrived("chan-1", "inbound", dialled, "+4930123456", "", NOW, answered=answered)
+    return flow_for_call(config, call, Clock(), lambda: f"pb-{next(ids)}")
 
 
 def test_walks_play_then_hangup_with_goodbye():
@@ -61,3 +65,8 @@ def test_hangup_node_without_prompts_hangs_up_at_once():
     assert flow.start() == [Answer("chan-1"), Hangup("chan-1")]
     assert flow.finished
     assert flow.handle(PlaybackFinished("chan-1", "x")) == []
+
+
+def test_adopted_call_that_is_up_is_not_answered_again():
+    flow = make(answered=True)
+    assert flow.start() == [Play("chan-1", "pb-1", ("sound:hello", "sound:menu"), "fr")]

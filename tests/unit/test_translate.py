@@ -39,6 +39,8 @@ def test_adoption_reads_arguments_back_from_app_data():
     assert stasis_args(channel) == ["inbound", "100"]
     arrived = call_arrived(channel, stasis_args(channel), parse_time({}), adopted=True)
     assert arrived.adopted and arrived.dialled == "100"
+    assert not arrived.answered
+    assert call_arrived({**channel, "state": "Up"}, ["inbound", "100"], parse_time({})).answered
 
 
 def test_other_events():

@@ -1,12 +1,10 @@
-"""One embedded PostgreSQL per session, a fresh database migrated with our own runner. No mocks."""
+"""The CRM's database tests: a fresh database in the session's embedded PostgreSQL, migrated with our own
+runner. No mocks. The pool is wide enough for 20 truly concurrent first calls."""
 
 from __future__ import annotations
 
 import asyncio
-import shutil
-import tempfile
 import uuid
-import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -17,40 +15,20 @@ import pytest_asyncio
 from telephony.crm.service import CrmService
 from telephony.db.customers import CustomerStore
 from telephony.db.migrations import migrate
-from telephony.db.pool import start_embedded_postgres, with_database
 from telephony.db.tickets import TicketStore
+from tests.conftest import fresh_database
 
 ROOT = Path(__file__).resolve().parents[3]
 TEST_DB = "telephony_crm_test"
 
 
-@pytest.fixture(scope="session")
-def pgdir():
-    path = Path(tempfile.mkdtemp(prefix="telephony-db-"))
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
-
-
 @pytest_asyncio.fixture(scope="session")
-async def pool(pgdir):
-    admin = await asyncio.to_thread(quiet_start, pgdir / "pgdata")
-    conn = await asyncpg.connect(admin)
-    try:
-        await conn.execute(f"DROP DATABASE IF EXISTS {TEST_DB}")
-        await conn.execute(f"CREATE DATABASE {TEST_DB}")
-    finally:
-        await conn.close()
-    pool = await asyncpg.create_pool(with_database(admin, TEST_DB), min_size=2, max_size=25)
+async def pool(postgres_server):
+    dsn = await fresh_database(postgres_server, TEST_DB)
+    pool = await asyncpg.create_pool(dsn, min_size=2, max_size=25)
     await migrate(pool, ROOT / "migrations")
     yield pool
-    await pool.close()
-
-
-def quiet_start(data_dir: Path) -> str:
-    """pgserver's platformdirs warns when XDG_RUNTIME_DIR is unset (a root shell); that is not ours."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
-        return start_embedded_postgres(data_dir)
+    await asyncio.wait_for(pool.close(), 10)
 
 
 class Published(list):

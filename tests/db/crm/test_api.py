@@ -1,12 +1,17 @@
-"""The CRM routes over real HTTP (the daemon's own AppRunner server) on a real PostgreSQL."""
+"""The CRM routes over real HTTP (the daemon's own AppRunner server, auth included) on a real PostgreSQL."""
 
 import uuid
 from datetime import datetime, timedelta, timezone
 
 import aiohttp
 import pytest_asyncio
+from argon2 import PasswordHasher
 
 from telephony.api.app import HttpServer, build_app
+from telephony.auth.passwords import Passwords
+from telephony.auth.ratelimit import LoginRateLimiter
+from telephony.auth.service import AuthService
+from telephony.db.users import UserStore
 from tests.db.crm.conftest import add_interaction
 
 
@@ -15,17 +20,42 @@ async def all_up():
 
 
 @pytest_asyncio.fixture
-async def http(crm):
-    server = HttpServer(build_app(all_up, crm), "127.0.0.1", 0)
+async def auth(pool):
+    clock = lambda: datetime.now(timezone.utc)  # noqa: E731
+    hasher = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    return AuthService(UserStore(pool), Passwords(hasher), LoginRateLimiter(5, 60, clock), clock,
+                       timedelta(hours=1))
+
+
+@pytest_asyncio.fixture
+async def server(crm, auth):
+    server = HttpServer(build_app(all_up, auth=auth, crm=crm), "127.0.0.1", 0)
     await server.start()
-    async with aiohttp.ClientSession(f"http://127.0.0.1:{server.port}") as session:
-        yield session
+    yield f"http://127.0.0.1:{server.port}"
     await server.close()
+
+
+@pytest_asyncio.fixture
+async def http(server, auth):
+    """A client session for an agent, the least role these routes admit."""
+    user = await auth.create_user(f"agent-{uuid.uuid4().hex[:8]}", "Agent", "agent", None)
+    token = (await auth.issue_token(user.id, "api", "test")).token
+    async with aiohttp.ClientSession(server, headers={"Authorization": f"Bearer {token}"}) as session:
+        yield session
 
 
 async def call(http, method, path, json=None):
     async with http.request(method, path, json=json) as response:
         return response.status, await response.json()
+
+
+async def test_crm_routes_need_a_token(server):
+    async with aiohttp.ClientSession(server) as anonymous:
+        for method, path in [("GET", "/api/v1/customers?q=0301234567"),
+                             ("GET", f"/api/v1/tickets/{uuid.uuid4()}"),
+                             ("POST", f"/api/v1/tickets/{uuid.uuid4()}/status")]:
+            async with anonymous.request(method, path, json={}) as response:
+                assert response.status == 401, path
 
 
 def number() -> str:

@@ -1,0 +1,144 @@
+"""An agent's state as an explicit state machine whose illegal transitions raise.
+
+Whether an agent can be offered a call also depends on two facts that are not states: the softphone's
+registration and the device being busy on a call the ACD did not place. They make the agent unofferable
+without touching the state (and so without polluting the state log).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from telephony.config.models import MISSED_REASON
+
+
+class AgentState(StrEnum):
+    LOGGED_OUT = "logged_out"
+    AVAILABLE = "available"
+    RINGING = "ringing"
+    ON_CALL = "on_call"
+    WRAP_UP = "wrap_up"
+    PAUSED = "paused"
+
+
+S = AgentState
+ALLOWED: dict[AgentState, frozenset[AgentState]] = {
+    S.LOGGED_OUT: frozenset({S.AVAILABLE, S.PAUSED}),
+    S.AVAILABLE: frozenset({S.RINGING, S.PAUSED, S.LOGGED_OUT}),
+    S.RINGING: frozenset({S.ON_CALL, S.AVAILABLE, S.PAUSED, S.LOGGED_OUT}),
+    # A call in progress is finished first: no pause or logout from on_call.
+    S.ON_CALL: frozenset({S.WRAP_UP, S.AVAILABLE}),
+    S.WRAP_UP: frozenset({S.AVAILABLE, S.PAUSED, S.LOGGED_OUT}),
+    S.PAUSED: frozenset({S.AVAILABLE, S.PAUSED, S.LOGGED_OUT}),
+}
+
+
+class IllegalTransition(Exception):
+    def __init__(self, agent_id: str, current: AgentState, wanted: AgentState):
+        self.agent_id, self.current, self.wanted = agent_id, current, wanted
+        super().__init__(f"agent {agent_id}: cannot go from {current} to {wanted}")
+
+
+@dataclass(frozen=True, slots=True)
+class StateChanged:
+    """One line of the state log and one event on the stream.
+
+    `reason` is the pause reason while paused; `previous_reason` keeps the one being left, so that an
+    unpause still says which pause it ended. `cause` says what moved the agent (login, offer, missed...).
+    """
+
+    agent_id: str
+    previous: AgentState
+    state: AgentState
+    reason: str | None
+    at: datetime
+    cause: str
+    previous_reason: str | None = None
+
+
+class AgentStatus:
+    __slots__ = ("agent_id", "state", "reason", "since", "missed_in_row", "registered", "busy_elsewhere")
+
+    def __init__(self, agent_id: str, at: datetime, state: AgentState = S.LOGGED_OUT,
+                 reason: str | None = None):
+        """`state` and `reason` other than the default restore what the database held before a restart."""
+        self.agent_id = agent_id
+        self.state = state
+        self.reason = reason if state is S.PAUSED else None
+        self.since = at
+        self.missed_in_row = 0
+        self.registered = True
+        self.busy_elsewhere = False
+
+    @property
+    def offerable(self) -> bool:
+        return self.state is S.AVAILABLE and self.registered and not self.busy_elsewhere
+
+    @property
+    def staffed(self) -> bool:
+        """Counted as working the queue (for the estimated wait): logged in and not paused."""
+        return self.state not in (S.LOGGED_OUT, S.PAUSED)
+
+    def login(self, at: datetime, paused_reason: str | None = None, cause: str = "login") -> StateChanged:
+        """`cause` "restored" marks the agent handed back to the ACD after a restart of the daemon."""
+        if self.state is not S.LOGGED_OUT:
+            raise IllegalTransition(self.agent_id, self.state, S.AVAILABLE)
+        if paused_reason:
+            return self._go(S.PAUSED, at, cause, paused_reason)
+        return self._go(S.AVAILABLE, at, cause)
+
+    def logout(self, at: datetime) -> StateChanged:
+        return self._go(S.LOGGED_OUT, at, "logout")
+
+    def pause(self, reason: str, at: datetime) -> StateChanged:
+        if self.state is S.LOGGED_OUT:
+            raise IllegalTransition(self.agent_id, self.state, S.PAUSED)
+        return self._go(S.PAUSED, at, "pause", reason)
+
+    def unpause(self, at: datetime) -> StateChanged:
+        if self.state is not S.PAUSED:
+            raise IllegalTransition(self.agent_id, self.state, S.AVAILABLE)
+        self.missed_in_row = 0
+        return self._go(S.AVAILABLE, at, "unpause")
+
+    def ring(self, at: datetime) -> StateChanged:
+        return self._go(S.RINGING, at, "offer")
+
+    def answer(self, at: datetime) -> StateChanged:
+        self.missed_in_row = 0
+        return self._go(S.ON_CALL, at, "answered")
+
+    def missed(self, at: datetime, limit: int) -> StateChanged:
+        """An offer rang out or was refused; the `limit`-th in a row pauses the agent with reason missed."""
+        if self.state is not S.RINGING:
+            raise IllegalTransition(self.agent_id, self.state, S.AVAILABLE)
+        self.missed_in_row += 1
+        if self.missed_in_row >= limit:
+            self.missed_in_row = 0
+            return self._go(S.PAUSED, at, "missed", MISSED_REASON)
+        return self._go(S.AVAILABLE, at, "missed")
+
+    def offer_withdrawn(self, at: datetime) -> StateChanged:
+        """The ACD took the offer back (the caller left, another agent answered): not the agent's miss."""
+        return self._go(S.AVAILABLE, at, "withdrawn")
+
+    def call_ended(self, at: datetime, wrap_up: bool) -> StateChanged:
+        if wrap_up:
+            return self._go(S.WRAP_UP, at, "call_ended")
+        return self._go(S.AVAILABLE, at, "call_ended")
+
+    def leg_lost(self, at: datetime) -> StateChanged:
+        """Answered, then gone before the caller was bridged: no talk, so no wrap-up."""
+        return self._go(S.AVAILABLE, at, "hung_up_before_bridge")
+
+    def wrap_up_done(self, at: datetime) -> StateChanged:
+        return self._go(S.AVAILABLE, at, "wrap_up_done")
+
+    def _go(self, to: AgentState, at: datetime, cause: str, reason: str | None = None) -> StateChanged:
+        if to not in ALLOWED[self.state]:
+            raise IllegalTransition(self.agent_id, self.state, to)
+        change = StateChanged(self.agent_id, self.state, to, reason, at, cause, self.reason)
+        self.state, self.reason, self.since = to, reason, at
+        return change

@@ -1,0 +1,133 @@
+"""What the ACD decides: commands for the Asterisk executor, and records to store and publish.
+
+Commands name channels by the ids the ACD was given (`call_id` is the caller's channel) or made itself
+(`offer_id` names the agent leg the executor originates for an Offer). Every command carries the call it
+is about, so that it can be run by that call's own task, in order with the call's other commands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Union
+
+from telephony.acd.agent_state import StateChanged
+from telephony.acd.model import Device
+from telephony.config.models import OverflowTarget
+
+
+@dataclass(frozen=True, slots=True)
+class HoldCaller:
+    """Put the caller in the queue's holding bridge with its music on hold."""
+
+    call_id: str
+    queue: str
+    moh_class: str
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """Originate to the agent's device, showing the customer's number and name, ringing `timeout` s.
+
+    Answer → OfferAnswered; the leg's end (for any reason) → AgentLegEnded.
+    """
+
+    offer_id: str
+    call_id: str
+    agent_id: str
+    device: Device
+    timeout: float
+    caller_number: str
+    caller_name: str
+    queue: str
+
+
+@dataclass(frozen=True, slots=True)
+class CancelOffer:
+    """Hang up the agent's leg of an offer (ringing or answered); AgentLegEnded follows."""
+
+    offer_id: str
+    call_id: str
+    agent_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectCallToAgent:
+    """Move the caller and the answered agent leg into one bridge; CallBridged follows."""
+
+    call_id: str
+    offer_id: str
+    agent_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Announce:
+    """Tell the waiting caller its position (1 = next) and the estimated wait in seconds, if known."""
+
+    call_id: str
+    position: int
+    estimated_wait: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Overflow:
+    """The call leaves the ACD for voicemail or a message (the call's flow carries it on)."""
+
+    call_id: str
+    destination: OverflowTarget
+    reason: str  # max_wait | full
+
+
+@dataclass(frozen=True, slots=True)
+class EndCall:
+    """The agent hung up a connected call: the caller's side is finished with the ACD too."""
+
+    call_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class CallMoved:
+    """Record: the call overflowed into another queue (keeping its arrival time and priority)."""
+
+    call_id: str
+    from_queue: str
+    to_queue: str
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CallAbandoned:
+    """Record: the caller hung up before being connected."""
+
+    call_id: str
+    queue: str
+    waited: float
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CallConnected:
+    call_id: str
+    queue: str
+    agent_id: str
+    waited: float
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CallCompleted:
+    """Record: a connected call ended; `talked` feeds the estimated wait of the queue."""
+
+    call_id: str
+    queue: str
+    agent_id: str
+    talked: float
+    at: datetime
+
+
+Command = Union[HoldCaller, Offer, CancelOffer, ConnectCallToAgent, Announce, Overflow, EndCall]
+Record = Union[StateChanged, CallMoved, CallAbandoned, CallConnected, CallCompleted]
+Output = Union[Command, Record]
+RECORD_TYPES = (StateChanged, CallMoved, CallAbandoned, CallConnected, CallCompleted)

@@ -1,0 +1,71 @@
+"""The ACD wired into the daemon: its one dispatcher task fed by Asterisk's device states and the calls'
+reports, its commands handed to each call's own task, its records stored in order.
+
+At start the agents who were logged in come back with their pause reasons, after the device states
+are known, so an agent whose phone is unregistered or busy is not offered a call by mistake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from telephony.acd.agent_state import StateChanged
+from telephony.acd.commands import Command, Offer, Record
+from telephony.acd.dispatcher import Dispatcher
+from telephony.acd.events import AgentLegEnded, DeviceBusy, DeviceRegistration
+from telephony.acd.service import AcdService
+from telephony.asterisk.device_states import BUSY, UNREACHABLE
+from telephony.config import CallCenterConfig
+from telephony.db.agents import AgentStore
+from telephony.db.writer import OrderedWriter
+from telephony.logs import get_logger
+
+log = get_logger(__name__)
+
+
+class AcdRuntime:
+    def __init__(self, config: CallCenterConfig, agents: AgentStore, deliver: Callable[[str, object], bool],
+                 clock: Callable[[], datetime]):
+        self._agents = agents
+        self._deliver = deliver
+        self._clock = clock
+        self.dispatcher = Dispatcher(config)
+        self.service = AcdService(self.dispatcher, self._send_command, self._record, clock)
+        self.writer = OrderedWriter("acd")
+        self.publish: Callable[[Record], None] = lambda record: None
+
+    def submit(self, event) -> None:
+        self.service.submit(event)
+
+    def device_changed(self, device: str, state: str) -> None:
+        now = self._clock()
+        self.submit(DeviceRegistration(device, state not in UNREACHABLE, now))
+        self.submit(DeviceBusy(device, state in BUSY, now))
+
+    async def restore_agents(self) -> int:
+        restored = 0
+        for agent in await self._agents.logged_in():
+            event = agent.restore_event(self._clock())
+            if event is not None:
+                self.submit(event)
+                restored += 1
+        log.info("acd.agents_restored", agents=restored)
+        return restored
+
+    def _send_command(self, command: Command) -> None:
+        if self._deliver(command.call_id, command):
+            return
+        log.info("acd.call_gone", command=type(command).__name__, call_id=command.call_id)
+        if isinstance(command, Offer):
+            self.submit(AgentLegEnded(command.offer_id, self._clock(), "call gone"))
+
+    def _record(self, record: Record) -> None:
+        if isinstance(record, StateChanged):
+            log.info("agent.state", agent_id=record.agent_id, state=record.state.value,
+                     previous=record.previous.value, reason=record.reason)
+            self.writer.submit(lambda: self._agents.record_state(record))
+        else:
+            log.info("acd.record", record=type(record).__name__, **{k: str(getattr(record, k))
+                                                                    for k in record.__slots__})
+        self.publish(record)

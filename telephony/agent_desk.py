@@ -1,0 +1,162 @@
+"""What agents and supervisors do with agents' states, as use cases the HTTP API calls.
+
+The ACD's dispatcher is the authority on live states; the database holds who the agents are and what
+they were (for restarts). A change goes to the dispatcher with `ask`, so its refusal (already logged in,
+an unknown pause reason) reaches the caller as an error instead of being lost in a log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from telephony.acd.agent_state import AgentState, IllegalTransition
+from telephony.acd.dispatcher import Dispatcher
+from telephony.acd.events import AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentUnpaused
+from telephony.acd.service import AcdService
+from telephony.api.events import Audience
+from telephony.auth.policy import Forbidden, Principal
+from telephony.db.agents import Agent, AgentStore
+
+
+class NoAgent(LookupError):
+    """The user has no agent record (or the agent named does not exist)."""
+
+
+class StateRefused(ValueError):
+    """The ACD refused the change; the message says why."""
+
+
+@dataclass(frozen=True)
+class AgentView:
+    id: UUID
+    name: str
+    extension: str
+    user_id: UUID | None
+    state: str
+    pause_reason: str | None
+    since: datetime | None
+    device: str | None
+    queues: dict[str, int]
+    skills: dict[str, int]
+
+
+@dataclass(frozen=True)
+class QueueView:
+    name: str
+    waiting: int
+    longest_wait_seconds: float
+    staffed: int
+    strategy: str
+
+
+class AgentDesk:
+    def __init__(self, agents: AgentStore, dispatcher: Dispatcher, acd: AcdService,
+                 clock: Callable[[], datetime]):
+        self._agents = agents
+        self._dispatcher = dispatcher
+        self._acd = acd
+        self._clock = clock
+        self._audiences: dict[str, Audience] = {}
+
+    async def load(self) -> None:
+        for agent in await self._agents.all():
+            self._remember(agent)
+
+    def audience(self, agent_id: str) -> Audience:
+        """Who hears about an agent: the agent's user and the supervisors of the agent's queues (admins
+        always); an agent not known here is for admins only."""
+        return self._audiences.get(agent_id, Audience.of())
+
+    def _remember(self, agent: Agent) -> None:
+        self._audiences[str(agent.id)] = Audience.of(users=[agent.user_id] if agent.user_id else [],
+                                                     queues=agent.queues)
+
+    async def mine(self, principal: Principal) -> Agent:
+        agent = await self._agents.by_user(principal.user_id)
+        if agent is None:
+            raise NoAgent("you are not set up as an agent")
+        return agent
+
+    async def view(self, agent: Agent) -> AgentView:
+        key = str(agent.id)
+        if self._dispatcher.knows_agent(key):
+            status = self._dispatcher.agent(key)
+            state, reason, since = status.state.value, status.reason, status.since
+        else:
+            state, reason, since = agent.state.value, agent.pause_reason, agent.state_since
+        return AgentView(agent.id, agent.name, agent.extension, agent.user_id, state, reason, since,
+                         agent.login_device if state != AgentState.LOGGED_OUT else None,
+                         dict(agent.queues), dict(agent.skills))
+
+    async def log_in(self, agent: Agent, device_kind: str) -> AgentView:
+        device = agent.device(device_kind)
+        if device is None:
+            raise StateRefused(f"agent {agent.name} has no {device_kind} device")
+        await self._ask(AgentLoggedIn(agent.profile(), device, self._clock()))
+        await self._agents.set_login_device(agent.id, device_kind)
+        return await self.view(await self._agents.get(agent.id))
+
+    async def log_out(self, agent: Agent) -> AgentView:
+        await self._ask(AgentLoggedOut(str(agent.id), self._clock()))
+        return await self.view(agent)
+
+    async def pause(self, agent: Agent, reason: str) -> AgentView:
+        await self._ask(AgentPaused(str(agent.id), reason, self._clock()))
+        return await self.view(agent)
+
+    async def ready(self, agent: Agent) -> AgentView:
+        await self._ask(AgentUnpaused(str(agent.id), self._clock()))
+        return await self.view(agent)
+
+    async def create(self, name: str, extension: str, softphone: str | None, mobile: str | None,
+                     user_id: UUID | None, skills: dict[str, int], queues: dict[str, int]) -> AgentView:
+        if not softphone and not mobile:
+            raise StateRefused("an agent needs a softphone or a mobile number")
+        unknown = sorted(set(queues) - set(self._dispatcher.queue_names()))
+        if unknown:
+            raise StateRefused(f"unknown queue(s): {', '.join(unknown)}")
+        if any(not 1 <= level <= 5 for level in skills.values()):
+            raise StateRefused("skill levels are 1 to 5")
+        agent = await self._agents.create(name, extension, softphone, mobile, user_id)
+        await self._agents.set_skills(agent.id, skills)
+        await self._agents.set_queues(agent.id, queues)
+        agent = await self._agents.get(agent.id)
+        self._remember(agent)
+        return await self.view(agent)
+
+    async def agent_for(self, principal: Principal, agent_id: UUID) -> Agent:
+        """An agent the principal may act on: themselves, one of their queues' (supervisors), anyone (admins)."""
+        agent = await self._agents.get(agent_id)
+        if principal.is_admin or agent.user_id == principal.user_id:
+            return agent
+        if principal.role == "supervisor" and principal.supervised_queues & set(agent.queues):
+            return agent
+        raise Forbidden("you may act only on yourself or the agents of the queues you supervise",
+                        "not_your_agent")
+
+    async def visible_agents(self, principal: Principal) -> list[AgentView]:
+        agents = await self._agents.all()
+        if not principal.is_admin:
+            agents = [a for a in agents if principal.supervised_queues & set(a.queues)]
+        return [await self.view(a) for a in agents]
+
+    def visible_queues(self, principal: Principal) -> list[QueueView]:
+        now = self._clock()
+        views = []
+        for name in self._dispatcher.queue_names():
+            if not (principal.is_admin or name in principal.supervised_queues):
+                continue
+            queue = self._dispatcher.queue(name)
+            calls = queue.calls()
+            longest = max(((now - c.joined_at).total_seconds() for c in calls), default=0.0)
+            views.append(QueueView(name, len(calls), round(longest, 1), queue.staffed, queue.config.strategy))
+        return views
+
+    async def _ask(self, event) -> None:
+        try:
+            await self._acd.ask(event)
+        except (IllegalTransition, ValueError) as exc:
+            raise StateRefused(str(exc)) from None

@@ -1,0 +1,170 @@
+"""Agents' own state (softphone panel) and the agents and queues supervisors watch."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from aiohttp import web
+from pydantic import BaseModel, Field
+
+from telephony.agent_desk import AgentDesk, AgentView, NoAgent, QueueView, StateRefused
+from telephony.api.errors import conflict, not_found
+from telephony.api.routing import RouteTable, principal_of, uuid_param
+from telephony.db.agents import AgentNotFound, DuplicateExtension
+
+routes = RouteTable()
+DESK = web.AppKey("agent_desk", AgentDesk)
+SUPERVISING = frozenset({"supervisor", "admin"})
+
+
+class AgentOut(BaseModel):
+    id: UUID
+    name: str
+    extension: str
+    user_id: UUID | None
+    state: Literal["logged_out", "available", "ringing", "on_call", "wrap_up", "paused"]
+    pause_reason: str | None
+    since: datetime | None
+    device: str | None
+    queues: dict[str, int]
+    skills: dict[str, int]
+
+    @classmethod
+    def of(cls, view: AgentView) -> AgentOut:
+        return cls(**view.__dict__)
+
+
+class AgentList(BaseModel):
+    agents: list[AgentOut]
+
+
+class QueueOut(BaseModel):
+    name: str
+    waiting: int
+    longest_wait_seconds: float
+    staffed: int
+    strategy: str
+
+
+class QueueList(BaseModel):
+    queues: list[QueueOut]
+
+
+class LoginIn(BaseModel):
+    device: Literal["softphone", "mobile"] = "softphone"
+
+
+class PauseIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=64)
+
+
+class AgentIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    extension: str = Field(pattern=r"^[0-9]{2,8}$")
+    softphone: str | None = Field(None, pattern=r"^PJSIP/[A-Za-z0-9_.-]{1,64}$")
+    mobile: str | None = Field(None, pattern=r"^\+[1-9][0-9]{6,14}$")
+    user_id: UUID | None = None
+    skills: dict[str, int] = {}
+    queues: dict[str, int] = Field({}, description="queue name -> penalty (lower is offered first)")
+
+
+def _desk(request: web.Request) -> AgentDesk:
+    return request.app[DESK]
+
+
+async def _mine(request: web.Request):
+    try:
+        return await _desk(request).mine(principal_of(request))
+    except NoAgent as exc:
+        raise not_found(str(exc)) from None
+
+
+async def _named(request: web.Request):
+    agent_id = uuid_param(request, "agent_id", "agent")
+    try:
+        return await _desk(request).agent_for(principal_of(request), agent_id)
+    except AgentNotFound:
+        raise not_found("no such agent") from None
+
+
+async def _change(coroutine) -> AgentOut:
+    try:
+        return AgentOut.of(await coroutine)
+    except StateRefused as exc:
+        raise conflict("state_refused", str(exc)) from None
+
+
+@routes.route("GET", "/api/v1/me/agent", "My agent state", response=AgentOut, errors=(404,), tag="agent")
+async def my_agent(request: web.Request) -> AgentOut:
+    return AgentOut.of(await _desk(request).view(await _mine(request)))
+
+
+@routes.route("POST", "/api/v1/me/agent/login", "Log in to take calls on a device", body=LoginIn,
+              response=AgentOut, errors=(404, 409), tag="agent")
+async def my_login(request: web.Request, body: LoginIn) -> AgentOut:
+    return await _change(_desk(request).log_in(await _mine(request), body.device))
+
+
+@routes.route("POST", "/api/v1/me/agent/logout", "Log out", response=AgentOut, errors=(404, 409), tag="agent")
+async def my_logout(request: web.Request) -> AgentOut:
+    return await _change(_desk(request).log_out(await _mine(request)))
+
+
+@routes.route("POST", "/api/v1/me/agent/pause", "Pause with a reason from the configured list", body=PauseIn,
+              response=AgentOut, errors=(404, 409), tag="agent")
+async def my_pause(request: web.Request, body: PauseIn) -> AgentOut:
+    return await _change(_desk(request).pause(await _mine(request), body.reason))
+
+
+@routes.route("POST", "/api/v1/me/agent/ready", "Ready for calls (end a pause)", response=AgentOut,
+              errors=(404, 409), tag="agent")
+async def my_ready(request: web.Request) -> AgentOut:
+    return await _change(_desk(request).ready(await _mine(request)))
+
+
+@routes.route("GET", "/api/v1/agents", "Agents and their states (supervisors: of their queues)",
+              roles=SUPERVISING, response=AgentList, errors=(403,), tag="supervision")
+async def list_agents(request: web.Request) -> AgentList:
+    views = await _desk(request).visible_agents(principal_of(request))
+    return AgentList(agents=[AgentOut.of(v) for v in views])
+
+
+@routes.route("POST", "/api/v1/agents", "Create an agent", roles=frozenset({"admin"}), body=AgentIn,
+              response=AgentOut, status=201, errors=(403, 409), tag="supervision")
+async def create_agent(request: web.Request, body: AgentIn) -> AgentOut:
+    desk = _desk(request)
+    try:
+        view = await desk.create(body.name, body.extension, body.softphone, body.mobile, body.user_id,
+                                 body.skills, body.queues)
+    except DuplicateExtension as exc:
+        raise conflict("duplicate_extension", str(exc)) from None
+    except StateRefused as exc:
+        raise conflict("invalid_agent", str(exc)) from None
+    return AgentOut.of(view)
+
+
+@routes.route("POST", "/api/v1/agents/{agent_id}/pause", "Pause an agent", roles=SUPERVISING, body=PauseIn,
+              response=AgentOut, errors=(403, 404, 409), tag="supervision")
+async def pause_agent(request: web.Request, body: PauseIn) -> AgentOut:
+    return await _change(_desk(request).pause(await _named(request), body.reason))
+
+
+@routes.route("POST", "/api/v1/agents/{agent_id}/ready", "End an agent's pause", roles=SUPERVISING,
+              response=AgentOut, errors=(403, 404, 409), tag="supervision")
+async def ready_agent(request: web.Request) -> AgentOut:
+    return await _change(_desk(request).ready(await _named(request)))
+
+
+@routes.route("POST", "/api/v1/agents/{agent_id}/logout", "Log an agent out", roles=SUPERVISING,
+              response=AgentOut, errors=(403, 404, 409), tag="supervision")
+async def logout_agent(request: web.Request) -> AgentOut:
+    return await _change(_desk(request).log_out(await _named(request)))
+
+
+@routes.route("GET", "/api/v1/queues", "Queues with their waiting calls and longest wait (supervisors: theirs)",
+              roles=SUPERVISING, response=QueueList, errors=(403,), tag="supervision")
+async def list_queues(request: web.Request) -> QueueList:
+    views: list[QueueView] = _desk(request).visible_queues(principal_of(request))
+    return QueueList(queues=[QueueOut(**v.__dict__) for v in views])

@@ -1,0 +1,90 @@
+"""One JSON shape for every error: `{"error": {"code", "message", "details"}}`.
+
+The middleware turns our domain exceptions, aiohttp's own HTTP errors (404, 405, 413...) and anything
+unexpected (500, logged, never shown) into that shape.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from telephony.auth.policy import Forbidden
+from telephony.auth.service import TooManyAttempts, Unauthenticated
+from telephony.db.users import DuplicateUserName
+from telephony.logs import get_logger
+
+log = get_logger(__name__)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, details: Any = None,
+                 headers: dict[str, str] | None = None):
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+        self.headers = headers or {}
+        super().__init__(message)
+
+
+def not_found(what: str) -> ApiError:
+    return ApiError(404, "not_found", f"no such {what}")
+
+
+def conflict(code: str, message: str) -> ApiError:
+    return ApiError(409, code, message)
+
+
+def error_response(status: int, code: str, message: str, details: Any = None,
+                   headers: dict[str, str] | None = None) -> web.Response:
+    body = {"error": {"code": code, "message": message, "details": details}}
+    return web.Response(status=status, text=json.dumps(body), content_type="application/json",
+                        headers=headers)
+
+
+def invalid_request(exc: ValidationError) -> ApiError:
+    """422 with the field errors, without the submitted values: they may hold a password.
+
+    Only for request bodies: a ValidationError anywhere else is our bug, hence a 500.
+    """
+    details = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
+               for e in exc.errors(include_url=False, include_input=False, include_context=False)]
+    return ApiError(422, "validation_failed", "the request does not validate", details)
+
+
+def _from_exception(exc: Exception) -> web.Response | None:
+    if isinstance(exc, ApiError):
+        return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
+    if isinstance(exc, Unauthenticated):
+        return error_response(401, "unauthenticated", str(exc), headers={"WWW-Authenticate": "Bearer"})
+    if isinstance(exc, Forbidden):
+        return error_response(403, exc.code, exc.reason)
+    if isinstance(exc, TooManyAttempts):
+        return error_response(429, "too_many_attempts", str(exc), {"retry_after": exc.retry_after},
+                              {"Retry-After": str(exc.retry_after)})
+    if isinstance(exc, DuplicateUserName):
+        return error_response(409, "duplicate_name", str(exc), {"name": exc.name})
+    if isinstance(exc, web.HTTPException) and exc.status >= 400:
+        code = exc.reason.lower().replace(" ", "_").replace("-", "_")
+        headers = {k: v for k, v in exc.headers.items() if k in ("Allow", "WWW-Authenticate", "Retry-After")}
+        return error_response(exc.status, code, exc.reason, headers=headers)
+    return None
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler):
+    try:
+        response = await handler(request)
+    except Exception as exc:  # every error leaves in one shape
+        mapped = _from_exception(exc)
+        if mapped is not None:
+            return mapped
+        if isinstance(exc, web.HTTPException):
+            raise
+        log.exception("http.unhandled_error", method=request.method, path=request.path)
+        return error_response(500, "internal_error", "internal error")
+    return response

@@ -1,0 +1,1 @@
+"""Users, passwords, bearer tokens, login rate limiting and the authorisation policy (no HTTP here)."""

@@ -1,0 +1,153 @@
+"""A call in the ACD, from its own task: carries out on the caller's channel what the dispatcher decides
+(hold with music, ring an agent, bridge, cancel, announce, overflow) and reports back what Asterisk did
+(answered, bridged, leg gone, caller gone). Pure: events and dispatcher commands in, commands out.
+
+The dispatcher decides which agent gets the call and when; this flow never bridges on its own, so a caller
+is connected to at most one agent even when several offers ring at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from telephony.acd.commands import Announce, CancelOffer, ConnectCallToAgent, EndCall, HoldCaller, Offer, Overflow
+from telephony.acd.events import AgentLegEnded, CallBridged, CallerHungUp, CallQueued, OfferAnswered
+from telephony.acd.model import Device
+from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Play,
+                                StartBridgeMusic)
+from telephony.events import ChannelHungUp, LegAnswered, LegEnded, PlaybackFinished
+
+# The dispatcher keeps the ring timeout; Asterisk's own is a little longer, as a backstop.
+ORIGINATE_GRACE_SECONDS = 5
+NO_AGENT_PROMPT = "sound:queue-thankyou"
+
+CAUSES = {16: "normal", 17: "busy", 18: "no-answer", 19: "no-answer", 21: "rejected", 20: "unreachable",
+          3: "unreachable", 0: "failed"}
+
+
+def dial_string(device: Device, trunk: str = "trunk") -> str:
+    """The endpoint Asterisk dials for an agent's device: the softphone itself, or the mobile via the trunk."""
+    if device.kind == "mobile":
+        return f"PJSIP/{device.address}@{trunk}"
+    return device.address if "/" in device.address else f"PJSIP/{device.address}"
+
+
+def announcement(position: int, estimated_wait: int | None) -> tuple[str, ...]:
+    prompts = ["sound:queue-youarenext"] if position <= 1 else [
+        "sound:queue-thereare", f"number:{position - 1}", "sound:queue-callswaiting"]
+    if estimated_wait:
+        prompts += ["sound:queue-holdtime", f"number:{max(1, round(estimated_wait / 60))}", "sound:queue-minutes"]
+    return tuple(prompts)
+
+
+@dataclass
+class QueueFlow:
+    channel_id: str
+    queue: str
+    caller_number: str
+    caller_name: str
+    clock: Callable[[], datetime]
+    new_id: Callable[[], str]
+    priority: int | None = None
+    outcome: str | None = None
+    agent_id: str | None = None
+    waited_seconds: float | None = None
+    _legs: dict[str, str] = field(default_factory=dict)  # offer id -> our leg channel id
+    _offers: dict[str, str] = field(default_factory=dict)  # leg channel id -> offer id
+    _connected: str | None = None  # the offer whose agent talks with the caller
+    _legs_made: int = 0
+    _joined_at: datetime | None = None
+    _closing_playback: str | None = None
+
+    @property
+    def hold_bridge(self) -> str:
+        return f"{self.channel_id}-hold"
+
+    @property
+    def talk_bridge(self) -> str:
+        return f"{self.channel_id}-talk"
+
+    @property
+    def finished(self) -> bool:
+        return self.outcome is not None
+
+    def start(self) -> list:
+        self._joined_at = self.clock()
+        return [CallQueued(self.channel_id, self.queue, self._joined_at, self.caller_number, self.caller_name,
+                           self.priority)]
+
+    def handle(self, event) -> list:
+        if self.finished:
+            return []
+        match event:
+            case HoldCaller(moh_class=moh_class):
+                return [CreateBridge(self.hold_bridge, "holding"), AddToBridge(self.hold_bridge, self.channel_id),
+                        StartBridgeMusic(self.hold_bridge, moh_class)]
+            case Offer():
+                return self._ring(event)
+            case LegAnswered(leg_id=leg) if leg in self._offers:
+                return [OfferAnswered(self._offers[leg], self.clock())]
+            case ConnectCallToAgent(offer_id=offer, agent_id=agent) if offer in self._legs:
+                return self._connect(offer, agent)
+            case CancelOffer(offer_id=offer) if offer in self._legs:
+                return [Hangup(self._legs[offer])]
+            case LegEnded(leg_id=leg, cause=cause) if leg in self._offers:
+                offer = self._offers.pop(leg)
+                del self._legs[offer]
+                return [AgentLegEnded(offer, self.clock(), CAUSES.get(cause, str(cause)))]
+            case EndCall():
+                self.outcome = "answered" if self._connected else "failed"
+                return [Hangup(self.channel_id), DestroyBridge(self.talk_bridge)]
+            case Announce(position=position, estimated_wait=wait):
+                return [Play(self.channel_id, self.new_id(), announcement(position, wait))]
+            case Overflow(destination=destination):
+                return self._overflow(destination)
+            case PlaybackFinished(playback_id=playback) if playback == self._closing_playback:
+                self.outcome = "overflow"
+                return [Hangup(self.channel_id)]
+            case ChannelHungUp():
+                return self._caller_gone()
+        return []
+
+    def _ring(self, offer: Offer) -> list:
+        self._legs_made += 1
+        leg = f"{self.channel_id}-leg-{self._legs_made}"
+        self._legs[offer.offer_id] = leg
+        self._offers[leg] = offer.offer_id
+        return [Originate(leg, self.channel_id, dial_string(offer.device), offer.caller_number, offer.caller_name,
+                          int(offer.timeout) + ORIGINATE_GRACE_SECONDS)]
+
+    def _connect(self, offer: str, agent: str) -> list:
+        self._connected = offer
+        self.agent_id = agent
+        self.waited_seconds = (self.clock() - self._joined_at).total_seconds()
+        leg = self._legs[offer]
+        return [CreateBridge(self.talk_bridge, "mixing"), AddToBridge(self.talk_bridge, self.channel_id),
+                AddToBridge(self.talk_bridge, leg), DestroyBridge(self.hold_bridge),
+                CallBridged(offer, self.clock())]
+
+    def _overflow(self, destination) -> list:
+        """Play the overflow message and hang up. Voicemail overflow plays the same until the IVR's
+        voicemail can take the call over."""
+        self._closing_playback = f"{self.channel_id}-overflow"
+        prompt = f"sound:{destination.target}" if destination.kind == "message" else NO_AGENT_PROMPT
+        return [DestroyBridge(self.hold_bridge), Play(self.channel_id, self._closing_playback, (prompt,))]
+
+    def _caller_gone(self) -> list:
+        """The caller's task ends here: hang up its legs and report them gone, so no agent stays held."""
+        now = self.clock()
+        if self._connected:
+            self.outcome = "answered"
+        elif self._closing_playback:
+            self.outcome = "overflow"
+        else:
+            self.outcome = "abandoned"
+            self.waited_seconds = (now - self._joined_at).total_seconds()
+        legs = list(self._offers.items())
+        self._offers.clear()
+        self._legs.clear()
+        return [*[Hangup(leg) for leg, _ in legs], DestroyBridge(self.hold_bridge), DestroyBridge(self.talk_bridge),
+                CallerHungUp(self.channel_id, now),
+                *[AgentLegEnded(offer, now, "caller hung up") for _, offer in legs]]

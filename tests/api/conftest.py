@@ -1,0 +1,141 @@
+"""One embedded PostgreSQL per session, a fresh migrated database, and the API served over real HTTP
+on 127.0.0.1 by the in-process aiohttp application. Each test starts from empty user tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from uuid import UUID
+
+import aiohttp
+import asyncpg
+import pytest
+import pytest_asyncio
+from argon2 import PasswordHasher
+
+from telephony.api.app import HttpServer, build_app
+from telephony.api.events import EventHub
+from telephony.api.ws import WsOptions
+from telephony.auth.passwords import Passwords
+from telephony.auth.ratelimit import LoginRateLimiter
+from telephony.auth.service import AuthService
+from telephony.db.migrations import migrate
+from tests.conftest import fresh_database
+from telephony.db.users import UserStore
+
+ROOT = Path(__file__).resolve().parents[2]
+TEST_DB = "telephony_api_test"
+# Cheap argon2 parameters: the tests check behaviour, not the cost of a hash.
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest_asyncio.fixture(scope="session")
+async def database_dsn(postgres_server) -> str:
+    return await fresh_database(postgres_server, TEST_DB)
+
+
+@pytest_asyncio.fixture(scope="session")
+async def pool(database_dsn):
+    pool = await asyncpg.create_pool(database_dsn, min_size=1, max_size=8)
+    await migrate(pool, ROOT / "migrations")
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest_asyncio.fixture
+async def auth(pool, clock) -> AuthService:
+    await pool.execute("TRUNCATE users CASCADE")
+    limiter = LoginRateLimiter(5, 60, clock)
+    return AuthService(UserStore(pool), Passwords(FAST_HASHER), limiter, clock, timedelta(hours=12))
+
+
+@dataclass
+class Person:
+    id: UUID
+    name: str
+    role: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+class Api:
+    """The running server, a client session, and shortcuts to make people directly in the database."""
+
+    def __init__(self, url: str, session: aiohttp.ClientSession, auth: AuthService, hub: EventHub):
+        self.url, self.session, self.auth, self.hub = url, session, auth, hub
+        self.calls: list[dict] = []
+
+    async def person(self, name: str, role: str = "agent", queues: tuple[str, ...] = (),
+                     password: str | None = None) -> Person:
+        user = await self.auth.create_user(name, name.title(), role, password)
+        if queues:
+            await self.auth.users.set_supervised_queues(user.id, list(queues))
+        issued = await self.auth.issue_token(user.id, "api", "test")
+        return Person(user.id, name, role, issued.token)
+
+    def request(self, method: str, path: str, who: Person | None = None, **kwargs):
+        headers = {**(who.headers if who else {}), **kwargs.pop("headers", {})}
+        return self.session.request(method, self.url + path, headers=headers, **kwargs)
+
+    async def call(self, method: str, path: str, who: Person | None = None, **kwargs) -> tuple[int, object]:
+        async with self.request(method, path, who, **kwargs) as resp:
+            body = await resp.json() if resp.content_type == "application/json" else await resp.text()
+            return resp.status, body
+
+
+async def healthy() -> dict[str, bool]:
+    return {"database": True}
+
+
+@pytest.fixture
+def ws_options() -> WsOptions:
+    return WsOptions(heartbeat=30, auth_timeout=0.5)
+
+
+@pytest.fixture
+def hub(clock) -> EventHub:
+    return EventHub(queue_size=8, clock=clock)
+
+
+@pytest_asyncio.fixture
+async def api(auth, hub, ws_options):
+    holder: list[Api] = []
+    app = build_app(healthy, auth=auth, hub=hub, calls=lambda: holder[0].calls, ws_options=ws_options)
+    server = HttpServer(app, "127.0.0.1", 0)
+    await server.start()
+    async with aiohttp.ClientSession() as session:
+        holder.append(Api(f"http://127.0.0.1:{server.port}", session, auth, hub))
+        yield holder[0]
+    await server.close()
+
+
+@pytest_asyncio.fixture
+async def people(api) -> dict[str, Person]:
+    """An admin, two agents, a supervisor of sales and one of support."""
+    return {
+        "admin": await api.person("root", "admin"),
+        "alice": await api.person("alice", "agent"),
+        "bob": await api.person("bob", "agent"),
+        "sam": await api.person("sam", "supervisor", ("sales",)),
+        "sue": await api.person("sue", "supervisor", ("support",)),
+    }

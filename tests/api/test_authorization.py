@@ -1,0 +1,175 @@
+"""Role × ownership for every route, over real HTTP against a real PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+ANON = None
+
+# (method, path, actor, body, expected status). In paths, {alice}/{bob}/{sam} are user ids,
+# {alice_token}/{bob_token} ids of those users' tokens, {unknown} an id that names nothing.
+MATRIX = [
+    ("GET", "/api/v1/me", ANON, None, 401),
+    ("GET", "/api/v1/me", "alice", None, 200),
+    ("GET", "/api/v1/me", "sam", None, 200),
+    ("GET", "/api/v1/me", "admin", None, 200),
+    ("GET", "/api/v1/auth/tokens", ANON, None, 401),
+    ("GET", "/api/v1/auth/tokens", "alice", None, 200),
+    ("POST", "/api/v1/auth/tokens", ANON, {}, 401),
+    ("POST", "/api/v1/auth/tokens", "alice", {"label": "crm"}, 201),
+    ("POST", "/api/v1/auth/tokens", "alice", {"user_id": "{alice}"}, 201),
+    ("POST", "/api/v1/auth/tokens", "alice", {"user_id": "{bob}"}, 403),
+    ("POST", "/api/v1/auth/tokens", "sam", {"user_id": "{alice}"}, 403),
+    ("POST", "/api/v1/auth/tokens", "admin", {"user_id": "{alice}"}, 201),
+    ("POST", "/api/v1/auth/tokens", "admin", {"user_id": "{unknown}"}, 404),
+    ("DELETE", "/api/v1/auth/tokens/{alice_token}", ANON, None, 401),
+    ("DELETE", "/api/v1/auth/tokens/{alice_token}", "alice", None, 204),
+    ("DELETE", "/api/v1/auth/tokens/{bob_token}", "alice", None, 403),
+    ("DELETE", "/api/v1/auth/tokens/{alice_token}", "sam", None, 403),
+    ("DELETE", "/api/v1/auth/tokens/{alice_token}", "admin", None, 204),
+    ("DELETE", "/api/v1/auth/tokens/{unknown}", "admin", None, 404),
+    ("GET", "/api/v1/users", ANON, None, 401),
+    ("GET", "/api/v1/users", "alice", None, 403),
+    ("GET", "/api/v1/users", "sam", None, 403),
+    ("GET", "/api/v1/users", "admin", None, 200),
+    ("POST", "/api/v1/users", ANON, {"name": "carol", "role": "agent"}, 401),
+    ("POST", "/api/v1/users", "alice", {"name": "carol", "role": "agent"}, 403),
+    ("POST", "/api/v1/users", "sam", {"name": "carol", "role": "agent"}, 403),
+    ("POST", "/api/v1/users", "admin", {"name": "carol", "role": "agent", "password": "correct horse"}, 201),
+    ("GET", "/api/v1/users/{alice}", ANON, None, 401),
+    ("GET", "/api/v1/users/{alice}", "alice", None, 200),
+    ("GET", "/api/v1/users/{bob}", "alice", None, 403),
+    ("GET", "/api/v1/users/{sam}", "sam", None, 200),
+    ("GET", "/api/v1/users/{alice}", "sam", None, 403),
+    ("GET", "/api/v1/users/{alice}", "admin", None, 200),
+    ("GET", "/api/v1/users/{unknown}", "admin", None, 404),
+    ("GET", "/api/v1/users/not-a-uuid", "admin", None, 404),
+    ("PATCH", "/api/v1/users/{alice}", ANON, {"display_name": "A"}, 401),
+    ("PATCH", "/api/v1/users/{alice}", "alice", {"display_name": "Alice L."}, 200),
+    ("PATCH", "/api/v1/users/{alice}", "alice", {"password": "a new secret"}, 200),
+    ("PATCH", "/api/v1/users/{alice}", "alice", {"role": "admin"}, 403),
+    ("PATCH", "/api/v1/users/{alice}", "alice", {"disabled": False}, 403),
+    ("PATCH", "/api/v1/users/{bob}", "alice", {"display_name": "Bobby"}, 403),
+    ("PATCH", "/api/v1/users/{alice}", "sam", {"display_name": "x"}, 403),
+    ("PATCH", "/api/v1/users/{alice}", "admin", {"role": "supervisor"}, 200),
+    ("PATCH", "/api/v1/users/{admin}", "admin", {"disabled": True}, 409),
+    ("PATCH", "/api/v1/users/{unknown}", "admin", {"display_name": "x"}, 404),
+    ("DELETE", "/api/v1/users/{bob}", ANON, None, 401),
+    ("DELETE", "/api/v1/users/{bob}", "alice", None, 403),
+    ("DELETE", "/api/v1/users/{alice}", "alice", None, 403),
+    ("DELETE", "/api/v1/users/{bob}", "sam", None, 403),
+    ("DELETE", "/api/v1/users/{bob}", "admin", None, 204),
+    ("DELETE", "/api/v1/users/{admin}", "admin", None, 409),
+    ("DELETE", "/api/v1/users/{unknown}", "admin", None, 404),
+    ("PUT", "/api/v1/users/{sam}/supervised-queues", ANON, {"queues": ["sales"]}, 401),
+    ("PUT", "/api/v1/users/{sam}/supervised-queues", "alice", {"queues": ["sales"]}, 403),
+    ("PUT", "/api/v1/users/{sam}/supervised-queues", "sam", {"queues": ["support"]}, 403),
+    ("PUT", "/api/v1/users/{sam}/supervised-queues", "admin", {"queues": ["sales", "vip"]}, 200),
+    ("PUT", "/api/v1/users/{alice}/supervised-queues", "admin", {"queues": ["sales"]}, 409),
+    ("PUT", "/api/v1/users/{unknown}/supervised-queues", "admin", {"queues": []}, 404),
+    ("GET", "/api/v1/calls", ANON, None, 401),
+    ("GET", "/api/v1/calls", "alice", None, 403),
+    ("GET", "/api/v1/calls", "sam", None, 200),
+    ("GET", "/api/v1/calls", "admin", None, 200),
+    ("POST", "/api/v1/auth/logout", ANON, None, 401),
+    ("POST", "/api/v1/auth/logout", "alice", None, 204),
+]
+
+
+def _fill(value, ids: dict[str, str]):
+    if isinstance(value, str):
+        return value.format(**ids)
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, ids) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("method,path,actor,body,expected", MATRIX,
+                         ids=[f"{m} {p} as {a or 'anonymous'} -> {e}" for m, p, a, _b, e in MATRIX])
+async def test_route_access(api, people, method, path, actor, body, expected):
+    ids = {name: str(p.id) for name, p in people.items()}
+    ids["unknown"] = str(uuid.uuid4())
+    for name in ("alice", "bob"):
+        ids[f"{name}_token"] = str((await api.auth.users.tokens_of(people[name].id))[0].id)
+    kwargs = {"json": _fill(body, ids)} if body is not None else {}
+    status, answer = await api.call(method, _fill(path, ids), people.get(actor), **kwargs)
+    assert status == expected, answer
+    if status >= 400:
+        assert set(answer["error"]) == {"code", "message", "details"}
+    if status == 403:
+        assert answer["error"]["message"]  # the reason
+
+
+async def test_401_says_bearer(api):
+    async with api.request("GET", "/api/v1/me") as resp:
+        assert resp.status == 401
+        assert resp.headers["WWW-Authenticate"] == "Bearer"
+        assert (await resp.json())["error"]["code"] == "unauthenticated"
+
+
+@pytest.mark.parametrize("header", ["Bearer", "Basic dXNlcjpwYXNz", "Bearer tel_nope", "Bearer " + "x" * 300])
+async def test_bad_authorization_headers_are_401(api, header):
+    status, body = await api.call("GET", "/api/v1/me", headers={"Authorization": header})
+    assert status == 401, body
+
+
+async def test_expired_session_token_is_401(api, clock):
+    await api.auth.create_user("dora", "Dora", "agent", "dora's password")
+    status, body = await api.call("POST", "/api/v1/auth/login", json={"name": "dora", "password": "dora's password"})
+    assert status == 200, body
+    session = {"Authorization": f"Bearer {body['token']}"}
+    assert (await api.call("GET", "/api/v1/me", headers=session))[0] == 200
+    clock.advance(12 * 3600 + 1)
+    status, body = await api.call("GET", "/api/v1/me", headers=session)
+    assert status == 401 and body["error"]["code"] == "unauthenticated"
+
+
+async def test_revoked_token_is_401(api, people):
+    alice = people["alice"]
+    assert (await api.call("POST", "/api/v1/auth/logout", alice))[0] == 204
+    assert (await api.call("GET", "/api/v1/me", alice))[0] == 401
+
+
+async def test_api_token_expiring_in_days(api, people, clock):
+    status, body = await api.call("POST", "/api/v1/auth/tokens", people["alice"], json={"expires_in_days": 1})
+    assert status == 201
+    headers = {"Authorization": f"Bearer {body['token']}"}
+    assert (await api.call("GET", "/api/v1/me", headers=headers))[0] == 200
+    clock.advance(86400 + 1)
+    assert (await api.call("GET", "/api/v1/me", headers=headers))[0] == 401
+
+
+async def test_disabled_user_tokens_stop_working(api, people):
+    assert (await api.call("DELETE", f"/api/v1/users/{people['bob'].id}", people["admin"]))[0] == 204
+    assert (await api.call("GET", "/api/v1/me", people["bob"]))[0] == 401
+
+
+async def test_agent_token_list_holds_only_own_tokens(api, people):
+    status, body = await api.call("GET", "/api/v1/auth/tokens", people["alice"])
+    assert status == 200
+    assert {t["user_id"] for t in body["tokens"]} == {str(people["alice"].id)}
+
+
+async def test_supervisor_sees_only_calls_of_own_queues(api, people):
+    base = {"direction": "inbound", "dialled": "100", "caller_number": "0601", "caller_name": "",
+            "arrived_at": "2026-01-05T09:00:00+00:00"}
+    api.calls = [{**base, "channel_id": "c1", "queue": "sales"}, {**base, "channel_id": "c2", "queue": "support"},
+                 {**base, "channel_id": "c3", "queue": None}]
+    seen = {}
+    for who in ("sam", "sue", "admin"):
+        status, body = await api.call("GET", "/api/v1/calls", people[who])
+        assert status == 200
+        seen[who] = [c["channel_id"] for c in body["calls"]]
+    assert seen == {"sam": ["c1"], "sue": ["c2"], "admin": ["c1", "c2", "c3"]}
+
+
+async def test_password_is_never_in_responses(api, people):
+    status, body = await api.call("POST", "/api/v1/users", people["admin"],
+                                  json={"name": "erin", "role": "agent", "password": "erin's secret"})
+    assert status == 201
+    assert "erin's secret" not in str(body) and "argon2" not in str(body)
+    assert body["has_password"] is True
