@@ -17,7 +17,7 @@ from telephony.asterisk.device_states import DeviceStates
 from telephony.asterisk.executor import AriCommandExecutor
 from telephony.asterisk.translate import call_arrived, stasis_args, translate
 from telephony.acd.agent_state import StateChanged
-from telephony.acd.commands import CallAbandoned, CallCompleted, CallConnected
+from telephony.acd.commands import CallAbandoned, CallCompleted, CallConnected, Offer
 from telephony.acd.events import Reconfigured
 from telephony.agent_desk import AgentDesk
 from telephony.api.events import Audience
@@ -27,6 +27,8 @@ from telephony.calls.registry import CallRegistry
 from telephony.calls.router import CommandRouter
 from telephony.db.agents import AgentStore
 from telephony.config import CallCenterConfig, load_config
+from telephony.crm.model import CallerIdentity
+from telephony.crm.screen_pops import ScreenPops
 from telephony.crm.service import CrmService
 from telephony.db.customers import CustomerStore
 from telephony.db.interactions import InteractionStore
@@ -68,6 +70,7 @@ class Service:
         self.device_states.attach(self.ami)
         self.registry: CallRegistry | None = None
         self.crm: CrmService | None = None
+        self.screen_pops: ScreenPops | None = None
         self.acd: AcdRuntime | None = None
         self.events = EventHub(settings.events_queue_size, utcnow)
         self.http: HttpServer | None = None
@@ -82,6 +85,7 @@ class Service:
         router = CommandRouter(AriCommandExecutor(self.ari, self.settings.ari_app), self.acd.submit)
         self.crm = CrmService(CustomerStore(self.database.pool), TicketStore(self.database.pool),
                               self.settings.default_region, self._publish_crm_event, utcnow)
+        self.screen_pops = ScreenPops(self._caller_of, self.crm.screen_pop, self._publish_to_agent)
         self.registry = CallRegistry(self._flow_for, router, store, utcnow,
                                      identify=self.crm.identify_caller)
         self.device_states.subscribe(self.acd.device_changed)
@@ -117,6 +121,8 @@ class Service:
             self._acd_task.cancel()
             await asyncio.gather(self._acd_task, return_exceptions=True)
             await self.acd.writer.close()
+        if self.screen_pops:
+            await self.screen_pops.close()
         await self.ami.close()
         await self.ari.close()
         await self.database.close()
@@ -146,6 +152,13 @@ class Service:
         feedback request from them."""
         self.events.publish(name, payload, Audience.of(supervisors=True))
 
+    def _publish_to_agent(self, name: str, payload: dict, agent_id: str) -> None:
+        self.events.publish(name, payload, self.desk.audience(agent_id))
+
+    def _caller_of(self, call_id: str) -> CallerIdentity | None:
+        session = self.registry.sessions.get(call_id) if self.registry else None
+        return session.caller if session else None
+
     def _publish_acd_record(self, record) -> None:
         if isinstance(record, StateChanged):
             audience = self.desk.audience(record.agent_id)
@@ -160,9 +173,14 @@ class Service:
             agent = getattr(record, "agent_id", None)
             users = self.desk.audience(agent).users if agent else ()
             self.events.publish(name, payload, Audience.of(users=users, queues=[record.queue]))
+            if isinstance(record, CallConnected):
+                self.screen_pops.answered(record.call_id, record.agent_id, record.queue)
 
     def _deliver(self, channel_id: str, message) -> bool:
-        return self.registry is not None and self.registry.deliver(channel_id, message)
+        delivered = self.registry is not None and self.registry.deliver(channel_id, message)
+        if delivered and isinstance(message, Offer):
+            self.screen_pops.offered(message.call_id, message.agent_id, message.queue)
+        return delivered
     def active_calls(self) -> list[dict]:
         """The calls in progress, for GET /api/v1/calls."""
         sessions = list(self.registry.sessions.values()) if self.registry else []

@@ -4,16 +4,15 @@ the CRM's exceptions onto it: 404 unknown id, 409 refused change (with the reaso
 from __future__ import annotations
 
 import dataclasses
-import enum
 import functools
 import json
-from datetime import datetime
 from uuid import UUID
 
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from telephony.api.routing import PRINCIPAL
+from telephony.crm.model import json_default
 from telephony.crm.service import Conflict, NotFound
 from telephony.crm.tickets import InvalidTransition
 
@@ -22,20 +21,12 @@ def error(status: int, code: str, message: str, details=None) -> web.Response:
     return web.json_response({"error": {"code": code, "message": message, "details": details}}, status=status)
 
 
-def _default(value):
-    if isinstance(value, (UUID, datetime)):
-        return str(value) if isinstance(value, UUID) else value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    raise TypeError(f"not serialisable: {type(value).__name__}")
-
-
 def ok(body, status: int = 200) -> web.Response:
     if dataclasses.is_dataclass(body):
         body = dataclasses.asdict(body)
     elif isinstance(body, list):
         body = [dataclasses.asdict(item) for item in body]
-    return web.json_response(body, status=status, dumps=lambda b: json.dumps(b, default=_default))
+    return web.json_response(body, status=status, dumps=lambda b: json.dumps(b, default=json_default))
 
 
 def path_id(request: web.Request, name: str = "id") -> UUID:

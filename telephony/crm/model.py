@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
@@ -9,6 +10,17 @@ from uuid import UUID
 from telephony.crm.tickets import TicketStatus
 
 EDITABLE_FIELDS = ("name", "company", "email", "notes", "vip")
+
+
+def json_default(value):
+    """For json.dumps of these types: ids and enums as strings, times in ISO 8601."""
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    raise TypeError(f"not serialisable: {type(value).__name__}")
 
 
 @dataclass(frozen=True, slots=True)
