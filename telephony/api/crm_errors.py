@@ -1,5 +1,6 @@
-"""The API's error shape, `{"error": {"code", "message", "details"}}`, and a handler wrapper that maps
-the CRM's exceptions onto it: 404 unknown id, 409 refused change (with the reason), 422 invalid input."""
+"""Helpers for the CRM's handlers, and a wrapper that maps the CRM's exceptions onto the API's error shape
+`{"error": {"code", "message", "details"}}`: 404 unknown id, 409 refused change (with the reason), 422
+invalid input. Request bodies go through the API's own `read_body` (400 not JSON, 422 validation_failed)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ import json
 from uuid import UUID
 
 from aiohttp import web
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from telephony.api.routing import PRINCIPAL
+from telephony.api.routing import PRINCIPAL, read_body
 from telephony.crm.model import json_default
 from telephony.crm.service import Conflict, NotFound
 from telephony.crm.tickets import InvalidTransition
@@ -37,17 +38,13 @@ def path_id(request: web.Request, name: str = "id") -> UUID:
 
 
 async def body(request: web.Request, model: type[BaseModel]) -> BaseModel:
-    try:
-        return model.model_validate_json(await request.read())
-    except ValidationError as exc:
-        details = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
-        raise InvalidRequest(details) from None
+    return await read_body(request, model)
 
 
 def query_limit(request: web.Request, default: int, maximum: int) -> int:
     raw = request.query.get("limit", str(default))
     if not raw.isdigit() or not 1 <= int(raw) <= maximum:
-        raise InvalidRequest([{"field": "limit", "message": f"an integer from 1 to {maximum}"}])
+        raise InvalidRequest([{"loc": ["query", "limit"], "msg": f"an integer from 1 to {maximum}"}])
     return int(raw)
 
 
@@ -76,7 +73,7 @@ def crm_errors(handler):
         except Conflict as exc:
             return error(409, "conflict", str(exc))
         except InvalidRequest as exc:
-            return error(422, "invalid_request", "the request is not valid", exc.details)
+            return error(422, "validation_failed", "the request does not validate", exc.details)
         except ValueError as exc:
-            return error(422, "invalid_request", str(exc))
+            return error(422, "validation_failed", str(exc))
     return wrapped

@@ -38,7 +38,7 @@ async def search(request: web.Request) -> web.Response:
     """GET /api/v1/customers?q=… — by number in any format, else by name prefix. Role: agent."""
     q = request.query.get("q", "")
     if not q.strip() or len(q) > 200:
-        raise InvalidRequest([{"field": "q", "message": "a number or a name, 1 to 200 characters"}])
+        raise InvalidRequest([{"loc": ["query", "q"], "msg": "a number or a name, 1 to 200 characters"}])
     return ok(await request.app[CRM].search(q, query_limit(request, 20, 100)))
 
 
@@ -55,7 +55,7 @@ async def edit(request: web.Request) -> web.Response:
     fields = change.model_dump(exclude_unset=True, exclude={"add_phones"})
     nulls = [name for name, value in fields.items() if value is None]
     if nulls:
-        raise InvalidRequest([{"field": name, "message": "may not be null"} for name in nulls])
+        raise InvalidRequest([{"loc": [name], "msg": "may not be null"} for name in nulls])
     return ok(await request.app[CRM].edit_customer(path_id(request), fields, change.add_phones))
 
 
@@ -75,7 +75,8 @@ async def interactions(request: web.Request) -> web.Response:
 
 @crm_errors
 async def screen_pop(request: web.Request) -> web.Response:
-    """GET /api/v1/customers/{id}/screen-pop — the customer, last 10 interactions, open tickets. Role: agent."""
+    """GET /api/v1/customers/{id}/screen-pop — the customer, last 10 interactions, open tickets.
+    Role: agent."""
     return ok(await request.app[CRM].screen_pop(path_id(request)))
 
 

@@ -10,8 +10,8 @@ from uuid import UUID
 from aiohttp import web
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from telephony.api.customers import CRM
 from telephony.api.crm_errors import actor, body, crm_errors, ok, path_id
+from telephony.api.customers import CRM
 from telephony.crm.tickets import TicketStatus
 
 

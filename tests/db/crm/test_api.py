@@ -92,7 +92,9 @@ async def test_unknown_ids_are_404_and_bad_input_422(http):
     status, body = await call(http, "GET", f"/api/v1/tickets/{uuid.uuid4()}")
     assert status == 404
     status, body = await call(http, "PATCH", f"/api/v1/customers/{uuid.uuid4()}", {"email": "not an email"})
-    assert status == 422 and body["error"]["details"][0]["field"] == "email"
+    assert status == 422 and body["error"]["details"][0]["loc"] == ["email"]
+    status, body = await call(http, "PATCH", f"/api/v1/customers/{uuid.uuid4()}", {"name": None})
+    assert status == 422 and body["error"]["details"] == [{"loc": ["name"], "msg": "may not be null"}]
     status, body = await call(http, "PATCH", f"/api/v1/customers/{uuid.uuid4()}", {"id": "x"})
     assert status == 422
     status, body = await call(http, "GET", "/api/v1/customers?q=")
