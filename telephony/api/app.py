@@ -77,6 +77,8 @@ def build_app(health: HealthCheck, *, auth: AuthService | None = None, hub: Even
     app = web.Application(client_max_size=MAX_BODY, middlewares=[error_middleware, auth_middleware])
     app[HEALTH] = health
     routes = api_routes(auth is not None, desk is not None)
+    if auth is not None and crm is not None:
+        routes = routes + add_crm_routes(app, crm)
     if desk is not None:
         app[agent_routes.DESK] = desk
     if auth is not None:
@@ -88,8 +90,6 @@ def build_app(health: HealthCheck, *, auth: AuthService | None = None, hub: Even
     table = RouteTable()
     table.routes = routes
     table.install(app)
-    if auth is not None and crm is not None:
-        add_crm_routes(app, crm)
     return app
 
 

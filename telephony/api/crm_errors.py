@@ -1,6 +1,7 @@
 """Helpers for the CRM's handlers, and a wrapper that maps the CRM's exceptions onto the API's error shape
 `{"error": {"code", "message", "details"}}`: 404 unknown id, 409 refused change (with the reason), 422
-invalid input. Request bodies go through the API's own `read_body` (400 not JSON, 422 validation_failed)."""
+invalid input. Request bodies are read and validated by the route table (400 not JSON, 422
+validation_failed)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,8 @@ import json
 from uuid import UUID
 
 from aiohttp import web
-from pydantic import BaseModel
 
-from telephony.api.routing import PRINCIPAL, read_body
+from telephony.api.routing import PRINCIPAL
 from telephony.crm.model import json_default
 from telephony.crm.service import Conflict, NotFound
 from telephony.crm.tickets import InvalidTransition
@@ -37,10 +37,6 @@ def path_id(request: web.Request, name: str = "id") -> UUID:
         raise NotFound(name, request.match_info[name]) from None
 
 
-async def body(request: web.Request, model: type[BaseModel]) -> BaseModel:
-    return await read_body(request, model)
-
-
 def query_limit(request: web.Request, default: int, maximum: int) -> int:
     raw = request.query.get("limit", str(default))
     if not raw.isdigit() or not 1 <= int(raw) <= maximum:
@@ -62,9 +58,9 @@ class InvalidRequest(Exception):
 
 def crm_errors(handler):
     @functools.wraps(handler)
-    async def wrapped(request: web.Request) -> web.StreamResponse:
+    async def wrapped(request: web.Request, *args) -> web.StreamResponse:
         try:
-            return await handler(request)
+            return await handler(request, *args)
         except NotFound as exc:
             return error(404, "not_found", str(exc), {"kind": exc.kind})
         except InvalidTransition as exc:

@@ -148,3 +148,15 @@ async def test_ticket_lifecycle_over_http(http, crm, pool, published):
     assert status == 422  # a due time without a zone is ambiguous
     status, body = await call(http, "POST", f"/api/v1/interactions/{uuid.uuid4()}/tickets", {"subject": "x"})
     assert status == 404
+
+
+async def test_every_crm_route_is_documented_for_agents_and_above(crm, auth):
+    from telephony.api.app import OPENAPI
+    app = build_app(all_up, auth=auth, crm=crm)
+    served = {(r.method.lower(), r.resource.canonical) for r in app.router.routes()}
+    paths = app[OPENAPI]["paths"]
+    documented = {(m, p) for p, ops in paths.items() for m in ops}
+    crm_paths = {(m, p) for m, p in served if "/customers" in p or "/tickets" in p or "follow-ups" in p}
+    assert len(crm_paths) == 10 and crm_paths <= documented
+    for method, path in crm_paths:
+        assert paths[path][method]["x-roles"] == ["admin", "agent", "supervisor"]
