@@ -31,10 +31,15 @@ from telephony.calls.registry import CallRegistry
 from telephony.calls.router import CommandRouter
 from telephony.db.agents import AgentStore
 from telephony.config import CallCenterConfig, load_config
+from telephony.crm.model import CallerIdentity
+from telephony.crm.screen_pops import ScreenPops
+from telephony.crm.service import CrmService
+from telephony.db.customers import CustomerStore
 from telephony.db.interactions import InteractionStore
 from telephony.db.voicemails import VoicemailStore
 from telephony.db.migrations import migrate
 from telephony.db.pool import Database
+from telephony.db.tickets import TicketStore
 from telephony.errors import AriError, AsteriskUnavailable, ConfigError
 from telephony.events import CallArrived, HangupRequested
 from telephony.ivr.flow import flow_for_call
@@ -69,6 +74,8 @@ class Service:
         self.device_states = DeviceStates()
         self.device_states.attach(self.ami)
         self.registry: CallRegistry | None = None
+        self.crm: CrmService | None = None
+        self.screen_pops: ScreenPops | None = None
         self.acd: AcdRuntime | None = None
         self.events = EventHub(settings.events_queue_size, utcnow)
         self.http: HttpServer | None = None
@@ -81,7 +88,11 @@ class Service:
         store = InteractionStore(self.database.pool)
         self.acd = AcdRuntime(self.config, AgentStore(self.database.pool), self._deliver, utcnow)
         router = CommandRouter(AriCommandExecutor(self.ari, self.settings.ari_app), self.acd.submit)
-        self.registry = CallRegistry(self._flow_for, router, store, utcnow)
+        self.crm = CrmService(CustomerStore(self.database.pool), TicketStore(self.database.pool),
+                              self.settings.default_region, self._publish_crm_event, utcnow)
+        self.screen_pops = ScreenPops(self._caller_of, self.crm.screen_pop, self._publish_to_agent)
+        self.registry = CallRegistry(self._flow_for, router, store, utcnow,
+                                     identify=self.crm.identify_caller)
         self.device_states.subscribe(self.acd.device_changed)
         self.acd.writer.start()
         self._acd_task = asyncio.create_task(self.acd.service.run(), name="acd")
@@ -98,7 +109,8 @@ class Service:
         self.acd.publish = self._publish_acd_record
         self.acd.on_offer = self._announce_offer
         app = build_app(self.health, auth=auth, hub=self.events, calls=self.active_calls, ws_options=ws_options,
-                        desk=self.desk, voicemail_store=VoicemailStore(self.database.pool), reload=self.try_reload)
+                        desk=self.desk, voicemail_store=VoicemailStore(self.database.pool), reload=self.try_reload,
+                        crm=self.crm)
         self.http = HttpServer(app, self.settings.http_host, self.settings.http_port)
         await self.http.start()
         log.info("service.started", ari_app=self.settings.ari_app)
@@ -117,6 +129,8 @@ class Service:
             self._acd_task.cancel()
             await asyncio.gather(self._acd_task, return_exceptions=True)
             await self.acd.writer.close()
+        if self.screen_pops:
+            await self.screen_pops.close()
         await self.ami.close()
         await self.ari.close()
         await self.database.close()
@@ -145,6 +159,18 @@ class Service:
             "database": await self.database.healthy(),
         }
 
+    def _publish_crm_event(self, name: str, payload: dict) -> None:
+        """ticket.closed / ticket.resolved: for supervisors (and admins); a later issue sends the customer a
+        feedback request from them."""
+        self.events.publish(name, payload, Audience.of(supervisors=True))
+
+    def _publish_to_agent(self, name: str, payload: dict, agent_id: str) -> None:
+        self.events.publish(name, payload, self.desk.audience(agent_id))
+
+    def _caller_of(self, call_id: str) -> CallerIdentity | None:
+        session = self.registry.sessions.get(call_id) if self.registry else None
+        return session.caller if session else None
+
     def _publish_acd_record(self, record) -> None:
         if isinstance(record, StateChanged):
             audience = self.desk.audience(record.agent_id)
@@ -159,6 +185,8 @@ class Service:
             agent = getattr(record, "agent_id", None)
             users = self.desk.audience(agent).users if agent else ()
             self.events.publish(name, payload, Audience.of(users=users, queues=[record.queue]))
+            if isinstance(record, CallConnected):
+                self.screen_pops.answered(record.call_id, record.agent_id, record.queue)
 
     def agent_call(self, agent_id: str) -> dict | None:
         """The call an agent is offered or talking on, with what the agent's screen shows of the caller."""
@@ -208,6 +236,7 @@ class Service:
                                              "agent_id": offer.agent_id, "ring_timeout": offer.timeout,
                                              "screen_pop": pop},
                             Audience.of(users=self.desk.audience(offer.agent_id).users, queues=[offer.queue]))
+        self.screen_pops.offered(offer.call_id, offer.agent_id, offer.queue)
 
     def _deliver(self, channel_id: str, message) -> bool:
         return self.registry is not None and self.registry.deliver(channel_id, message)

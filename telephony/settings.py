@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from telephony.crm.numbers import is_valid_region
 from telephony.errors import SettingsError
 
 ENV_PREFIX = "TELEPHONY_"
@@ -49,6 +50,10 @@ class Settings(BaseSettings):
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
+    default_region: str = Field(
+        "US", description="ISO 3166 region in which caller numbers without a country code are read"
+    )
+
     asterisk_timeout: float = Field(5.0, gt=0, description="seconds to wait for any AMI or ARI answer")
 
     session_ttl: float = Field(12 * 3600, gt=0, le=30 * 86400, description="seconds a login token lives")
@@ -65,6 +70,14 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("must be an http(s) URL such as http://127.0.0.1:8088/ari")
         return value.rstrip("/")
+
+    @field_validator("default_region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        value = value.strip().upper()
+        if not is_valid_region(value):
+            raise ValueError("must be a two-letter region phonenumbers knows, such as US or DE")
+        return value
 
     @field_validator("ami_user", "ari_user")
     @classmethod

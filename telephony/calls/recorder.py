@@ -2,6 +2,10 @@
 
 A database outage delays the row instead of losing it or stalling the call: the call's task only
 enqueues, and this writer catches up once the database answers again.
+
+An inbound call's caller is identified (customer found or created) in the same ordered write as its
+row, so the IVR never waits on the CRM, and a CRM failure other than an outage leaves the row written
+without a customer rather than breaking the call.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import asyncpg
 import structlog
 
 from telephony.backoff import Backoff
+from telephony.crm.model import CallerIdentity
 from telephony.db.interactions import InteractionStore
 from telephony.events import CallArrived
 from telephony.logs import get_logger
@@ -25,11 +30,16 @@ RETRYABLE = (OSError, asyncio.TimeoutError, asyncpg.InterfaceError, asyncpg.Cann
              asyncpg.ConnectionDoesNotExistError, asyncpg.TooManyConnectionsError)
 
 Write = Callable[[UUID | None], Awaitable[UUID | None]]
+Identify = Callable[[str], Awaitable[CallerIdentity]]
+NOBODY = CallerIdentity(None)
 
 
 class InteractionRecorder:
-    def __init__(self, store: InteractionStore, call_id: str, give_up_after: float = 600.0):
+    def __init__(self, store: InteractionStore, call_id: str, give_up_after: float = 600.0,
+                 identify: Identify | None = None):
         self._store = store
+        self._identify = identify
+        self.caller: CallerIdentity | None = None
         self._call_id = call_id
         self._writes: asyncio.Queue[Write | None] = asyncio.Queue()
         self._give_up_after = give_up_after
@@ -38,8 +48,11 @@ class InteractionRecorder:
 
     def started(self, call: CallArrived) -> None:
         async def write(_):
+            self.caller = await self._identify_caller(call)
+            customer_id = self.caller.customer.id if self.caller.customer else None
             return await self._store.start(call.channel_id, call.direction, call.dialled, call.caller_number,
-                                           call.caller_name, call.at)
+                                           call.caller_name, call.at, caller_e164=self.caller.e164,
+                                           customer_id=customer_id)
         self._writes.put_nowait(write)
 
     def answered(self, at: datetime) -> None:
@@ -49,6 +62,17 @@ class InteractionRecorder:
               voicemail=None) -> None:
         self._writes.put_nowait(lambda iid: self._store.ended(iid, at, outcome, ivr_path, ivr_data, voicemail))
         self._writes.put_nowait(None)
+
+    async def _identify_caller(self, call: CallArrived) -> CallerIdentity:
+        if self._identify is None or call.direction != "inbound":
+            return NOBODY
+        try:
+            return await self._identify(call.caller_number)
+        except RETRYABLE:
+            raise
+        except Exception:
+            log.exception("crm.identify_failed")
+            return NOBODY
 
     async def finished(self) -> None:
         await asyncio.shield(self._task)

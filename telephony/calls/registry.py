@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from telephony.calls.legs import owner_of
-from telephony.calls.recorder import InteractionRecorder
+from telephony.calls.recorder import Identify, InteractionRecorder
 from telephony.calls.session import CallSession
 from telephony.commands import CommandExecutor
 from telephony.db.interactions import InteractionStore
@@ -23,8 +23,9 @@ FlowFactory = Callable[[CallArrived], IvrFlow]
 
 class CallRegistry:
     def __init__(self, flow_factory: FlowFactory, executor: CommandExecutor, store: InteractionStore,
-                 clock: Callable[[], datetime]):
+                 clock: Callable[[], datetime], identify: Identify | None = None):
         self._flow_factory = flow_factory
+        self._identify = identify
         self._executor = executor
         self._store = store
         self._clock = clock
@@ -53,8 +54,8 @@ class CallRegistry:
         self._begin(arrived, flow)
 
     def _begin(self, arrived: CallArrived, flow=None) -> None:
-        session = CallSession(arrived, flow or self._flow_factory(arrived), self._executor,
-                              InteractionRecorder(self._store, arrived.channel_id), self._clock)
+        recorder = InteractionRecorder(self._store, arrived.channel_id, identify=self._identify)
+        session = CallSession(arrived, flow or self._flow_factory(arrived), self._executor, recorder, self._clock)
         self.sessions[arrived.channel_id] = session
         task = asyncio.create_task(session.run(), name=f"call-{arrived.channel_id}")
         self._tasks[arrived.channel_id] = task

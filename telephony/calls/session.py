@@ -12,6 +12,7 @@ from telephony.calls.recorder import InteractionRecorder
 from telephony.calls.timers import CallTimer
 from telephony.commands import (Answer, CancelTimer, ChannelGone, Command, CommandExecutor, Hangup, Originate,
                                 StartTimer)
+from telephony.crm.model import CallerIdentity
 from telephony.errors import AriError, AsteriskUnavailable
 from telephony.events import CallArrived, CallEvent, ChannelHungUp, LegEnded
 from telephony.ivr.flow import IvrFlow
@@ -32,6 +33,11 @@ class CallSession:
         self._events: asyncio.Queue[CallEvent] = asyncio.Queue()
         self._gone = False
         self._timer = CallTimer(self.channel_id, self.deliver)
+
+    @property
+    def caller(self) -> CallerIdentity | None:
+        """Who is calling, once the interaction writer has identified them (None until then)."""
+        return self._recorder.caller
 
     def deliver(self, event: CallEvent) -> None:
         self._events.put_nowait(event)

@@ -23,14 +23,18 @@ class InteractionStore:
         self._pool = pool
 
     async def start(self, channel_id: str, direction: str, dialled: str, caller_raw: str, caller_name: str,
-                    started_at: datetime) -> UUID:
+                    started_at: datetime, caller_e164: str | None = None,
+                    customer_id: UUID | None = None) -> UUID:
         """Create the row, or return the existing one for this channel (a call adopted after a restart)."""
         return await self._pool.fetchval(
-            """INSERT INTO interactions (channel_id, direction, dialled, caller_raw, caller_name, started_at)
-               VALUES ($1, $2, $3, $4, $5, $6)
-               ON CONFLICT (channel_id) DO UPDATE SET channel_id = EXCLUDED.channel_id
+            """INSERT INTO interactions (channel_id, direction, dialled, caller_raw, caller_name, started_at,
+                                         caller_e164, customer_id)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+               ON CONFLICT (channel_id) DO UPDATE SET
+                   caller_e164 = coalesce(interactions.caller_e164, EXCLUDED.caller_e164),
+                   customer_id = coalesce(interactions.customer_id, EXCLUDED.customer_id)
                RETURNING id""",
-            channel_id, direction, dialled, caller_raw, caller_name, started_at,
+            channel_id, direction, dialled, caller_raw, caller_name, started_at, caller_e164, customer_id,
         )
 
     async def answered(self, interaction_id: UUID, at: datetime) -> None:

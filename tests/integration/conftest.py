@@ -95,6 +95,7 @@ def daemon_env(credentials, database_dsn, workdir) -> dict[str, str]:
         "TELEPHONY_RECORDINGS_DIR": str(workdir / "recordings"),
         "TELEPHONY_LOG_FORMAT": "json",
         "TELEPHONY_LOG_LEVEL": "debug",
+        "TELEPHONY_DEFAULT_REGION": "DE",
     }
 
 

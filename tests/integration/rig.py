@@ -208,9 +208,17 @@ class AgentPhone:
         return await finish_sipp(self.process, timeout)
 
     async def stop(self) -> None:
+        """Hang up the phone and unregister it, as a softphone does when it quits: a contact left behind
+        would make Asterisk ring a dead port for the next test."""
         if self.process is not None and self.process.returncode is None:
             self.process.kill()
             await self.process.wait()
+        await self.unregister()
+
+    async def unregister(self) -> None:
+        """Register (replacing any contact an earlier phone left) and then unregister this extension."""
+        await self.register()
+        await self.register(expires=0)
 
 
 async def place_call(did: str, caller: str, timeout: float = 60) -> SippResult:

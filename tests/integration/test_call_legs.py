@@ -76,7 +76,7 @@ async def test_originated_leg_answers_and_hangs_up(probe, credentials):
 
 async def test_leg_to_an_unregistered_phone_ends_at_once(probe, credentials):
     phone = AgentPhone("1003", credentials["TELEPHONY_SIP_AGENT_PASSWORD"])
-    await phone.register(expires=0)
+    await phone.unregister()
     owner = new_owner()
     leg = leg_id(owner, 1)
     try:

@@ -24,7 +24,7 @@ async def test_registration_is_followed(asterisk, credentials):
     ami.start()
     try:
         phone = AgentPhone("1003", credentials["TELEPHONY_SIP_AGENT_PASSWORD"])
-        await phone.register(expires=0)
+        await phone.unregister()
         await wait_state(states, "PJSIP/1003", lambda d: d in states.states and not states.registered(d))
 
         await phone.register(expires=60)

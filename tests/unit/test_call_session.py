@@ -38,7 +38,8 @@ class MemoryStore:
         self.rows = {}
         self.fail_times = fail_times
 
-    async def start(self, channel_id, direction, dialled, caller_raw, caller_name, started_at):
+    async def start(self, channel_id, direction, dialled, caller_raw, caller_name, started_at,
+                    caller_e164=None, customer_id=None):
         if self.fail_times:
             self.fail_times -= 1
             raise ConnectionRefusedError("database down")
@@ -46,7 +47,8 @@ class MemoryStore:
             if row["channel_id"] == channel_id:
                 return iid
         iid = uuid4()
-        self.rows[iid] = dict(channel_id=channel_id, caller_raw=caller_raw, started_at=started_at,
+        self.rows[iid] = dict(channel_id=channel_id, caller_raw=caller_raw, caller_e164=caller_e164,
+                              customer_id=customer_id, started_at=started_at,
                               answered_at=None, ended_at=None, outcome=None)
         return iid
 
@@ -71,10 +73,10 @@ def arrived(channel_id="c1", dialled="100"):
     return CallArrived(channel_id, "inbound", dialled, "+4930123456", "", NOW)
 
 
-def registry(executor, store):
+def registry(executor, store, identify=None):
     ids = iter(f"pb{i}" for i in range(100))
     return CallRegistry(lambda a: flow_for_call(CONFIG, a, lambda: NOW, lambda: next(ids)),
-                        executor, store, lambda: NOW)
+                        executor, store, lambda: NOW, identify=identify)
 
 
 async def settle():

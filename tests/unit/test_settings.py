@@ -58,3 +58,12 @@ def test_dotenv_file_is_read(env, tmp_path):
     env.delenv("TELEPHONY_AMI_SECRET")
     (tmp_path / ".env").write_text("TELEPHONY_AMI_SECRET=from-dotenv\n")
     assert load_settings().ami_secret.get_secret_value() == "from-dotenv"
+
+
+def test_default_region_is_read_and_checked(env):
+    assert load_settings().default_region == "US"
+    env.setenv("TELEPHONY_DEFAULT_REGION", "de")
+    assert load_settings().default_region == "DE"
+    env.setenv("TELEPHONY_DEFAULT_REGION", "Germany")
+    with pytest.raises(SettingsError, match="TELEPHONY_DEFAULT_REGION is invalid"):
+        load_settings()
