@@ -11,13 +11,14 @@ from collections.abc import Callable
 from datetime import datetime
 
 from telephony.acd.agent_state import StateChanged
-from telephony.acd.commands import Command, Offer, Record
+from telephony.acd.commands import CallAbandoned, CallCompleted, CallConnected, Command, Offer, Record
 from telephony.acd.dispatcher import Dispatcher
 from telephony.acd.events import AgentLegEnded, DeviceBusy, DeviceRegistration
 from telephony.acd.service import AcdService
 from telephony.asterisk.device_states import BUSY, UNREACHABLE
 from telephony.config import CallCenterConfig
 from telephony.db.agents import AgentStore
+from telephony.db.interactions import InteractionStore
 from telephony.db.writer import OrderedWriter
 from telephony.logs import get_logger
 
@@ -26,8 +27,9 @@ log = get_logger(__name__)
 
 class AcdRuntime:
     def __init__(self, config: CallCenterConfig, agents: AgentStore, deliver: Callable[[str, object], bool],
-                 clock: Callable[[], datetime]):
+                 clock: Callable[[], datetime], interactions: InteractionStore | None = None):
         self._agents = agents
+        self._interactions = interactions
         self._deliver = deliver
         self._clock = clock
         self.dispatcher = Dispatcher(config)
@@ -54,6 +56,18 @@ class AcdRuntime:
         log.info("acd.agents_restored", agents=restored)
         return restored
 
+    def _store_on_interaction(self, record: Record) -> None:
+        if self._interactions is None:
+            return
+        store = self._interactions
+        match record:
+            case CallConnected(call_id, queue, agent_id, waited, _):
+                self.writer.submit(lambda: store.queue_result(call_id, queue, agent_id, wait_seconds=waited))
+            case CallCompleted(call_id, queue, agent_id, talked, _):
+                self.writer.submit(lambda: store.queue_result(call_id, queue, agent_id, talk_seconds=talked))
+            case CallAbandoned(call_id, queue, waited, _):
+                self.writer.submit(lambda: store.queue_result(call_id, queue, wait_seconds=waited))
+
     def _send_command(self, command: Command) -> None:
         if self._deliver(command.call_id, command):
             if isinstance(command, Offer):
@@ -71,4 +85,5 @@ class AcdRuntime:
         else:
             log.info("acd.record", record=type(record).__name__, **{k: str(getattr(record, k))
                                                                     for k in record.__slots__})
+            self._store_on_interaction(record)
         self.publish(record)

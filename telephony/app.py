@@ -86,7 +86,7 @@ class Service:
         await self.database.start()
         await migrate(self.database.pool, self.settings.migrations_dir)
         store = InteractionStore(self.database.pool)
-        self.acd = AcdRuntime(self.config, AgentStore(self.database.pool), self._deliver, utcnow)
+        self.acd = AcdRuntime(self.config, AgentStore(self.database.pool), self._deliver, utcnow, store)
         router = CommandRouter(AriCommandExecutor(self.ari, self.settings.ari_app), self.acd.submit)
         self.crm = CrmService(CustomerStore(self.database.pool), TicketStore(self.database.pool),
                               self.settings.default_region, self._publish_crm_event, utcnow)

@@ -55,6 +55,16 @@ class InteractionStore:
             if voicemail is not None:
                 await insert_voicemail(conn, interaction_id, voicemail)
 
+    async def queue_result(self, channel_id: str, queue: str, agent_id: str | None = None,
+                           wait_seconds: float | None = None, talk_seconds: float | None = None) -> None:
+        """What the ACD did with the call: its queue, the agent who took it, the wait and the talk time."""
+        await self._pool.execute(
+            """UPDATE interactions SET queue = $2, agent_id = coalesce($3::uuid, agent_id),
+                   wait_seconds = coalesce($4, wait_seconds), talk_seconds = coalesce($5, talk_seconds)
+               WHERE channel_id = $1""",
+            channel_id, queue, agent_id, wait_seconds, talk_seconds,
+        )
+
     async def open_interactions(self) -> list[OpenInteraction]:
         rows = await self._pool.fetch("SELECT id, channel_id FROM interactions WHERE ended_at IS NULL")
         return [OpenInteraction(r["id"], r["channel_id"]) for r in rows]

@@ -90,8 +90,10 @@ async def test_call_is_queued_offered_to_the_agent_phone_answered_and_wrapped_up
             assert (await ann.phone.finish(timeout=20)).returncode == 0
 
             row = await wait_for_row(db, "SELECT * FROM interactions WHERE caller_raw = '+4930400001' "
-                                         "AND ended_at IS NOT NULL")
+                                         "AND ended_at IS NOT NULL AND talk_seconds IS NOT NULL")
             assert row["outcome"] == "answered"
+            assert row["queue"] == "helpdesk" and str(row["agent_id"]) == ann.id
+            assert 0 <= row["wait_seconds"] < 5 and 3 < row["talk_seconds"] < 8
             await wait_until(lambda: ann.states()[-1:] == ["available"], what="wrap-up to end")
             assert ann.states() == ["available", "ringing", "on_call", "wrap_up", "available"]
             kinds = [e["type"] for e in ann.events]
@@ -136,8 +138,9 @@ async def test_caller_hanging_up_while_waiting_is_abandoned(daemon, db):
     caller = await place_call_and_hang_up("401", "+4930400003", after_ms=2000)
     assert caller.returncode == 0, caller.stdout[-1500:]
     row = await wait_for_row(db, "SELECT * FROM interactions WHERE caller_raw = '+4930400003' "
-                                 "AND ended_at IS NOT NULL")
+                                 "AND ended_at IS NOT NULL AND wait_seconds IS NOT NULL")
     assert row["outcome"] == "abandoned"
+    assert row["queue"] == "second-line" and row["agent_id"] is None and 1 < row["wait_seconds"] < 5
 
 
 async def test_agent_sees_the_offer_with_its_screen_pop_and_hangs_up_from_the_api(daemon, db, credentials,
