@@ -25,7 +25,7 @@ from telephony.db.agents import Agent, AgentStore
 class AgentCalls(Protocol):
     """The calls in flight, as seen from one agent."""
 
-    def agent_call(self, agent_id: str) -> dict | None: ...
+    async def agent_call(self, agent_id: str) -> dict | None: ...
 
     def hang_up_agent_call(self, agent_id: str) -> bool: ...
 
@@ -139,8 +139,8 @@ class AgentDesk:
         self._remember(agent)
         return await self.view(agent)
 
-    def current_call(self, agent: Agent) -> dict | None:
-        return self._calls.agent_call(str(agent.id)) if self._calls else None
+    async def current_call(self, agent: Agent) -> dict | None:
+        return await self._calls.agent_call(str(agent.id)) if self._calls else None
 
     async def call(self, agent: Agent, target: str) -> str:
         if self._calls is None:

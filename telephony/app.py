@@ -188,21 +188,36 @@ class Service:
             if isinstance(record, CallConnected):
                 self.screen_pops.answered(record.call_id, record.agent_id, record.queue)
 
-    def agent_call(self, agent_id: str) -> dict | None:
-        """The call an agent is offered or talking on, with what the agent's screen shows of the caller."""
+    def _agent_session(self, agent_id: str):
+        """The session of the call an agent is offered or talking on, with its phase."""
         for session in list(self.registry.sessions.values()) if self.registry else []:
             flow = getattr(session.flow, "queue", None) or session.flow
             phase = flow.phase_for(agent_id) if hasattr(flow, "phase_for") else None
             if phase:
-                return {"call_id": session.channel_id, "phase": phase, "queue": getattr(flow, "queue", ""),
-                        "arrived_at": session.arrived.at, "screen_pop": self.screen_pop(session.arrived)}
+                return session, flow, phase
         return None
 
+    async def agent_call(self, agent_id: str) -> dict | None:
+        """The call an agent is offered or talking on, with its screen pop: the caller and, once identified,
+        the customer with their last interactions and open tickets."""
+        found = self._agent_session(agent_id)
+        if found is None:
+            return None
+        session, flow, phase = found
+        pop = self.screen_pop(session.arrived)
+        customer = await self.screen_pops.lookup(session.channel_id) if self.screen_pops else None
+        if customer:
+            pop.update(customer=customer["customer"], recent_interactions=customer["interactions"],
+                       open_tickets=customer["open_tickets"])
+        return {"call_id": session.channel_id, "phase": phase, "queue": getattr(flow, "queue", ""),
+                "arrived_at": session.arrived.at, "screen_pop": pop}
+
     def hang_up_agent_call(self, agent_id: str) -> bool:
-        call = self.agent_call(agent_id)
-        if call is None or call["phase"] != "connected":
+        found = self._agent_session(agent_id)
+        if found is None or found[2] != "connected":
             return False
-        return self.registry.deliver(call["call_id"], HangupRequested(call["call_id"], by=f"agent:{agent_id}"))
+        call_id = found[0].channel_id
+        return self.registry.deliver(call_id, HangupRequested(call_id, by=f"agent:{agent_id}"))
 
     async def click_to_call(self, agent, target: str) -> str:
         """Ring the agent's own device, then `target` (an extension or an E.164 number); bridge the two."""

@@ -144,7 +144,7 @@ async def my_ready(request: web.Request) -> AgentOut:
 @routes.route("GET", "/api/v1/me/call", "My current call (offered or connected) with its screen pop",
               response=CurrentCall, errors=(404,), tag="agent")
 async def my_call(request: web.Request) -> CurrentCall:
-    call = _desk(request).current_call(await _mine(request))
+    call = await _desk(request).current_call(await _mine(request))
     if call is None:
         raise not_found("current call")
     return CurrentCall.model_validate(call)

@@ -42,18 +42,23 @@ class ScreenPops:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    async def lookup(self, call_id: str) -> dict | None:
+        """The pop of a call's customer as JSON, or None (caller not identified, or the lookup failed)."""
+        caller = self._caller_of(call_id)
+        if caller is None or caller.customer is None:
+            return None
+        try:
+            return as_json(await self._screen_pop(caller.customer.id))
+        except Exception:
+            log.exception("crm.screen_pop_failed", call_id=call_id)
+            return None
+
     async def announce(self, moment: str, call_id: str, agent_id: str, queue: str) -> None:
         caller = self._caller_of(call_id)
-        pop = None
-        if caller is not None and caller.customer is not None:
-            try:
-                pop = await self._screen_pop(caller.customer.id)
-            except Exception:
-                log.exception("crm.screen_pop_failed", call_id=call_id)
         self._publish("call.screen_pop", {
             "moment": moment, "call_id": call_id, "agent_id": agent_id, "queue": queue,
             "caller_e164": caller.e164 if caller else None,
-            "screen_pop": as_json(pop) if pop is not None else None,
+            "screen_pop": await self.lookup(call_id),
         }, agent_id)
 
     async def close(self) -> None:

@@ -160,10 +160,17 @@ async def test_agent_sees_the_offer_with_its_screen_pop_and_hangs_up_from_the_ap
             current = await dee._call("GET", "/api/v1/me/call", dee.headers, None, 200)
             assert current["phase"] == "connected" and current["queue"] == "helpdesk"
             assert current["screen_pop"]["caller_number"] == "+4930400004"
+            # a new number: the caller became a customer, whose history now holds this very call
+            customer = current["screen_pop"]["customer"]
+            assert customer is not None and customer["phones"] == ["+4930400004"]
+            assert current["screen_pop"]["recent_interactions"][0]["caller_raw"] == "+4930400004"
             async with http.post(daemon.url + "/api/v1/me/call/hangup", headers=dee.headers) as resp:
                 assert resp.status == 204
             result = await caller
             assert result.returncode == 0, result.stdout[-1500:]
+            pops = {e["data"]["moment"]: e["data"] for e in dee.events if e["type"] == "call.screen_pop"}
+            assert set(pops) == {"offered", "answered"}
+            assert pops["answered"]["screen_pop"]["customer"]["id"] == customer["id"]
             offered = next(e["data"] for e in dee.events if e["type"] == "call.offered")
             assert offered["screen_pop"]["caller_number"] == "+4930400004" and offered["agent_id"] == dee.id
             row = await wait_for_row(db, "SELECT * FROM interactions WHERE caller_raw = '+4930400004' "
