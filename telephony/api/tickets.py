@@ -12,7 +12,11 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from telephony.api.crm_errors import actor, crm_errors, ok, path_id
 from telephony.api.customers import CRM
-from telephony.api.routing import RouteTable
+from telephony.api.agent_routes import DESK
+from telephony.api.routing import RouteTable, principal_of
+from telephony.auth.policy import Forbidden
+from telephony.db.agents import AgentNotFound
+from telephony.crm.service import NotFound
 from telephony.crm.tickets import TicketStatus
 
 routes = RouteTable()
@@ -69,5 +73,14 @@ async def change_ticket_status(request: web.Request,
 @crm_errors
 async def agent_follow_ups(request: web.Request) -> web.Response:
     """GET /api/v1/agents/{id}/follow-ups — the agent's tickets needing follow-up, soonest due first.
-    Role: the agent themself, or supervisor and above."""
-    return ok(await request.app[CRM].follow_ups(path_id(request)))
+    The agent themself, supervisors of the agent's queues, admins."""
+    agent_id = path_id(request)
+    desk = request.app.get(DESK)
+    if desk is not None:
+        try:
+            await desk.agent_for(principal_of(request), agent_id)
+        except AgentNotFound:
+            raise NotFound("agent", agent_id) from None
+    elif not principal_of(request).is_admin:
+        raise Forbidden("only admins may read follow-ups here", "role_not_allowed")
+    return ok(await request.app[CRM].follow_ups(agent_id))

@@ -21,7 +21,10 @@ from telephony.acd.service import AcdService
 from telephony.agent_desk import AgentDesk
 from telephony.api.app import HttpServer, build_app
 from telephony.config import parse_config
+from telephony.crm.service import CrmService
 from telephony.db.agents import AgentStore
+from telephony.db.customers import CustomerStore
+from telephony.db.tickets import TicketStore
 from telephony.api.events import EventHub
 from telephony.api.ws import WsOptions
 from telephony.auth.passwords import Passwords
@@ -155,8 +158,10 @@ async def api(auth, hub, ws_options, acd, pool, clock):
     holder: list[Api] = []
     reloads: list[list[tuple[str, str]]] = []
     desk = AgentDesk(AgentStore(pool), *acd, clock)
+    crm = CrmService(CustomerStore(pool), TicketStore(pool), "DE", lambda *event: None, clock)
     app = build_app(healthy, auth=auth, hub=hub, calls=lambda: holder[0].calls, ws_options=ws_options,
-                    desk=desk, voicemail_store=FakeVoicemails(), reload=lambda: reloads.pop(0) if reloads else [])
+                    desk=desk, voicemail_store=FakeVoicemails(), reload=lambda: reloads.pop(0) if reloads else [],
+                    crm=crm)
     server = HttpServer(app, "127.0.0.1", 0)
     await server.start()
     async with aiohttp.ClientSession() as session:
