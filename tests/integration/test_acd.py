@@ -178,3 +178,37 @@ async def test_agent_sees_the_offer_with_its_screen_pop_and_hangs_up_from_the_ap
             assert row["outcome"] == "answered"
         finally:
             await dee.close()
+
+
+async def test_click_to_call_rings_the_agent_then_the_target_and_hangs_up_from_the_api(daemon, db, credentials,
+                                                                                    admin_headers):
+    password = credentials["TELEPHONY_SIP_AGENT_PASSWORD"]
+    async with aiohttp.ClientSession() as http:
+        eve = await Agent(daemon, http, AgentPhone("1001", password)).create(
+            admin_headers, "eve", {"helpdesk": 0}, extension="2005")
+        colleague = AgentPhone("1002", password)
+        for phone in (eve.phone, colleague):
+            await phone.register()
+            await phone.start(ring_ms=300)
+        try:
+            placed = await eve._call("POST", "/api/v1/me/calls", eve.headers, {"to": "1002"}, 201)
+            await wait_until(lambda: colleague.process.returncode is None, what="the colleague's phone")
+            async with asyncio.timeout(15):
+                while True:
+                    async with http.get(daemon.url + "/api/v1/me/call", headers=eve.headers) as resp:
+                        current = await resp.json() if resp.status == 200 else None
+                    if current and current["phase"] == "connected":
+                        break
+                    await asyncio.sleep(0.2)
+            assert current["call_id"] == placed["call_id"]
+            async with http.post(daemon.url + "/api/v1/me/call/hangup", headers=eve.headers) as resp:
+                assert resp.status == 204
+            assert (await eve.phone.finish(timeout=20)).returncode == 0
+            assert (await colleague.finish(timeout=20)).returncode == 0
+            row = await wait_for_row(db, "SELECT * FROM interactions WHERE channel_id = $1 AND ended_at IS NOT NULL",
+                                     placed["call_id"])
+            assert row["direction"] == "internal" and row["dialled"] == "1002" and row["caller_raw"] == "2005"
+            assert row["outcome"] == "answered" and row["customer_id"] is None
+        finally:
+            await eve.close()
+            await colleague.stop()
