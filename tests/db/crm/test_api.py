@@ -44,8 +44,8 @@ async def http(server, auth):
         yield session
 
 
-async def call(http, method, path, json=None):
-    async with http.request(method, path, json=json) as response:
+async def call(http, method, path, json=None, headers=None):
+    async with http.request(method, path, json=json, headers=headers) as response:
         return response.status, await response.json()
 
 
@@ -113,7 +113,7 @@ async def test_merge_over_http(http, crm, pool):
     assert status == 409
 
 
-async def test_ticket_lifecycle_over_http(http, crm, pool, published):
+async def test_ticket_lifecycle_over_http(http, crm, pool, published, auth):
     customer = (await crm.identify_caller(number())).customer
     interaction = await add_interaction(pool, customer.id)
     owner = uuid.uuid4()
@@ -130,7 +130,12 @@ async def test_ticket_lifecycle_over_http(http, crm, pool, published):
     due = (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()
     status, body = await call(http, "POST", path, {"status": "needs_follow_up", "follow_up_due": due})
     assert status == 200 and body["status"] == "needs_follow_up"
-    status, follow_ups = await call(http, "GET", f"/api/v1/agents/{owner}/follow-ups")
+    status, refused = await call(http, "GET", f"/api/v1/agents/{owner}/follow-ups")
+    assert status == 403  # without the agent records at hand, only admins may read anyone's follow-ups
+    admin = await auth.create_user(f"admin-{uuid.uuid4().hex[:8]}", "Admin", "admin", None)
+    admin_token = (await auth.issue_token(admin.id, "api", "test")).token
+    status, follow_ups = await call(http, "GET", f"/api/v1/agents/{owner}/follow-ups",
+                                    headers={"Authorization": f"Bearer {admin_token}"})
     assert [t["id"] for t in follow_ups] == [ticket["id"]]
 
     status, body = await call(http, "POST", path, {"status": "closed", "note": "sorted"})
