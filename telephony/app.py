@@ -266,7 +266,7 @@ class Service:
     def _flow_for(self, arrived: CallArrived):
         def queue_flow(enter):
             return QueueFlow(arrived.channel_id, enter.queue, arrived.caller_number, arrived.caller_name, utcnow,
-                             new_id, priority=enter.priority)
+                             new_id, priority=enter.priority, skills=tuple(enter.skills))
 
         return CallFlow(flow_for_call(self.config, arrived, utcnow, new_id), queue_flow)
 

@@ -154,7 +154,7 @@ class Dispatcher:
         if not 0 <= priority <= 10:
             raise ValueError(f"priority {priority} is not within 0-10")
         call = WaitingCall(event.call_id, queue.name, priority, event.at, event.at, next(self._seq),
-                           event.caller_number, event.caller_name)
+                           event.caller_number, event.caller_name, skills=tuple(event.skills))
         self._calls[call.call_id] = call
         self._join(call, queue)
 
@@ -236,17 +236,34 @@ class Dispatcher:
         """Offer while some dirty queue has both a waiting call and an offerable agent, best call first."""
         dirty = self._dirty
         while dirty:
-            best_queue = best_call = None
+            best = None
             for name in list(dirty):
                 queue = self._queues[name]
-                head = queue.head() if queue.pool else None
-                if head is None:
+                servable = self._servable(queue) if queue.pool else None
+                if servable is None:
                     dirty.discard(name)
-                elif best_call is None or head.order_key < best_call.order_key:
-                    best_queue, best_call = queue, head
-            if best_call is None:
+                elif best is None or servable[0].order_key < best[1].order_key:
+                    best = (queue, *servable)
+            if best is None:
                 return
-            self._offer(best_queue, best_call, best_queue.pool.choose(best_queue.strategy, best_call.tried))
+            self._offer(*best)
+
+    def _servable(self, queue: CallQueue) -> tuple[WaitingCall, list[str]] | None:
+        """The best waiting call an offerable agent can take, with the agents to offer it to. A call that
+        needs skills no offerable agent has waits without holding up the calls behind it."""
+        for call in queue.ready_calls():
+            barred = self._lacking(queue, call.skills) if call.skills else frozenset()
+            agents = queue.pool.choose(queue.strategy, call.tried, barred)
+            if agents:
+                return call, agents
+            if not call.skills:
+                return None  # a call that needs nothing special found nobody: nobody is free
+        return None
+
+    def _lacking(self, queue: CallQueue, skills) -> frozenset[str]:
+        return frozenset(agent_id for agent_id in queue.pool.agents()
+                         if any(self._agents[agent_id].profile.skills.get(skill, 0) < level
+                                for skill, level in skills))
 
     def _offer(self, queue: CallQueue, call: WaitingCall, agent_ids: list[str]) -> None:
         ring_timeout = queue.config.ring_timeout

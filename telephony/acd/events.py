@@ -20,6 +20,7 @@ class CallQueued:
     caller_number: str = ""
     caller_name: str = ""
     priority: int | None = None
+    skills: tuple[tuple[str, int], ...] = ()  # (skill, minimum level) this call needs, beyond the queue's
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import math
 from collections import deque
 from dataclasses import dataclass, field
@@ -29,6 +31,7 @@ class WaitingCall:
     offers: set[str] = field(default_factory=set)
     tried: set[str] = field(default_factory=set)  # agents who missed or lost it: others are offered first
     round: int = 0  # bumped at each set of offers, so that a stale ring timeout is recognised
+    skills: tuple[tuple[str, int], ...] = ()  # what this call needs beyond the queue's required skills
     connected_at: datetime | None = None
     agent_id: str | None = None
 
@@ -88,6 +91,11 @@ class CallQueue:
     def ready_again(self, call: WaitingCall) -> None:
         """Back to its own place in the order, which is the head if it was the head before."""
         self._ready.add(call.call_id, call.order_key)
+
+    def ready_calls(self) -> Iterator[WaitingCall]:
+        """The calls without an offer out, best first."""
+        for i in range(len(self._ready)):
+            yield self._calls[self._ready.at(i)]
 
     def head(self) -> WaitingCall | None:
         call_id = self._ready.first()

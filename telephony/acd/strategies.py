@@ -8,6 +8,8 @@ of it (ringing, talking, paused). So choosing is reading the front of the first 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import random
 from dataclasses import dataclass
 
@@ -144,10 +146,15 @@ class AgentPool:
         if tier is not None and tier.discard(agent_id):
             self._size -= 1
 
-    def choose(self, strategy: Strategy, tried: set[str]) -> list[str]:
+    def agents(self) -> Iterator[str]:
+        for penalty in self._penalties:
+            yield from self._tiers[penalty]
+
+    def choose(self, strategy: Strategy, tried: set[str], barred: frozenset[str] = frozenset()) -> list[str]:
         """The strategy's pick in the lowest tier that has an agent not yet `tried` for this call; once
-        every offerable agent has been tried, `tried` is emptied and the choice starts over."""
-        for exclude in (tried, ()):
+        every offerable agent has been tried, `tried` is emptied and the choice starts over. `barred`
+        agents (lacking a skill the call needs) are never picked."""
+        for exclude in ((tried | barred if barred else tried), barred):
             for penalty in self._penalties:
                 tier = self._tiers[penalty]
                 if tier:

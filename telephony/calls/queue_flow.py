@@ -51,6 +51,7 @@ class QueueFlow:
     clock: Callable[[], datetime]
     new_id: Callable[[], str]
     priority: int | None = None
+    skills: tuple[tuple[str, int], ...] = ()
     outcome: str | None = None
     agent_id: str | None = None
     waited_seconds: float | None = None
@@ -77,7 +78,7 @@ class QueueFlow:
     def start(self) -> list:
         self._joined_at = self.clock()
         return [CallQueued(self.channel_id, self.queue, self._joined_at, self.caller_number, self.caller_name,
-                           self.priority)]
+                           self.priority, self.skills)]
 
     def handle(self, event) -> list:
         if self.finished:

@@ -42,9 +42,9 @@ class Rig:
         return self.send(ev.AgentLoggedIn, profile, device or Device("softphone", f"PJSIP/{agent_id}"),
                          paused_reason=paused)
 
-    def call(self, call_id, queue="q", priority=None, number="+15550001", name="Ann"):
+    def call(self, call_id, queue="q", priority=None, number="+15550001", name="Ann", skills=()):
         return self.send(ev.CallQueued, call_id, queue, caller_number=number, caller_name=name,
-                         priority=priority)
+                         priority=priority, skills=tuple(skills))
 
     def offers(self, out):
         return of(Offer, out)

@@ -435,3 +435,21 @@ def test_next_deadline_tells_the_driver_when_to_tick():
     rig.login("ann")
     rig.call("c1")
     assert (rig.dispatcher.next_deadline() - rig.now).total_seconds() == 15
+
+
+def test_a_call_needing_skills_goes_to_an_agent_who_has_them():
+    rig = Rig(BASIC)
+    rig.login("ann")  # longest idle, but speaks no French
+    rig.advance(5)
+    rig.login("bob", skills={"french": 3})
+    assert rig.offered(rig.call("c1", skills=[("french", 2)])) == [("c1", "bob")]
+
+
+def test_a_call_nobody_free_can_serve_waits_without_holding_up_the_calls_behind_it():
+    rig = Rig(BASIC)
+    rig.call("needs-german", priority=9, skills=[("german", 4)])
+    rig.call("plain", priority=0)
+    out = rig.login("ann", skills={"german": 2})
+    assert rig.offered(out) == [("plain", "ann")]
+    out = rig.login("cid", skills={"german": 5})
+    assert rig.offered(out) == [("needs-german", "cid")]
