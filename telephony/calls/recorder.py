@@ -15,19 +15,15 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from uuid import UUID
 
-import asyncpg
 import structlog
 
-from telephony.backoff import Backoff
 from telephony.crm.model import CallerIdentity
 from telephony.db.interactions import InteractionStore
+from telephony.db.writer import RETRYABLE, with_retries
 from telephony.events import CallArrived
 from telephony.logs import get_logger
 
 log = get_logger(__name__)
-
-RETRYABLE = (OSError, asyncio.TimeoutError, asyncpg.InterfaceError, asyncpg.CannotConnectNowError,
-             asyncpg.ConnectionDoesNotExistError, asyncpg.TooManyConnectionsError)
 
 Write = Callable[[UUID | None], Awaitable[UUID | None]]
 Identify = Callable[[str], Awaitable[CallerIdentity]]
@@ -80,23 +76,7 @@ class InteractionRecorder:
     async def _write_all(self) -> None:
         structlog.contextvars.bind_contextvars(call_id=self._call_id)
         while (write := await self._writes.get()) is not None:
-            result = await self._with_retries(write)
+            result = await with_retries(lambda: write(self.interaction_id), self._give_up_after)
             if self.interaction_id is None and isinstance(result, UUID):
                 self.interaction_id = result
                 structlog.contextvars.bind_contextvars(interaction_id=str(result))
-
-    async def _with_retries(self, write: Write):
-        backoff = Backoff(initial=0.2, maximum=5.0)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self._give_up_after
-        while True:
-            try:
-                return await write(self.interaction_id)
-            except RETRYABLE as exc:
-                if loop.time() > deadline:
-                    log.error("interaction.write_abandoned", error=str(exc))
-                    return None
-                delay = backoff.next_delay()
-                log.warning("interaction.write_retry", error=f"{exc.__class__.__name__}: {exc}",
-                            in_seconds=round(delay, 2))
-                await asyncio.sleep(delay)

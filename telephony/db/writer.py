@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import asyncpg
 
@@ -12,6 +13,7 @@ from telephony.backoff import Backoff
 from telephony.logs import get_logger
 
 log = get_logger(__name__)
+T = TypeVar("T")
 
 RETRYABLE = (OSError, asyncio.TimeoutError, asyncpg.InterfaceError, asyncpg.CannotConnectNowError,
              asyncpg.ConnectionDoesNotExistError, asyncpg.TooManyConnectionsError)
@@ -46,25 +48,26 @@ class OrderedWriter:
         while True:
             write = await self._writes.get()
             try:
-                await self._with_retries(write)
+                await with_retries(write, self._give_up_after, writer=self._name)
             except Exception:
                 log.exception("writer.write_failed", writer=self._name)
             finally:
                 self._writes.task_done()
 
-    async def _with_retries(self, write) -> None:
-        backoff = Backoff(initial=0.2, maximum=5.0)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self._give_up_after
-        while True:
-            try:
-                await write()
-                return
-            except RETRYABLE as exc:
-                if loop.time() > deadline:
-                    log.error("writer.write_abandoned", writer=self._name, error=str(exc))
-                    return
-                delay = backoff.next_delay()
-                log.warning("writer.retry", writer=self._name, error=f"{exc.__class__.__name__}: {exc}",
-                            in_seconds=round(delay, 2))
-                await asyncio.sleep(delay)
+
+async def with_retries(write: Callable[[], Awaitable[T]], give_up_after: float, **log_context) -> T | None:
+    """Run `write`, again and again with backoff while the database is away; None if it never came back."""
+    backoff = Backoff(initial=0.2, maximum=5.0)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + give_up_after
+    while True:
+        try:
+            return await write()
+        except RETRYABLE as exc:
+            if loop.time() > deadline:
+                log.error("writer.write_abandoned", error=str(exc), **log_context)
+                return None
+            delay = backoff.next_delay()
+            log.warning("writer.retry", error=f"{exc.__class__.__name__}: {exc}", in_seconds=round(delay, 2),
+                        **log_context)
+            await asyncio.sleep(delay)
