@@ -8,7 +8,7 @@ import json
 
 import aiohttp
 
-from tests.integration.rig import AgentPhone, place_call, place_call_and_hang_up
+from tests.integration.rig import AgentPhone, finish_sipp, place_call, place_call_and_hang_up, start_sipp
 from tests.integration.test_inbound_call import wait_for_row
 
 
@@ -212,3 +212,39 @@ async def test_click_to_call_rings_the_agent_then_the_target_and_hangs_up_from_t
         finally:
             await eve.close()
             await colleague.stop()
+
+
+async def test_a_call_waiting_past_the_maximum_overflows_to_its_message(daemon, db):
+    caller = await place_call("402", "+4930400006")  # nobody serves this queue: Asterisk hangs up after the message
+    assert caller.returncode == 0, caller.stdout[-1500:]
+    row = await wait_for_row(db, "SELECT * FROM interactions WHERE caller_raw = '+4930400006' "
+                                 "AND ended_at IS NOT NULL")
+    assert row["outcome"] == "overflow"
+    assert 2 <= (row["ended_at"] - row["answered_at"]).total_seconds() < 10
+
+
+async def test_an_agent_on_a_forwarded_mobile_takes_the_call_through_the_trunk(daemon, db, admin_headers):
+    async with aiohttp.ClientSession() as http:
+        fay = Agent(daemon, http, phone=None)
+        user = await fay._call("POST", "/api/v1/users", admin_headers, {"name": "fay", "role": "agent"}, 201)
+        issued = await fay._call("POST", "/api/v1/auth/tokens", admin_headers, {"user_id": user["id"]}, 201)
+        fay.headers = {"Authorization": f"Bearer {issued['token']}"}
+        await fay._call("POST", "/api/v1/agents", admin_headers, {
+            "name": "fay", "extension": "2006", "mobile": "+4915100000006", "user_id": user["id"],
+            "queues": {"mobiles": 0}}, 201)
+        # The trunk's far end (dialplan/pjsip.conf: sip:127.0.0.1:5070) stands in for the mobile network.
+        mobile = await start_sipp("agent_answers.xml", "+4915100000006", "-d", "300", ports=(5070, 27900))
+        await fay._call("POST", "/api/v1/me/agent/login", fay.headers, {"device": "mobile"}, 200)
+        try:
+            caller = await place_call_and_hang_up("403", "+4930400007", after_ms=3000)
+            assert caller.returncode == 0, caller.stdout[-1500:]
+            assert (await finish_sipp(mobile, 20)).returncode == 0
+            row = await wait_for_row(db, "SELECT * FROM interactions WHERE caller_raw = '+4930400007' "
+                                         "AND ended_at IS NOT NULL")
+            assert row["outcome"] == "answered" and row["queue"] == "mobiles"
+        finally:
+            async with http.post(daemon.url + "/api/v1/me/agent/logout", headers=fay.headers):
+                pass
+            if mobile.returncode is None:
+                mobile.kill()
+                await mobile.wait()
