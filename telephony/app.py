@@ -86,13 +86,18 @@ class Service:
         await self.database.start()
         await migrate(self.database.pool, self.settings.migrations_dir)
         store = InteractionStore(self.database.pool)
-        self.acd = AcdRuntime(self.config, AgentStore(self.database.pool), self._deliver, utcnow, store)
+        self.agents = AgentStore(self.database.pool)
+        self.acd = AcdRuntime(self.config, self.agents, self._deliver, utcnow, store)
         router = CommandRouter(AriCommandExecutor(self.ari, self.settings.ari_app), self.acd.submit)
         self.crm = CrmService(CustomerStore(self.database.pool), TicketStore(self.database.pool),
                               self.settings.default_region, self._publish_crm_event, utcnow)
         self.screen_pops = ScreenPops(self._caller_of, self.crm.screen_pop, self._publish_to_agent)
         self.registry = CallRegistry(self._flow_for, router, store, utcnow,
                                      identify=self.crm.identify_caller)
+        self.desk = AgentDesk(self.agents, self.acd.dispatcher, self.acd.service, utcnow, calls=self)
+        await self.desk.load()
+        self.acd.publish = self._publish_acd_record
+        self.acd.on_offer = self._announce_offer
         self.device_states.subscribe(self.acd.device_changed)
         self.acd.writer.start()
         self._acd_task = asyncio.create_task(self.acd.service.run(), name="acd")
@@ -103,11 +108,6 @@ class Service:
         self._consumer = asyncio.create_task(self._consume_ari_events(), name="ari-consumer")
         auth = build_auth_service(self.database.pool, self.settings, utcnow)
         ws_options = WsOptions(self.settings.events_heartbeat, self.settings.events_auth_timeout)
-        self.desk = AgentDesk(AgentStore(self.database.pool), self.acd.dispatcher, self.acd.service, utcnow,
-                              calls=self)
-        await self.desk.load()
-        self.acd.publish = self._publish_acd_record
-        self.acd.on_offer = self._announce_offer
         app = build_app(self.health, auth=auth, hub=self.events, calls=self.active_calls, ws_options=ws_options,
                         desk=self.desk, voicemail_store=VoicemailStore(self.database.pool), reload=self.try_reload,
                         crm=self.crm)
@@ -224,7 +224,7 @@ class Service:
         device = agent.device() or agent.device("softphone") or agent.device("mobile")
         if device is None:
             raise ValueError(f"agent {agent.name} has no device")
-        target_agent = None if target.startswith("+") else await AgentStore(self.database.pool).by_extension(target)
+        target_agent = None if target.startswith("+") else await self.agents.by_extension(target)
         if target.startswith("+"):
             target_endpoint = f"PJSIP/{target}@trunk"
         elif target_agent is not None and target_agent.softphone:
