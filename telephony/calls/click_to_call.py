@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from telephony.calls.legs import leg_id
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Ring
 from telephony.events import HangupRequested, LegAnswered, LegEnded
 
@@ -31,11 +32,11 @@ class ClickToCallFlow:
 
     @property
     def agent_leg(self) -> str:
-        return f"{self.call_id}-leg-1"
+        return leg_id(self.call_id, 1)
 
     @property
     def target_leg(self) -> str:
-        return f"{self.call_id}-leg-2"
+        return leg_id(self.call_id, 2)
 
     @property
     def bridge(self) -> str:

@@ -15,6 +15,7 @@ from datetime import datetime
 from telephony.acd.commands import Announce, CancelOffer, ConnectCallToAgent, EndCall, HoldCaller, Offer, Overflow
 from telephony.acd.events import AgentLegEnded, CallBridged, CallerHungUp, CallQueued, OfferAnswered
 from telephony.acd.model import Device
+from telephony.calls.legs import leg_id
 from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Play,
                                 StartBridgeMusic)
 from telephony.events import ChannelHungUp, HangupRequested, LegAnswered, LegEnded, PlaybackFinished
@@ -117,7 +118,7 @@ class QueueFlow:
 
     def _ring(self, offer: Offer) -> list:
         self._legs_made += 1
-        leg = f"{self.channel_id}-leg-{self._legs_made}"
+        leg = leg_id(self.channel_id, self._legs_made)
         self._legs[offer.offer_id] = leg
         self._offers[leg] = offer.offer_id
         self._offered_to[offer.offer_id] = offer.agent_id
