@@ -30,3 +30,13 @@ class NodeHandler:
 
     def on_hangup(self, node, flow: IvrFlow) -> None:
         return None
+
+
+class AsksForKeys(NodeHandler):
+    """Nodes that ask a question: play the prompts, then give the caller `node.timeout` seconds to press."""
+
+    def enter(self, node, flow: IvrFlow) -> list[Command]:
+        return [flow.play(node.prompts)]
+
+    def on_played(self, node, flow: IvrFlow) -> list[Command]:
+        return [flow.start_timer(node.timeout)]

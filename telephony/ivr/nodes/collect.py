@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import re
 
-from telephony.ivr.nodes.base import NodeHandler
+from telephony.ivr.nodes.base import AsksForKeys
 from telephony.ivr.nodes.menu import GAVE_UP
 
 
-class Collect(NodeHandler):
+class Collect(AsksForKeys):
     def enter(self, node, flow):
         flow.buffer = ""
-        return [flow.play(node.prompts)]
-
-    def on_played(self, node, flow):
-        return [flow.start_timer(node.timeout)]
+        return super().enter(node, flow)
 
     def on_choice(self, node, flow, choice):
         stop = flow.interrupt()

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from telephony.ivr.nodes.base import NodeHandler
+from telephony.ivr.nodes.base import AsksForKeys
 
 
-class Language(NodeHandler):
-    def enter(self, node, flow):
-        return [flow.play(node.prompts)]
-
-    def on_played(self, node, flow):
-        return [flow.start_timer(node.timeout)]
-
+class Language(AsksForKeys):
     def on_choice(self, node, flow, choice):
         stop = flow.interrupt() + flow.cancel_timer()
         language = node.options.get(choice.key)

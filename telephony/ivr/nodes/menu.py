@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from telephony.ivr.nodes.base import NodeHandler
+from telephony.ivr.nodes.base import AsksForKeys
 
 GAVE_UP = "ivr_no_choice"
 
 
-class Menu(NodeHandler):
-    def enter(self, node, flow):
-        return [flow.play(node.prompts)]
-
-    def on_played(self, node, flow):
-        return [flow.start_timer(node.timeout)]
-
+class Menu(AsksForKeys):
     def on_choice(self, node, flow, choice):
         stop = flow.interrupt() + flow.cancel_timer()
         option = node.options.get(choice.key)
