@@ -45,9 +45,6 @@ class AriClient:
 
     # The requests the service uses, named after what they do.
 
-    async def get_info(self) -> dict:
-        return await self.request("GET", "/asterisk/info", {"only": "system"})
-
     async def get_application(self, app: str) -> dict:
         return await self.request("GET", f"/applications/{app}")
 
