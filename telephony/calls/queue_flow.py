@@ -109,7 +109,7 @@ class QueueFlow:
                 return self._overflow(destination)
             case PlaybackFinished(playback_id=playback) if playback == self._closing_playback:
                 self.outcome = "overflow"
-                return [Hangup(self.channel_id)]
+                return [Hangup(self.channel_id), DestroyBridge(self.hold_bridge)]
             case ChannelHungUp():
                 return self._caller_gone()
             case HangupRequested():
@@ -143,11 +143,14 @@ class QueueFlow:
                 CallBridged(offer, self.clock())]
 
     def _overflow(self, destination) -> list:
-        """Play the overflow message and hang up. Voicemail overflow plays the same until the IVR's
-        voicemail can take the call over."""
+        """Play the overflow message, then hang up. Voicemail overflow plays the same until the IVR's
+        voicemail can take the call over.
+
+        The message plays while the caller is still in the holding bridge: Asterisk drops a playback
+        requested while its channel is leaving a bridge, without a PlaybackFinished, so the bridge goes last."""
         self._closing_playback = f"{self.channel_id}-overflow"
         prompt = f"sound:{destination.target}" if destination.kind == "message" else NO_AGENT_PROMPT
-        return [DestroyBridge(self.hold_bridge), Play(self.channel_id, self._closing_playback, (prompt,))]
+        return [Play(self.channel_id, self._closing_playback, (prompt,))]
 
     def _caller_gone(self) -> list:
         """The caller's task ends here: hang up its legs and report them gone, so no agent stays held."""

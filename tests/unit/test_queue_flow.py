@@ -101,8 +101,8 @@ def test_overflow_plays_the_message_then_hangs_up():
     flow, _ = make()
     flow.start()
     commands = flow.handle(Overflow("c1", OverflowTarget.parse("message:vm-goodbye"), "max_wait"))
-    assert commands == [DestroyBridge("c1-hold"), Play("c1", "c1-overflow", ("sound:vm-goodbye",))]
-    assert flow.handle(PlaybackFinished("c1", "c1-overflow")) == [Hangup("c1")]
+    assert commands == [Play("c1", "c1-overflow", ("sound:vm-goodbye",))]
+    assert flow.handle(PlaybackFinished("c1", "c1-overflow")) == [Hangup("c1"), DestroyBridge("c1-hold")]
     assert flow.outcome == "overflow"
 
 
