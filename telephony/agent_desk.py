@@ -52,6 +52,7 @@ class AgentView:
     device: str | None
     queues: dict[str, int]
     skills: dict[str, int]
+    pause_pending: str | None = None  # asked for during a call: starts when it (and its wrap-up) ends
 
 
 @dataclass(frozen=True)
@@ -94,14 +95,15 @@ class AgentDesk:
 
     async def view(self, agent: Agent) -> AgentView:
         key = str(agent.id)
+        pending = None
         if self._dispatcher.knows_agent(key):
             status = self._dispatcher.agent(key)
-            state, reason, since = status.state.value, status.reason, status.since
+            state, reason, since, pending = status.state.value, status.reason, status.since, status.pause_pending
         else:
             state, reason, since = agent.state.value, agent.pause_reason, agent.state_since
         return AgentView(agent.id, agent.name, agent.extension, agent.user_id, state, reason, since,
                          agent.login_device if state != AgentState.LOGGED_OUT else None,
-                         dict(agent.queues), dict(agent.skills))
+                         dict(agent.queues), dict(agent.skills), pending)
 
     async def log_in(self, agent: Agent, device_kind: str) -> AgentView:
         device = agent.device(device_kind)

@@ -28,8 +28,9 @@ ALLOWED: dict[AgentState, frozenset[AgentState]] = {
     S.LOGGED_OUT: frozenset({S.AVAILABLE, S.PAUSED}),
     S.AVAILABLE: frozenset({S.RINGING, S.PAUSED, S.LOGGED_OUT}),
     S.RINGING: frozenset({S.ON_CALL, S.AVAILABLE, S.PAUSED, S.LOGGED_OUT}),
-    # A call in progress is finished first: no pause or logout from on_call.
-    S.ON_CALL: frozenset({S.WRAP_UP, S.AVAILABLE}),
+    # A call in progress is finished first: no logout from on_call, and a pause asked for during the call
+    # waits for its end (AgentStatus.pause_after_call).
+    S.ON_CALL: frozenset({S.WRAP_UP, S.AVAILABLE, S.PAUSED}),
     S.WRAP_UP: frozenset({S.AVAILABLE, S.PAUSED, S.LOGGED_OUT}),
     S.PAUSED: frozenset({S.AVAILABLE, S.PAUSED, S.LOGGED_OUT}),
 }
@@ -59,7 +60,8 @@ class StateChanged:
 
 
 class AgentStatus:
-    __slots__ = ("agent_id", "state", "reason", "since", "missed_in_row", "registered", "busy_elsewhere")
+    __slots__ = ("agent_id", "state", "reason", "since", "missed_in_row", "registered", "busy_elsewhere",
+                 "pause_pending")
 
     def __init__(self, agent_id: str, at: datetime, state: AgentState = S.LOGGED_OUT,
                  reason: str | None = None):
@@ -71,6 +73,7 @@ class AgentStatus:
         self.missed_in_row = 0
         self.registered = True
         self.busy_elsewhere = False
+        self.pause_pending: str | None = None
 
     @property
     def offerable(self) -> bool:
@@ -93,9 +96,20 @@ class AgentStatus:
         return self._go(S.LOGGED_OUT, at, "logout")
 
     def pause(self, reason: str, at: datetime) -> StateChanged:
-        if self.state is S.LOGGED_OUT:
+        if self.state in (S.LOGGED_OUT, S.ON_CALL):
             raise IllegalTransition(self.agent_id, self.state, S.PAUSED)
         return self._go(S.PAUSED, at, "pause", reason)
+
+    def pause_after_call(self, reason: str) -> None:
+        """A pause asked for during a call: it starts when the call (and its wrap-up) is over."""
+        if self.state not in (S.ON_CALL, S.WRAP_UP):
+            raise IllegalTransition(self.agent_id, self.state, S.PAUSED)
+        self.pause_pending = reason
+
+    def cancel_pending_pause(self) -> bool:
+        """`ready` during the call that a pause was waiting for: the pause is off. False if none was."""
+        pending, self.pause_pending = self.pause_pending, None
+        return pending is not None
 
     def unpause(self, at: datetime) -> StateChanged:
         if self.state is not S.PAUSED:
@@ -127,18 +141,26 @@ class AgentStatus:
     def call_ended(self, at: datetime, wrap_up: bool) -> StateChanged:
         if wrap_up:
             return self._go(S.WRAP_UP, at, "call_ended")
-        return self._go(S.AVAILABLE, at, "call_ended")
+        return self._free(at, "call_ended")
 
     def leg_lost(self, at: datetime) -> StateChanged:
         """Answered, then gone before the caller was bridged: no talk, so no wrap-up."""
-        return self._go(S.AVAILABLE, at, "hung_up_before_bridge")
+        return self._free(at, "hung_up_before_bridge")
 
     def wrap_up_done(self, at: datetime) -> StateChanged:
-        return self._go(S.AVAILABLE, at, "wrap_up_done")
+        return self._free(at, "wrap_up_done")
+
+    def _free(self, at: datetime, cause: str) -> StateChanged:
+        """Done with a call: available, or paused if a pause was asked for meanwhile."""
+        if self.pause_pending is not None:
+            return self._go(S.PAUSED, at, "pause", self.pause_pending)
+        return self._go(S.AVAILABLE, at, cause)
 
     def _go(self, to: AgentState, at: datetime, cause: str, reason: str | None = None) -> StateChanged:
         if to not in ALLOWED[self.state]:
             raise IllegalTransition(self.agent_id, self.state, to)
         change = StateChanged(self.agent_id, self.state, to, reason, at, cause, self.reason)
         self.state, self.reason, self.since = to, reason, at
+        if to in (S.PAUSED, S.LOGGED_OUT):
+            self.pause_pending = None
         return change

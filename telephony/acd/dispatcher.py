@@ -471,12 +471,15 @@ class Dispatcher:
         self._check_reason(event.reason)
         agent = self._agent(event.agent_id)
         if agent.status.state is AgentState.ON_CALL:
-            agent.status.pause(event.reason, self._now)  # raises
+            agent.status.pause_after_call(event.reason)
+            return
         self._leave_offer(agent)
         self._apply(agent, agent.status.pause(event.reason, self._now))
 
     def _unpaused(self, event: AgentUnpaused) -> None:
         agent = self._agent(event.agent_id)
+        if agent.status.state is not AgentState.PAUSED and agent.status.cancel_pending_pause():
+            return
         self._apply(agent, agent.status.unpause(self._now))
 
     def _leave_offer(self, agent: AgentRecord) -> None:

@@ -30,6 +30,8 @@ class AgentOut(BaseModel):
     device: str | None
     queues: dict[str, int]
     skills: dict[str, int]
+    pause_pending: str | None = Field(
+        None, description="a pause asked for during a call; it starts when the call and its wrap-up end")
 
     @classmethod
     def of(cls, view: AgentView) -> AgentOut:

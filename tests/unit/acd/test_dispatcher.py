@@ -358,18 +358,34 @@ def test_pausing_a_ringing_agent_moves_the_call_on():
     assert (rig.state("ann"), rig.dispatcher.agent("ann").reason) == (S.PAUSED, "lunch")
 
 
-def test_pause_checks_the_reason_and_refuses_while_on_a_call():
+def test_pause_checks_the_reason_and_during_a_call_waits_for_its_end():
     rig = Rig(BASIC)
     rig.login("ann")
     with pytest.raises(ValueError, match="unknown pause reason 'nap'"):
         rig.send(ev.AgentPaused, "ann", "nap")
     (offer,) = rig.offers(rig.call("c1"))
     rig.answer_and_bridge(offer.offer_id)
-    with pytest.raises(IllegalTransition):
-        rig.send(ev.AgentPaused, "ann", "lunch")
+    rig.send(ev.AgentPaused, "ann", "lunch")
     with pytest.raises(IllegalTransition):
         rig.send(ev.AgentLoggedOut, "ann")
-    assert rig.state("ann") is S.ON_CALL
+    assert rig.state("ann") is S.ON_CALL and rig.dispatcher.agent("ann").pause_pending == "lunch"
+    rig.send(ev.CallerHungUp, "c1")
+    assert rig.state("ann") is S.WRAP_UP
+    rig.advance(10)
+    assert rig.state("ann") is S.PAUSED and rig.dispatcher.agent("ann").reason == "lunch"
+    assert rig.offered(rig.call("c2")) == []
+
+
+def test_ready_during_the_call_takes_back_the_pause_asked_for():
+    rig = Rig(BASIC)
+    rig.login("ann")
+    (offer,) = rig.offers(rig.call("c1"))
+    rig.answer_and_bridge(offer.offer_id)
+    rig.send(ev.AgentPaused, "ann", "lunch")
+    rig.send(ev.AgentUnpaused, "ann")
+    rig.send(ev.CallerHungUp, "c1")
+    rig.advance(10)
+    assert rig.state("ann") is S.AVAILABLE
 
 
 def test_logout_and_login_again():
