@@ -155,3 +155,16 @@ async def test_a_higher_priority_call_is_served_before_an_earlier_one(desk):
     query = "SELECT * FROM interactions WHERE caller_raw = $1 AND ended_at IS NOT NULL AND wait_seconds IS NOT NULL"
     first, second = await wait_for_row(desk.db, query, urgent), await wait_for_row(desk.db, query, ordinary)
     assert first["wait_seconds"] < second["wait_seconds"]
+
+
+async def test_a_waiting_caller_hears_their_position_announced(daemon, db):
+    caller = next_caller()
+    result = await place_call_and_hang_up("458", caller, after_ms=7500)
+    assert result.returncode == 0, result.stdout[-1500:]
+    row = await wait_for_row(db, "SELECT * FROM interactions WHERE caller_raw = $1 AND ended_at IS NOT NULL", caller)
+    lines = [line for line in daemon.log_lines() if line.get("call_id") == row["channel_id"]]
+    plays = [line["playback_id"] for line in lines
+             if line.get("command") == "Play" and line.get("media") == ["sound:queue-youarenext"]]
+    finished = [line["playback_id"] for line in lines if line.get("kind") == "PlaybackFinished"]
+    assert len(plays) == 1 and plays == finished  # Asterisk played it to the end, in the holding bridge
+    assert row["outcome"] == "abandoned"
