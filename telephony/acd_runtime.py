@@ -11,7 +11,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from telephony.acd.agent_state import StateChanged
-from telephony.acd.commands import CallAbandoned, CallCompleted, CallConnected, Command, Offer, Record
+from telephony.acd.commands import (CallAbandoned, CallCompleted, CallConnected, CallOverflowed, Command, Offer,
+                                    Record)
 from telephony.acd.dispatcher import Dispatcher
 from telephony.acd.events import AgentLegEnded, DeviceBusy, DeviceRegistration
 from telephony.acd.service import AcdService
@@ -65,7 +66,7 @@ class AcdRuntime:
                 self.writer.submit(lambda: store.queue_result(call_id, queue, agent_id, wait_seconds=waited))
             case CallCompleted(call_id, queue, agent_id, talked, _):
                 self.writer.submit(lambda: store.queue_result(call_id, queue, agent_id, talk_seconds=talked))
-            case CallAbandoned(call_id, queue, waited, _):
+            case CallAbandoned(call_id, queue, waited, _) | CallOverflowed(call_id, queue, _, _, waited, _):
                 self.writer.submit(lambda: store.queue_result(call_id, queue, wait_seconds=waited))
 
     def _send_command(self, command: Command) -> None:

@@ -17,7 +17,7 @@ from telephony.asterisk.device_states import DeviceStates
 from telephony.asterisk.executor import AriCommandExecutor
 from telephony.asterisk.translate import call_arrived, stasis_args, translate
 from telephony.acd.agent_state import StateChanged
-from telephony.acd.commands import CallAbandoned, CallCompleted, CallConnected
+from telephony.acd.commands import CallAbandoned, CallCompleted, CallConnected, CallOverflowed
 from telephony.acd.events import Reconfigured
 from telephony.agent_desk import AgentDesk
 from telephony.api.events import Audience
@@ -177,11 +177,11 @@ class Service:
             self.events.publish("agent.state", {
                 "agent_id": record.agent_id, "state": record.state.value, "previous": record.previous.value,
                 "reason": record.reason, "cause": record.cause, "at": record.at.isoformat()}, audience)
-        elif isinstance(record, (CallConnected, CallCompleted, CallAbandoned)):
+        elif isinstance(record, (CallConnected, CallCompleted, CallAbandoned, CallOverflowed)):
             payload = {k: (v.isoformat() if isinstance(v, datetime) else v)
                        for k, v in ((s, getattr(record, s)) for s in record.__slots__)}
             name = {CallConnected: "call.answered", CallCompleted: "call.ended",
-                    CallAbandoned: "call.abandoned"}[type(record)]
+                    CallAbandoned: "call.abandoned", CallOverflowed: "call.overflowed"}[type(record)]
             agent = getattr(record, "agent_id", None)
             users = self.desk.audience(agent).users if agent else ()
             self.events.publish(name, payload, Audience.of(users=users, queues=[record.queue]))

@@ -81,6 +81,14 @@ class RecordingFinished:
 
 
 @dataclass(frozen=True, slots=True)
+class LeftBridge:
+    """The call's channel left one of its bridges (ours destroyed it, or moved the channel on)."""
+
+    channel_id: str
+    bridge_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class HangupRequested:
     """Someone (the agent, over the API) asks to end the call."""
 
@@ -89,4 +97,4 @@ class HangupRequested:
 
 
 CallEvent = Union[CallArrived, PlaybackFinished, DtmfReceived, ChannelHungUp, LegAnswered, LegEnded, TimerFired,
-                  RecordingFinished, HangupRequested]
+                  RecordingFinished, LeftBridge, HangupRequested]

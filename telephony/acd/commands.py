@@ -108,6 +108,18 @@ class CallAbandoned:
 
 
 @dataclass(frozen=True, slots=True)
+class CallOverflowed:
+    """Record: the call left the ACD for voicemail or a message after `waited` seconds."""
+
+    call_id: str
+    queue: str
+    destination: str  # voicemail:BOX | message:PROMPT
+    reason: str  # max_wait | full
+    waited: float
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class CallConnected:
     call_id: str
     queue: str
@@ -128,6 +140,6 @@ class CallCompleted:
 
 
 Command = Union[HoldCaller, Offer, CancelOffer, ConnectCallToAgent, Announce, Overflow, EndCall]
-Record = Union[StateChanged, CallMoved, CallAbandoned, CallConnected, CallCompleted]
+Record = Union[StateChanged, CallMoved, CallAbandoned, CallOverflowed, CallConnected, CallCompleted]
 Output = Union[Command, Record]
-RECORD_TYPES = (StateChanged, CallMoved, CallAbandoned, CallConnected, CallCompleted)
+RECORD_TYPES = (StateChanged, CallMoved, CallAbandoned, CallOverflowed, CallConnected, CallCompleted)

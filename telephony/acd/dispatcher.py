@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 
 from telephony.acd.agent_state import AgentState, AgentStatus, StateChanged
 from telephony.acd.commands import (
-    Announce, CallAbandoned, CallCompleted, CallConnected, CallMoved, CancelOffer, ConnectCallToAgent,
+    Announce, CallAbandoned, CallCompleted, CallConnected, CallMoved, CallOverflowed, CancelOffer, ConnectCallToAgent,
     EndCall, HoldCaller, Offer, Output, Overflow,
 )
 from telephony.acd.events import (
@@ -189,6 +189,8 @@ class Dispatcher:
             self._join(call, self._queues[target.target], moved_from=queue.name, why=reason)
             return
         del self._calls[call.call_id]
+        self._out.append(CallOverflowed(call.call_id, queue.name, str(target), reason,
+                                        self._seconds(call.arrived_at), self._now))
         self._out.append(Overflow(call.call_id, target, reason))
 
     def _can_overflow(self, queue: CallQueue) -> bool:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from telephony.calls.legs import owner_of
-from telephony.events import (CallArrived, CallEvent, ChannelHungUp, DtmfReceived, LegAnswered, LegEnded,
-                              PlaybackFinished, RecordingFinished)
+from telephony.events import (CallArrived, CallEvent, ChannelHungUp, DtmfReceived, LeftBridge, LegAnswered,
+                              LegEnded, PlaybackFinished, RecordingFinished)
 
 DIRECTIONS = ("inbound", "outbound", "internal")
 
@@ -29,6 +29,9 @@ def translate(event: dict) -> CallEvent | None:
         return DtmfReceived(channel_id=channel_id, digit=digit) if digit else None
     if kind in ("RecordingFinished", "RecordingFailed"):
         return _recording_finished(event, failed=kind == "RecordingFailed")
+    if kind == "ChannelLeftBridge":
+        bridge_id = str((event.get("bridge") or {}).get("id", ""))
+        return LeftBridge(channel_id=channel_id, bridge_id=bridge_id) if channel_id and bridge_id else None
     if kind == "PlaybackFinished":
         playback = event.get("playback") or {}
         target = str(playback.get("target_uri", ""))

@@ -1,7 +1,7 @@
 """A call's whole flow: the IVR, then the queue it hands the caller to.
 
 The IVR ends with an EnterQueue command; here it becomes a QueueFlow for the rest of the call, whose
-reports go to the ACD. Everything else the IVR learnt (path, data, voicemail) stays on the interaction.
+reports go to the ACD, unless the queue overflows to voicemail: then the IVR takes the message. Everything else the IVR learnt (path, data, voicemail) stays on the interaction.
 """
 
 from __future__ import annotations
@@ -20,10 +20,13 @@ class CallFlow:
         self.ivr = ivr
         self._queue_flow_for = queue_flow_for
         self.queue: QueueFlow | None = None
+        self._back_in_ivr = False  # the queue overflowed to voicemail and gave the caller back
 
     @property
     def outcome(self) -> str | None:
-        return self.queue.outcome if self.queue is not None else self.ivr.outcome
+        if self.queue is not None and not self._back_in_ivr:
+            return self.queue.outcome
+        return self.ivr.outcome
 
     @property
     def finished(self) -> bool:
@@ -45,8 +48,12 @@ class CallFlow:
         return self._hand_over(self.ivr.start())
 
     def handle(self, event) -> list:
-        if self.queue is not None:
-            return self.queue.handle(event)
+        if self.queue is not None and not self._back_in_ivr:
+            commands = self.queue.handle(event)
+            if self.queue.voicemail_box is not None:
+                self._back_in_ivr = True
+                commands = [*commands, *self.ivr.take_message(self.queue.voicemail_box)]
+            return commands
         return self._hand_over(self.ivr.handle(event))
 
     def _hand_over(self, commands: list) -> list:

@@ -18,7 +18,7 @@ from telephony.acd.model import Device
 from telephony.calls.legs import leg_id
 from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Play,
                                 StartBridgeMusic)
-from telephony.events import ChannelHungUp, HangupRequested, LegAnswered, LegEnded, PlaybackFinished
+from telephony.events import ChannelHungUp, HangupRequested, LeftBridge, LegAnswered, LegEnded, PlaybackFinished
 
 # The dispatcher keeps the ring timeout; Asterisk's own is a little longer, as a backstop.
 ORIGINATE_GRACE_SECONDS = 5
@@ -63,6 +63,9 @@ class QueueFlow:
     _legs_made: int = 0
     _joined_at: datetime | None = None
     _closing_playback: str | None = None
+    _holding: bool = False  # the caller is in the holding bridge
+    _leaving_for_voicemail: str | None = None  # the box, while the caller leaves the holding bridge
+    voicemail_box: str | None = None  # set once the caller is free for the IVR to take a message
 
     @property
     def hold_bridge(self) -> str:
@@ -86,6 +89,7 @@ class QueueFlow:
             return []
         match event:
             case HoldCaller(moh_class=moh_class):
+                self._holding = True
                 return [CreateBridge(self.hold_bridge, "holding"), AddToBridge(self.hold_bridge, self.channel_id),
                         StartBridgeMusic(self.hold_bridge, moh_class)]
             case Offer():
@@ -107,6 +111,9 @@ class QueueFlow:
                 return [Play(self.channel_id, self.new_id(), announcement(position, wait))]
             case Overflow(destination=destination):
                 return self._overflow(destination)
+            case LeftBridge(bridge_id=bridge) if bridge == self.hold_bridge and self._leaving_for_voicemail:
+                self._to_voicemail(self._leaving_for_voicemail)
+                return []
             case PlaybackFinished(playback_id=playback) if playback == self._closing_playback:
                 self.outcome = "overflow"
                 return [Hangup(self.channel_id), DestroyBridge(self.hold_bridge)]
@@ -143,14 +150,25 @@ class QueueFlow:
                 CallBridged(offer, self.clock())]
 
     def _overflow(self, destination) -> list:
-        """Play the overflow message, then hang up. Voicemail overflow plays the same until the IVR's
-        voicemail can take the call over.
+        """Play the overflow message, then hang up; or hand the caller to the IVR's voicemail.
 
-        The message plays while the caller is still in the holding bridge: Asterisk drops a playback
-        requested while its channel is leaving a bridge, without a PlaybackFinished, so the bridge goes last."""
+        Asterisk drops a playback requested while its channel is leaving a bridge, without a
+        PlaybackFinished, and refuses to record a channel in one: the message plays while the caller is
+        still in the holding bridge (which goes last), and voicemail waits until the caller has left it."""
+        if destination.kind == "voicemail":
+            if not self._holding:
+                self._to_voicemail(destination.target)
+                return []
+            self._leaving_for_voicemail = destination.target
+            return [DestroyBridge(self.hold_bridge)]
         self._closing_playback = f"{self.channel_id}-overflow"
         prompt = f"sound:{destination.target}" if destination.kind == "message" else NO_AGENT_PROMPT
         return [Play(self.channel_id, self._closing_playback, (prompt,))]
+
+    def _to_voicemail(self, box: str) -> None:
+        self._leaving_for_voicemail = None
+        self.outcome = "overflow"
+        self.voicemail_box = box
 
     def _caller_gone(self) -> list:
         """The caller's task ends here: hang up its legs and report them gone, so no agent stays held."""

@@ -88,8 +88,11 @@ class CallSession:
             try:
                 await self._executor.execute(command)
             except ChannelGone:
+                # The caller hung up before Asterisk told us: the flow hears it now, so that the ACD and
+                # the interaction learn it even if the StasisEnd is never read.
                 log.info("call.channel_gone", command=type(command).__name__)
                 self._gone = True
+                await self._clean_up(self.flow.handle(ChannelHungUp(self.channel_id, "gone")))
                 return
             except (AriError, AsteriskUnavailable) as exc:
                 if not isinstance(command, Originate):

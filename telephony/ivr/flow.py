@@ -14,7 +14,7 @@ from datetime import datetime
 
 from telephony.commands import Answer, CancelTimer, Command, Hangup, Play, StartTimer, StopPlayback
 from telephony.config.common import QUEUE_PREFIX
-from telephony.config.ivr_nodes import QueueNode
+from telephony.config.ivr_nodes import QueueNode, VoicemailNode
 from telephony.config.models import CallCenterConfig, DidRoute
 from telephony.events import (CallArrived, CallEvent, ChannelHungUp, DtmfReceived, PlaybackFinished,
                               RecordingFinished, TimerFired)
@@ -131,9 +131,17 @@ class IvrFlow:
             node = QueueNode(kind="queue", queue=target.removeprefix(QUEUE_PREFIX))
         else:
             node = self.config.ivr[target]
-        self._name, self._node = target, node
+        return self._enter(target, node)
+
+    def take_message(self, box: str) -> list[Command]:
+        """The caller's queue overflowed to voicemail: the IVR has them back to leave a message in `box`."""
+        self.outcome = None
+        return self._enter(f"voicemail:{box}", VoicemailNode(kind="voicemail", box=box))
+
+    def _enter(self, name: str, node) -> list[Command]:
+        self._name, self._node = name, node
         self.attempts, self.buffer = 0, ""
-        self.path.append(PathStep(node=target, at=self.now))
+        self.path.append(PathStep(node=name, at=self.now))
         return HANDLERS[node.kind].enter(node, self)
 
     def step(self, note: str, digits: str = "") -> None:

@@ -12,7 +12,7 @@ from itertools import count
 import aiohttp
 import pytest
 
-from tests.integration.rig import AgentPhone, place_call_and_hang_up
+from tests.integration.rig import ASTERISK_ROOT, AgentPhone, place_call_and_hang_up
 from tests.integration.test_acd import Agent, wait_until
 from tests.integration.test_inbound_call import wait_for_row
 
@@ -168,3 +168,15 @@ async def test_a_waiting_caller_hears_their_position_announced(daemon, db):
     finished = [line["playback_id"] for line in lines if line.get("kind") == "PlaybackFinished"]
     assert len(plays) == 1 and plays == finished  # Asterisk played it to the end, in the holding bridge
     assert row["outcome"] == "abandoned"
+
+
+async def test_a_call_waiting_past_the_maximum_overflows_to_voicemail(daemon, db):
+    caller = next_caller()
+    result = await place_call_and_hang_up("459", caller, after_ms=10000)  # 2 s queued, the greeting, a message
+    assert result.returncode == 0, result.stdout[-1500:]
+    row = await wait_for_row(db, "SELECT * FROM interactions WHERE caller_raw = $1 AND ended_at IS NOT NULL", caller)
+    assert row["outcome"] == "voicemail" and row["queue"] == "to-voicemail" and row["wait_seconds"] >= 2
+    message = await wait_for_row(db, "SELECT * FROM voicemails WHERE interaction_id = $1", row["id"])
+    assert message["box"] == "sales" and message["duration_seconds"] is not None  # this caller sends no audio
+    audio = ASTERISK_ROOT / message["path"].lstrip("/")
+    assert audio.read_bytes()[:4] == b"RIFF"

@@ -3,13 +3,15 @@
 from datetime import datetime, timezone
 from itertools import count
 
-from telephony.acd.commands import HoldCaller
+from telephony.acd.commands import HoldCaller, Overflow
 from telephony.acd.events import CallerHungUp, CallQueued
 from telephony.calls.call_flow import CallFlow
 from telephony.calls.queue_flow import QueueFlow
-from telephony.commands import AddToBridge, CreateBridge, StartBridgeMusic, StopPlayback
+from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Play, StartBridgeMusic, StartRecording,
+                                StopPlayback)
 from telephony.config import parse_config
-from telephony.events import CallArrived, ChannelHungUp, DtmfReceived
+from telephony.config.models import OverflowTarget
+from telephony.events import CallArrived, ChannelHungUp, DtmfReceived, LeftBridge, PlaybackFinished, RecordingFinished
 from telephony.ivr.flow import flow_for_call
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
@@ -50,3 +52,20 @@ def test_a_call_that_never_reaches_a_queue_is_the_ivr_alone():
     flow.start()
     flow.handle(DtmfReceived("c", "2"))
     assert flow.queue is None and flow.outcome == "ivr_completed"
+
+
+def test_a_queue_overflowing_to_voicemail_gives_the_caller_back_to_the_ivr_for_a_message():
+    flow = make()
+    flow.start()
+    flow.handle(DtmfReceived("c", "1"))
+    flow.handle(HoldCaller("c", "sales", "default"))
+    assert flow.handle(Overflow("c", OverflowTarget.parse("voicemail:sales"), "max_wait")) == [
+        DestroyBridge("c-hold")]
+    (greeting,) = flow.handle(LeftBridge("c", "c-hold"))
+    assert isinstance(greeting, Play) and greeting.media == ("sound:vm-intro",)
+    (record,) = flow.handle(PlaybackFinished("c", greeting.playback_id))
+    assert isinstance(record, StartRecording) and record.channel_id == "c"
+    flow.handle(RecordingFinished("c", record.name, 4.0))
+    flow.handle(ChannelHungUp("c", "left"))
+    assert flow.outcome == "voicemail" and flow.voicemail.box == "sales" and flow.voicemail.duration == 4.0
+    assert [s.node for s in flow.path][-1] == "voicemail:sales"

@@ -10,14 +10,15 @@ from structlog.testing import capture_logs
 from telephony.calls.registry import CallRegistry
 from telephony.commands import Answer, ChannelGone, Hangup, Play
 from telephony.config import parse_config
-from telephony.events import CallArrived, ChannelHungUp, PlaybackFinished
+from telephony.events import CallArrived, ChannelHungUp, PlaybackFinished, RecordingFinished
 from telephony.ivr.flow import flow_for_call
 
 CONFIG = parse_config("""
-dids: {"100": {entry: hello}}
+dids: {"100": {entry: hello}, "200": {entry: message}}
 ivr:
   hello: {kind: play, prompts: ["sound:hello-world"], next: bye}
   bye: {kind: hangup}
+  message: {kind: voicemail, box: sales}
 """)
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 
@@ -126,6 +127,22 @@ async def test_channel_gone_during_a_command_ends_the_call():
     assert not calls.sessions
     (row,) = store.rows.values()
     assert row["outcome"] == "abandoned"
+
+
+async def test_the_flow_hears_of_a_hang_up_found_by_a_failed_command():
+    """The recording ends with the caller's hang-up; the goodbye meets a gone channel before StasisEnd."""
+    executor, store = RecordingExecutor(), MemoryStore()
+    calls = registry(executor, store)
+    calls.handle(arrived(dialled="200"))
+    await settle()
+    calls.handle(PlaybackFinished("c1", "pb0"))
+    await settle()
+    executor.gone_on = (Play,)
+    calls.handle(RecordingFinished("c1", "pb1", 3.0))
+    await settle()
+    await asyncio.sleep(0.01)
+    (row,) = store.rows.values()
+    assert row["outcome"] == "voicemail" and row["voicemail"].duration == 3.0
 
 
 async def test_duplicate_arrival_is_ignored():

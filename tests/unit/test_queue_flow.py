@@ -11,7 +11,7 @@ from telephony.calls.queue_flow import QueueFlow, announcement, dial_string
 from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Play,
                                 StartBridgeMusic)
 from telephony.config.models import OverflowTarget
-from telephony.events import ChannelHungUp, LegAnswered, LegEnded, PlaybackFinished
+from telephony.events import ChannelHungUp, LeftBridge, LegAnswered, LegEnded, PlaybackFinished
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 SOFTPHONE = Device("softphone", "PJSIP/1001")
@@ -104,6 +104,24 @@ def test_overflow_plays_the_message_then_hangs_up():
     assert commands == [Play("c1", "c1-overflow", ("sound:vm-goodbye",))]
     assert flow.handle(PlaybackFinished("c1", "c1-overflow")) == [Hangup("c1"), DestroyBridge("c1-hold")]
     assert flow.outcome == "overflow"
+
+
+def test_voicemail_overflow_frees_the_caller_from_the_holding_bridge_first():
+    flow, _ = make()
+    flow.start()
+    flow.handle(HoldCaller("c1", "support", "default"))
+    assert flow.handle(Overflow("c1", OverflowTarget.parse("voicemail:sales"), "max_wait")) == [
+        DestroyBridge("c1-hold")]
+    assert flow.voicemail_box is None
+    assert flow.handle(LeftBridge("c1", "c1-hold")) == []
+    assert flow.voicemail_box == "sales" and flow.outcome == "overflow"
+
+
+def test_voicemail_overflow_of_a_caller_never_held_is_at_once():
+    flow, _ = make()
+    flow.start()
+    assert flow.handle(Overflow("c1", OverflowTarget.parse("voicemail:sales"), "full")) == []
+    assert flow.voicemail_box == "sales"
 
 
 def test_announcements_say_position_and_wait():
