@@ -88,6 +88,9 @@ class QueueFlow:
         if self.finished:
             return []
         match event:
+            case HoldCaller(queue=queue, moh_class=moh_class) if self._holding:
+                self.queue = queue  # moved on by an overflow: same bridge, the new queue's music
+                return [StartBridgeMusic(self.hold_bridge, moh_class)]
             case HoldCaller(moh_class=moh_class):
                 self._holding = True
                 return [CreateBridge(self.hold_bridge, "holding"), AddToBridge(self.hold_bridge, self.channel_id),

@@ -180,3 +180,15 @@ async def test_a_call_waiting_past_the_maximum_overflows_to_voicemail(daemon, db
     assert message["box"] == "sales" and message["duration_seconds"] is not None  # this caller sends no audio
     audio = ASTERISK_ROOT / message["path"].lstrip("/")
     assert audio.read_bytes()[:4] == b"RIFF"
+
+
+@pytest.mark.parametrize("desk", ["449"], indirect=True)
+async def test_a_call_waiting_past_the_maximum_overflows_into_another_queue(desk):
+    agent = await desk.add("1001", "spill-target")
+    caller = next_caller()
+    result = await place_call_and_hang_up("449", caller, after_ms=5000)
+    assert result.returncode == 0, result.stdout[-1500:]
+    row = await wait_for_row(desk.db, "SELECT * FROM interactions WHERE caller_raw = $1 AND ended_at IS NOT NULL "
+                                      "AND talk_seconds IS NOT NULL", caller)
+    assert row["outcome"] == "answered" and row["queue"] == "spill-target" and str(row["agent_id"]) == agent.id
+    assert row["wait_seconds"] >= 2  # counted from the arrival in the first queue

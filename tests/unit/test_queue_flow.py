@@ -43,6 +43,14 @@ def test_joins_the_queue_then_holds_with_the_queues_music():
         CreateBridge("c1-hold", "holding"), AddToBridge("c1-hold", "c1"), StartBridgeMusic("c1-hold", "jazz")]
 
 
+def test_moved_to_another_queue_the_caller_stays_in_the_holding_bridge_with_its_music():
+    flow, _ = make()
+    flow.start()
+    flow.handle(HoldCaller("c1", "support", "jazz"))
+    assert flow.handle(HoldCaller("c1", "billing", "default")) == [StartBridgeMusic("c1-hold", "default")]
+    assert flow.queue == "billing"
+
+
 def test_offer_rings_the_device_with_the_customer_as_caller_id():
     flow, _ = make()
     flow.start()
