@@ -37,10 +37,15 @@ class DtmfReceived:
 
 @dataclass(frozen=True, slots=True)
 class ChannelHungUp:
-    """The channel left our application: hung up, or gone while we were not watching."""
+    """The channel left our application: hung up, or gone while we were not watching.
+
+    `cause` FOUND_GONE: a command of ours met the channel gone before Asterisk's StasisEnd arrived."""
 
     channel_id: str
     cause: str
+
+
+FOUND_GONE = "found_gone"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from telephony.commands import (Answer, CancelTimer, ChannelGone, Command, Comma
                                 StartTimer)
 from telephony.crm.model import CallerIdentity
 from telephony.errors import AriError, AsteriskUnavailable
-from telephony.events import CallArrived, CallEvent, ChannelHungUp, LegEnded
+from telephony.events import FOUND_GONE, CallArrived, CallEvent, ChannelHungUp, LegEnded
 from telephony.ivr.flow import IvrFlow
 from telephony.logs import get_logger
 
@@ -92,7 +92,7 @@ class CallSession:
                 # the interaction learn it even if the StasisEnd is never read.
                 log.info("call.channel_gone", command=type(command).__name__)
                 self._gone = True
-                await self._clean_up(self.flow.handle(ChannelHungUp(self.channel_id, "gone")))
+                await self._clean_up(self.flow.handle(ChannelHungUp(self.channel_id, FOUND_GONE)))
                 return
             except (AriError, AsteriskUnavailable) as exc:
                 if not isinstance(command, Originate):

@@ -16,7 +16,7 @@ from telephony.commands import Answer, CancelTimer, Command, Hangup, Play, Start
 from telephony.config.common import QUEUE_PREFIX
 from telephony.config.ivr_nodes import QueueNode, VoicemailNode
 from telephony.config.models import CallCenterConfig, DidRoute
-from telephony.events import (CallArrived, CallEvent, ChannelHungUp, DtmfReceived, PlaybackFinished,
+from telephony.events import (FOUND_GONE, CallArrived, CallEvent, ChannelHungUp, DtmfReceived, PlaybackFinished,
                               RecordingFinished, TimerFired)
 from telephony.ivr.choice import Choice, choice_from_dtmf
 from telephony.ivr.nodes import HANDLERS
@@ -110,10 +110,11 @@ class IvrFlow:
                 return handler.on_timer(self._node, self)
             case RecordingFinished():
                 return handler.on_recording(self._node, self, event)
-            case ChannelHungUp():
+            case ChannelHungUp(cause=cause):
                 if handler is not None:
                     handler.on_hangup(self._node, self)
-                if self._closing is not None and not self.finished:
+                # Found gone by the closing prompt's own Play: the caller left before hearing it.
+                if self._closing is not None and not self.finished and cause != FOUND_GONE:
                     self.finish(self._closing)
         return []
 

@@ -3,7 +3,7 @@ from itertools import count
 
 from telephony.commands import Answer, Hangup, Play
 from telephony.config import parse_config
-from telephony.events import CallArrived, DtmfReceived, PlaybackFinished
+from telephony.events import FOUND_GONE, CallArrived, ChannelHungUp, DtmfReceived, PlaybackFinished
 from telephony.ivr.flow import NO_SERVICE_PROMPT, flow_for_call
 
 CONFIG = parse_config("""
@@ -43,6 +43,23 @@ def test_walks_play_then_hangup_with_goodbye():
     assert flow.outcome == "ivr_completed"
     assert [s.node for s in flow.path] == ["welcome", "bye"]
     assert flow.path[0].at < flow.path[1].at
+
+
+def test_a_caller_hanging_up_during_the_goodbye_completed_the_ivr():
+    flow = make()
+    flow.start()
+    flow.handle(PlaybackFinished("chan-1", "pb-1"))
+    flow.handle(ChannelHungUp("chan-1", "left"))
+    assert flow.outcome == "ivr_completed"
+
+
+def test_a_caller_gone_before_the_goodbye_could_play_did_not():
+    """The prompt ended because the caller hung up; the goodbye's Play then found the channel gone."""
+    flow = make()
+    flow.start()
+    flow.handle(PlaybackFinished("chan-1", "pb-1"))
+    flow.handle(ChannelHungUp("chan-1", FOUND_GONE))
+    assert flow.outcome is None  # the session records the call as abandoned
 
 
 def test_ignores_events_it_does_not_wait_for():
