@@ -1,6 +1,6 @@
-"""End-to-end queue benchmark: the whole stack (sipp callers → Asterisk 22 → the daemon's ACD → sipp agent
-phones, with the real PostgreSQL) against a baseline where Asterisk's own app_queue distributes the same
-calls to the same phones (bench/baseline), in one run on this machine.
+"""End-to-end queue benchmark: the whole stack (sipp callers → Asterisk 22 → the daemon's ACD → sipp
+agent phones, with the real PostgreSQL) against a baseline where Asterisk's own app_queue distributes the
+same calls to the same phones (bench/baseline), in one run on this machine.
 
 For each system it measures, with callers from one sipp client and agent phones on one sipp UAS that
 rings for --ring-ms, answers, talks for --talk-ms and hangs up:
@@ -15,6 +15,8 @@ rings for --ring-ms, answers, talks for --talk-ms and hangs up:
 Then it prints both systems' figures and their ratios. Uses the local Asterisk (taking the integration
 tests' lock), the endpoints 1010-10xx added for the run (bench/e2e_rig.py), DID 480
 (bench/e2e_callcenter.yaml for the daemon, bench/baseline for app_queue). About 4 minutes with the defaults.
+The phones are one sipp process and the callers another, so the bench's own load shares this machine's
+cores with the stack; each step prints how much of a core the daemon, Asterisk and PostgreSQL used.
 
     .venv/bin/python bench/e2e_queue.py [--agents N] [--rates 2,5,10] [--step-seconds S] [--only daemon]
 """
@@ -38,8 +40,9 @@ import asyncpg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.e2e_rig import (AgentPhones, Load, Outcome, extensions, install_agent_endpoints,  # noqa: E402
-                           install_baseline, outcome, remove_baseline, take_asterisk_lock, wait_for_no_channels)
+from bench.e2e_rig import (AgentPhones, CpuMeter, Load, Outcome, asterisk_pid, extensions,  # noqa: E402
+                           install_agent_endpoints, install_baseline, outcome, remove_baseline,
+                           take_asterisk_lock, wait_for_no_channels, with_children)
 from telephony.db.pool import start_embedded_postgres, with_database  # noqa: E402
 from tests.integration.rig import Asterisk, Daemon, free_port, test_credentials  # noqa: E402
 
@@ -54,18 +57,25 @@ def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--agents", type=int, default=50, help="agent phones, endpoints 1010 and up (max 50)")
-    parser.add_argument("--ring-ms", type=int, default=100, help="how long a phone rings before it answers")
-    parser.add_argument("--talk-ms", type=int, default=1000, help="how long an agent talks before hanging up")
+    parser.add_argument("--ring-ms", type=int, default=50, help="how long a phone rings before it answers")
+    parser.add_argument("--talk-ms", type=int, default=200,
+                        help="how long an agent talks before hanging up (short: phones are not the limit)")
     parser.add_argument("--latency-calls", type=int, default=100)
-    parser.add_argument("--latency-rate", type=float, default=5, help="calls per second for the latency part")
-    parser.add_argument("--rates", default="5,10,20,30,40",
+    parser.add_argument("--latency-rate", type=float, default=10,
+                        help="calls per second for the latency part")
+    parser.add_argument("--rates", default="10,20,30,40,50,60,80,100,130,160,200",
                         help="calls per second of the steps, ascending (comma-separated)")
-    parser.add_argument("--step-seconds", type=float, default=10, help="how long each step places calls")
+    parser.add_argument("--step-seconds", type=float, default=8, help="how long each step places calls")
     parser.add_argument("--max-wait-ms", type=int, default=5000,
                         help="a call whose agent phone rings later than this counts as failed")
     parser.add_argument("--only", choices=sorted(SYSTEMS), help="measure one system only")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the sipp logs and the database (the path is printed)")
     args = parser.parse_args()
     args.rates = sorted(float(r) for r in args.rates.split(","))
+    largest = max([args.latency_calls, *(round(r * args.step_seconds) for r in args.rates)])
+    if len(args.rates) > 99 or largest > 99_999 or min(args.rates) <= 0 or args.latency_rate <= 0:
+        parser.error("at most 99 positive rates, and at most 99,999 calls per step")
     args.exts = extensions(args.agents)
     return args
 
@@ -88,28 +98,34 @@ def describe(result: Outcome) -> str:
             f"max {ms(max(result.ringing_ms, default=float('nan')))} ms")
 
 
-async def place(system: str, step: int, rate: float, calls: int, args, phones: AgentPhones,
+async def place(system: str, step: int, rate: float, calls: int, args, phones: AgentPhones, cpu: CpuMeter,
                 workdir: Path) -> Outcome:
     load = Load(DID, rate, calls, f"+4930{SYSTEMS[system]}{step:02d}", args.max_wait_ms, workdir)
     started = time.monotonic()
+    cpu.start()
     sipp_failed, tail = await load.run(args.ring_ms, args.talk_ms)
+    used = cpu.stop()
     result = await outcome(load, sipp_failed, phones)
     left = await wait_for_no_channels()
-    print(f"  {system:9} {rate:6g} cps × {calls:4d} calls: {describe(result)}  [{time.monotonic() - started:.0f} s"
-          f"{f'; {left} channels left, hung up' if left else ''}]", flush=True)
+    shares = ", ".join(f"{name} {share:.0f}%" for name, share in used.items())
+    leftover = f"; {left} channels left, hung up" if left else ""
+    print(f"  {system:9} {rate:6g} cps × {calls:4d} calls: {describe(result)}  "
+          f"[{time.monotonic() - started:.0f} s; CPU of one core: {shares}{leftover}]", flush=True)
     if result.failed and sipp_failed < 0:
         print(tail, flush=True)
     return result
 
 
-async def measure(system: str, args, phones: AgentPhones, workdir: Path) -> dict:
+async def measure(system: str, args, phones: AgentPhones, cpu: CpuMeter, workdir: Path) -> dict:
     """The latency part, then the rate steps until one fails."""
-    print(f"== {system}: arrival → ringing, {args.latency_calls} calls at {args.latency_rate:g} cps", flush=True)
-    latency = await place(system, 0, args.latency_rate, args.latency_calls, args, phones, workdir)
+    print(f"== {system}: arrival → ringing, {args.latency_calls} calls at {args.latency_rate:g} cps",
+          flush=True)
+    latency = await place(system, 0, args.latency_rate, args.latency_calls, args, phones, cpu, workdir)
     print(f"== {system}: rate steps of {args.step_seconds:g} s until a call fails", flush=True)
     best, broke = None, False
     for step, rate in enumerate(args.rates, start=1):
-        result = await place(system, step, rate, max(1, round(rate * args.step_seconds)), args, phones, workdir)
+        calls = max(1, round(rate * args.step_seconds))
+        result = await place(system, step, rate, calls, args, phones, cpu, workdir)
         if result.failed:
             broke = True
             break
@@ -140,7 +156,8 @@ async def log_in_agent(api: Api, admin: dict, ext: str) -> str:
     return (await api.call("POST", "/api/v1/me/agent/login", me, {"device": "softphone"}, 200))["state"]
 
 
-async def measure_daemon(args, credentials: dict, dsn: str, phones: AgentPhones, workdir: Path) -> dict:
+async def measure_daemon(args, credentials: dict, dsn: str, postmaster: int, phones: AgentPhones,
+                         workdir: Path) -> dict:
     env = {**credentials, "TELEPHONY_DATABASE_DSN": dsn, "TELEPHONY_HTTP_PORT": str(free_port()),
            "TELEPHONY_CONFIG_FILE": str(CONFIG), "TELEPHONY_RECORDINGS_DIR": str(workdir / "recordings"),
            "TELEPHONY_LOG_FORMAT": "json", "TELEPHONY_LOG_LEVEL": "info", "TELEPHONY_DEFAULT_REGION": "DE"}
@@ -148,8 +165,9 @@ async def measure_daemon(args, credentials: dict, dsn: str, phones: AgentPhones,
     daemon.start()
     try:
         await daemon.wait_healthy()
-        made = subprocess.run([sys.executable, "-m", "telephony", "user", "add", "bench-admin", "--role", "admin"],
-                              cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True, timeout=60)
+        command = [sys.executable, "-m", "telephony", "user", "add", "bench-admin", "--role", "admin"]
+        made = subprocess.run(command, cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True,
+                              timeout=60)
         if made.returncode != 0:
             raise RuntimeError(f"telephony user add failed:\n{made.stderr[-1500:]}")
         admin = {"Authorization": f"Bearer {made.stdout.strip().splitlines()[-1].split()[-1]}"}
@@ -159,7 +177,9 @@ async def measure_daemon(args, credentials: dict, dsn: str, phones: AgentPhones,
         if any(state != "available" for state in states):
             raise RuntimeError(f"agents not available after login: {states}")
         print(f"[setup] daemon healthy, {len(states)} agents logged in to queue {QUEUE!r}", flush=True)
-        return await measure("daemon", args, phones, workdir)
+        cpu = CpuMeter({"daemon": [daemon.process.pid], "asterisk": [asterisk_pid()],
+                        "postgresql": with_children(postmaster)})
+        return await measure("daemon", args, phones, cpu, workdir)
     finally:
         daemon.stop()
         shutil.copy(daemon.log_path, DAEMON_LOG_COPY)
@@ -171,7 +191,7 @@ async def measure_app_queue(args, phones: AgentPhones, workdir: Path) -> dict:
     print(f"[setup] baseline loaded: DID {DID} → Queue(bench-baseline), {len(args.exts)} static "
           "members", flush=True)
     try:
-        return await measure("app_queue", args, phones, workdir)
+        return await measure("app_queue", args, phones, CpuMeter({"asterisk": [asterisk_pid()]}), workdir)
     finally:
         await asyncio.to_thread(remove_baseline)
 
@@ -185,12 +205,14 @@ def ratio(a: float | None, b: float | None) -> str:
 def report(args, results: dict) -> None:
     capacity = len(args.exts) / ((args.ring_ms + args.talk_ms) / 1000)
     names = list(results)
-    print(f"\n== arrival → agent's phone ringing, {args.latency_calls} calls at {args.latency_rate:g} cps (ms)")
-    print(f"  {'':6}" + "".join(f"{n:>12}" for n in names) + ("   daemon/app_queue" if len(names) == 2 else ""))
+    both = len(names) == 2
+    print(f"\n== arrival → agent's phone ringing, {args.latency_calls} calls at {args.latency_rate:g} cps "
+          "(ms)")
+    print(f"  {'':6}" + "".join(f"{n:>12}" for n in names) + ("   daemon/app_queue" if both else ""))
     for q in (50, 95, 99):
         values = [results[n]["latency"].percentile(q) for n in names]
         line = f"  p{q:<5}" + "".join(f"{ms(v):>12}" for v in values)
-        if len(names) == 2:
+        if both:
             line += f"   {ratio(values[0], values[1]):>16}"
         print(line)
     for n in names:
@@ -205,19 +227,19 @@ def report(args, results: dict) -> None:
         shown = "none of the steps" if best is None else f"{best:g} cps"
         more = "" if broke else " (no step failed: at least this)"
         print(f"  {n:10} {shown}{more}")
-    if len(names) == 2:
+    if both:
         exact = results["daemon"]["broke"] and results["app_queue"]["broke"]
         print(f"  daemon/app_queue {ratio(rates['daemon'], rates['app_queue'])}"
               f"{'' if exact else ' (a bound: a system that never failed was only stepped this far)'}")
-    print(f"\n  {len(args.exts)} agent phones ringing {args.ring_ms} ms and talking {args.talk_ms} ms can take about "
-          f"{capacity:.0f} cps at most: a limit near that is the phones', not the stack's.")
+    print(f"\n  {len(args.exts)} agent phones ringing {args.ring_ms} ms and talking {args.talk_ms} ms take "
+          f"about {capacity:.0f} cps at most: a limit near that is the phones', not the stack's.")
 
 
 async def main() -> None:
     args = arguments()
     systems = [args.only] if args.only else list(SYSTEMS)
-    print(f"e2e queue benchmark: {', '.join(systems)}; {len(args.exts)} agent phones "
-          f"({args.exts[0]}-{args.exts[-1]}, ring {args.ring_ms} ms, talk {args.talk_ms} ms), DID {DID}", flush=True)
+    print(f"e2e queue benchmark: {', '.join(systems)}; {len(args.exts)} agent phones ({args.exts[0]}-"
+          f"{args.exts[-1]}, ring {args.ring_ms} ms, talk {args.talk_ms} ms), DID {DID}", flush=True)
     lock = take_asterisk_lock()
     workdir = Path(tempfile.mkdtemp(prefix="telephony-bench-e2e-"))
     credentials = test_credentials("telephony")
@@ -240,8 +262,9 @@ async def main() -> None:
               f"({time.monotonic() - started:.1f} s)", flush=True)
         results = {}
         if "daemon" in systems:
-            results["daemon"] = await measure_daemon(args, credentials, with_database(admin_dsn, "bench_e2e"),
-                                                     phones, workdir)
+            dsn = with_database(admin_dsn, "bench_e2e")
+            postmaster = int((workdir / "pgdata" / "postmaster.pid").read_text().split()[0])
+            results["daemon"] = await measure_daemon(args, credentials, dsn, postmaster, phones, workdir)
         if "app_queue" in systems:
             results["app_queue"] = await measure_app_queue(args, phones, workdir)
         report(args, results)
@@ -254,7 +277,10 @@ async def main() -> None:
             await asyncio.to_thread(asterisk.stop)
         if postgres is not None:
             postgres.cleanup()
-        shutil.rmtree(workdir, ignore_errors=True)
+        if args.keep:
+            print(f"kept: {workdir} (sipp logs; the database in pgdata)")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
         lock.close()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import os
 import re
 import statistics
 import subprocess
@@ -80,8 +81,8 @@ def _exclude(conf: str, name: str) -> None:
 
 def install_agent_endpoints(exts: list[str]) -> None:
     """PJSIP endpoints 1010-10xx from the agent templates of dialplan/pjsip.conf (same password)."""
-    blocks = [f"[{e}](agent-endpoint)\nauth = {e}\naors = {e}\n[{e}](agent-aor)\n[{e}](agent-auth)\nusername = {e}\n"
-              for e in exts]
+    blocks = [f"[{e}](agent-endpoint)\nauth = {e}\naors = {e}\n[{e}](agent-aor)\n"
+              f"[{e}](agent-auth)\nusername = {e}\n" for e in exts]
     _include("pjsip.conf", "pjsip_bench_agents.conf",
              "; bench/e2e_queue.py: agent phones for the benchmark\n\n" + "\n".join(blocks))
     cli("module reload res_pjsip.so")
@@ -127,6 +128,56 @@ async def wait_for_no_channels(timeout: float = 20) -> int:
     return left
 
 
+def asterisk_pid() -> int | None:
+    try:
+        return int((ASTERISK_ROOT / "run" / "asterisk" / "asterisk.pid").read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User and system CPU time of a process and all its threads so far (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError, TypeError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def with_children(pid: int | None) -> list[int]:
+    """A process and its direct children (PostgreSQL's postmaster and its backends, say)."""
+    if pid is None:
+        return []
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return [pid, *children]
+
+
+class CpuMeter:
+    """Share of one core each watched group of processes used between start() and stop()."""
+
+    def __init__(self, groups: dict[str, list[int]]):
+        self.groups = groups
+        self._at = 0.0
+        self._used: dict[str, float] = {}
+
+    def _total(self, name: str) -> float:
+        return sum(cpu_seconds(pid) for pid in self.groups[name])
+
+    def start(self) -> None:
+        self._at = time.monotonic()
+        self._used = {name: self._total(name) for name in self.groups}
+
+    def stop(self) -> dict[str, float]:
+        elapsed = max(time.monotonic() - self._at, 1e-6)
+        return {name: (self._total(name) - self._used[name]) / elapsed * 100 for name in self.groups}
+
+
 def read_log(path: Path) -> list[tuple[str, str, float]]:
     """A sipp log action file's `what NUMBER ... EPOCH` lines as (what, number, epoch seconds)."""
     entries = []
@@ -168,7 +219,8 @@ class AgentPhones:
             cwd=self.log.parent)
         await asyncio.sleep(0.5)
         if self.process.returncode is not None:
-            raise RuntimeError(f"the agents' sipp exited: {(await self.process.stderr.read()).decode()[-1500:]}")
+            why = (await self.process.stderr.read()).decode(errors="replace")[-1500:]
+            raise RuntimeError(f"the agents' sipp exited: {why}")
 
     async def stop(self) -> None:
         if self.process is not None and self.process.returncode is None:
@@ -206,8 +258,9 @@ class Load:
         whole = self.calls / self.rate + recv_timeout / 1000 * 2 + 10
         process = await asyncio.create_subprocess_exec(
             "sipp", "127.0.0.1:5060", "-sf", str(SIPP / "caller.xml"), "-s", self.did, "-inf", str(inject),
-            "-i", "127.0.0.1", "-p", str(sip_port), "-mp", str(media_port), "-r", f"{self.rate:g}", "-rp", "1000",
-            "-m", str(self.calls), "-l", "100000", "-recv_timeout", str(recv_timeout),
+            "-i", "127.0.0.1", "-p", str(sip_port), "-mp", str(media_port),
+            "-r", f"{self.rate:g}", "-rp", "1000", "-m", str(self.calls), "-l", "100000",
+            "-recv_timeout", str(recv_timeout),
             "-timeout", f"{int(whole)}s", "-timeout_error", "-trace_logs", "-log_file", str(self.log),
             "-trace_err", "-error_file", str(self.workdir / f"{name}-errors.log"), "-nostdin",
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=self.workdir)
