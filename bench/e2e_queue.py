@@ -9,7 +9,7 @@ rings for --ring-ms, answers, talks for --talk-ms and hangs up:
   stamped by sipp on this machine's clock, paired by the caller's number), over --latency-calls calls at
   --latency-rate calls per second; p50, p95 and p99;
 - the highest sustained rate: --rates steps of --step-seconds each, until a step has a failed call: a sipp
-  failure, a call no agent phone got within --max-wait-ms, or a call that did not end normally on both
+  failure, a call no agent phone got within --max-wait-ms (2 s), or a call that did not end normally on both
   sides. The highest step with none is the figure.
 
 Then it prints both systems' figures and their ratios. Uses the local Asterisk (taking the integration
@@ -50,6 +50,7 @@ DID = "480"
 QUEUE = "bench"
 CONFIG = ROOT / "bench" / "e2e_callcenter.yaml"
 DAEMON_LOG_COPY = Path(tempfile.gettempdir()) / "telephony-bench-e2e-daemon.log"
+CORES = os.cpu_count() or 1
 SYSTEMS = {"daemon": 1, "app_queue": 2}  # the digit in the callers' numbers: +4930 S PP NNNNN
 
 
@@ -66,8 +67,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--rates", default="10,20,30,40,50,60,80,100,130,160,200",
                         help="calls per second of the steps, ascending (comma-separated)")
     parser.add_argument("--step-seconds", type=float, default=8, help="how long each step places calls")
-    parser.add_argument("--max-wait-ms", type=int, default=5000,
-                        help="a call whose agent phone rings later than this counts as failed")
+    parser.add_argument("--max-wait-ms", type=int, default=2000,
+                        help="a call whose agent phone rings later than this counts as failed: a queue that "
+                             "grows through a step is not sustained")
     parser.add_argument("--only", choices=sorted(SYSTEMS), help="measure one system only")
     parser.add_argument("--keep", action="store_true",
                         help="keep the sipp logs and the database (the path is printed)")
@@ -106,11 +108,14 @@ async def place(system: str, step: int, rate: float, calls: int, args, phones: A
     sipp_failed, tail = await load.run(args.ring_ms, args.talk_ms)
     used = cpu.stop()
     result = await outcome(load, sipp_failed, phones)
+    result.cpu_ms_per_call = {name: share * 10 * cpu.elapsed / calls for name, share in used.items()}
     left = await wait_for_no_channels()
+    machine = used.pop("machine")
     shares = ", ".join(f"{name} {share:.0f}%" for name, share in used.items())
     leftover = f"; {left} channels left, hung up" if left else ""
     print(f"  {system:9} {rate:6g} cps × {calls:4d} calls: {describe(result)}  "
-          f"[{time.monotonic() - started:.0f} s; CPU of one core: {shares}{leftover}]", flush=True)
+          f"[{time.monotonic() - started:.0f} s; CPU of one core: {shares}; machine {machine:.0f}% of "
+          f"{CORES * 100}%{leftover}]", flush=True)
     if result.failed and sipp_failed < 0:
         print(tail, flush=True)
     return result
@@ -218,6 +223,16 @@ def report(args, results: dict) -> None:
     for n in names:
         if results[n]["latency"].failed:
             print(f"  ({n}: {results[n]['latency'].failed} of the latency calls failed)")
+    print(f"\n== CPU time per call in that part (ms; the machine: all processes, the bench's sipp included)")
+    together = {}
+    for n in names:
+        per_call = dict(results[n]["latency"].cpu_ms_per_call)
+        machine = per_call.pop("machine", float("nan"))
+        together[n] = sum(per_call.values())
+        parts = ", ".join(f"{name} {value:.1f}" for name, value in per_call.items())
+        print(f"  {n:10} {parts}; together {together[n]:.1f}; machine {machine:.1f}")
+    if both:
+        print(f"  daemon/app_queue {ratio(together['daemon'], together['app_queue'])} (together)")
     print(f"\n== highest call rate with no failed call (steps {', '.join(f'{r:g}' for r in args.rates)} cps, "
           f"{args.step_seconds:g} s each)")
     rates = {}

@@ -144,6 +144,13 @@ def cpu_seconds(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy_seconds() -> float:
+    """CPU time all cores spent on anything but idling and waiting for I/O, since boot."""
+    fields = Path("/proc/stat").read_text().split()[1:9]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, fields)
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 def with_children(pid: int | None) -> list[int]:
     """A process and its direct children (PostgreSQL's postmaster and its backends, say)."""
     if pid is None:
@@ -159,23 +166,27 @@ def with_children(pid: int | None) -> list[int]:
 
 
 class CpuMeter:
-    """Share of one core each watched group of processes used between start() and stop()."""
+    """Share of one core each watched group of processes, and the whole machine ("machine", all cores
+    together: 200% is two cores busy), used between start() and stop()."""
 
     def __init__(self, groups: dict[str, list[int]]):
         self.groups = groups
         self._at = 0.0
         self._used: dict[str, float] = {}
+        self.elapsed = 0.0
 
     def _total(self, name: str) -> float:
+        if name == "machine":
+            return machine_busy_seconds()
         return sum(cpu_seconds(pid) for pid in self.groups[name])
 
     def start(self) -> None:
         self._at = time.monotonic()
-        self._used = {name: self._total(name) for name in self.groups}
+        self._used = {name: self._total(name) for name in [*self.groups, "machine"]}
 
     def stop(self) -> dict[str, float]:
-        elapsed = max(time.monotonic() - self._at, 1e-6)
-        return {name: (self._total(name) - self._used[name]) / elapsed * 100 for name in self.groups}
+        self.elapsed = max(time.monotonic() - self._at, 1e-6)
+        return {name: (self._total(name) - self._used[name]) / self.elapsed * 100 for name in self._used}
 
 
 def read_log(path: Path) -> list[tuple[str, str, float]]:
@@ -279,6 +290,7 @@ class Outcome:
     ringing_ms: list[float] = field(default_factory=list)
     unanswered: int = 0  # no agent phone rang, or it rang later than the bound
     unfinished: int = 0  # the caller's or the agent's side did not end normally
+    cpu_ms_per_call: dict[str, float] = field(default_factory=dict)  # by process group, while it ran
 
     @property
     def failed(self) -> int:
