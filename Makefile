@@ -44,3 +44,9 @@ demo-call:
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+# The whole stack against Asterisk's app_queue with sipp callers and phones (~5 min; takes the local Asterisk
+# under the tests' lock). Options: make bench-e2e ARGS="--agents 20 --rates 10,20,40".
+.PHONY: bench-e2e
+bench-e2e: setup asterisk
+	$(VENV)/bin/python bench/e2e_queue.py $(ARGS)
