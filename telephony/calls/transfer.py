@@ -64,6 +64,14 @@ TRANSITIONS: dict[tuple[State, Event], State] = {
 }
 
 
+def from_queue_call(flow, clock: Callable[[], datetime], moh_class: str = "default") -> Transfer:
+    """A transfer of a connected QueueFlow's call: its talk bridge, agent leg, queue, priority and arrival."""
+    if flow.connected_leg is None or flow.agent_id is None or flow.finished:
+        raise IllegalTransition("the call is not connected to an agent")
+    return Transfer(flow.channel_id, flow.talk_bridge, flow.connected_leg, flow.agent_id, flow.queue, clock,
+                    priority=flow.priority, arrived=flow.joined_at, moh_class=moh_class)
+
+
 class IllegalTransition(Exception):
     """The event makes no sense in the transfer's state (e.g. complete before the target answered)."""
 

@@ -124,3 +124,26 @@ def test_illegal_transitions_raise_and_transitions_are_logged():
     with capture_logs() as logs:
         xfer.start("attended", AGENT_1002, "c1-leg-2")
     assert logs[0]["transition"] == "idle -> attended -> ringing_attended"
+
+
+def test_a_transfer_starts_from_a_connected_queue_call_with_its_priority_and_arrival():
+    from itertools import count
+
+    from telephony.acd.commands import ConnectCallToAgent, Offer
+    from telephony.acd.model import Device
+    from telephony.calls.queue_flow import QueueFlow
+    from telephony.calls.transfer import from_queue_call
+    from telephony.events import LegAnswered
+
+    clock = Clock()
+    ids = count(1)
+    flow = QueueFlow("c1", "support", "+4930123456", "Ada", clock, lambda: f"id{next(ids)}", priority=5)
+    flow.start()
+    with pytest.raises(IllegalTransition):
+        from_queue_call(flow, clock)
+    flow.handle(Offer("o1", "c1", "agent-a", Device("softphone", "PJSIP/1001"), 15, "+4930123456", "Ada", "support"))
+    flow.handle(LegAnswered("c1", "c1-leg-1"))
+    flow.handle(ConnectCallToAgent("c1", "o1", "agent-a"))
+    xfer = from_queue_call(flow, clock)
+    assert (xfer.talk_bridge, xfer.agent_leg, xfer.agent_id, xfer.queue, xfer.priority, xfer.arrived) == (
+        "c1-talk", "c1-leg-1", "agent-a", "support", 5, T0)
