@@ -135,6 +135,15 @@ class QueueFlow:
         return [Originate(leg, self.channel_id, dial_string(offer.device), offer.caller_number, offer.caller_name,
                           int(offer.timeout) + ORIGINATE_GRACE_SECONDS)]
 
+    @property
+    def connected_leg(self) -> str | None:
+        """The channel of the agent talking with the caller, for a transfer to start from."""
+        return self._legs.get(self._connected) if self._connected else None
+
+    @property
+    def joined_at(self) -> datetime | None:
+        return self._joined_at
+
     def phase_for(self, agent_id: str) -> str | None:
         """How this call stands for an agent: "connected" (talking), "ringing" (offered), or None."""
         if self._connected and self.agent_id == agent_id and not self.finished:

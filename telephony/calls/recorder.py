@@ -54,6 +54,12 @@ class InteractionRecorder:
     def answered(self, at: datetime) -> None:
         self._writes.put_nowait(lambda iid: self._store.answered(iid, at))
 
+    def segments(self, write_segments: Callable[[UUID, list], Awaitable[None]], segments: list) -> None:
+        """Write the call's segments (a transfer's story) in order with its row; `write_segments` is a
+        SegmentStore's `replace`."""
+        snapshot = list(segments)
+        self._writes.put_nowait(lambda iid: write_segments(iid, snapshot))
+
     def ended(self, at: datetime, outcome: str, ivr_path: list[dict], ivr_data: dict | None = None,
               voicemail=None) -> None:
         self._writes.put_nowait(lambda iid: self._store.ended(iid, at, outcome, ivr_path, ivr_data, voicemail))

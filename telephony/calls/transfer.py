@@ -1,0 +1,265 @@
+"""A transfer of a connected customer call, as a pure state machine: events in, commands out.
+
+The customer's channel sits in the call's talk bridge with the transferring agent's leg. A blind transfer
+rings the target while the customer hears music in a holding bridge; an attended one lets the agent talk
+to the target first (consult bridge) and then complete, cancel or make it a three-way conference. Any
+failure (no answer, busy, logged out, the target hanging up before completion) puts the customer back
+with the transferring agent, or back in the queue when that agent is gone — nothing is dropped.
+
+One explicit enum of states; every transition is checked against `TRANSITIONS` and logged as
+`state -> event -> state`, so an illegal one raises instead of leaving a half-moved call.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, StartBridgeMusic
+from telephony.logs import get_logger
+
+log = get_logger(__name__)
+
+
+class State(enum.Enum):
+    IDLE = "idle"                  # the customer talks with the agent
+    RINGING_BLIND = "ringing_blind"  # customer on hold, target ringing, agent already released
+    RINGING_ATTENDED = "ringing_attended"  # customer on hold, agent waits for the target
+    CONSULTING = "consulting"      # customer on hold, agent talks with the target
+    CONFERENCE = "conference"      # all three in the talk bridge
+    COMPLETED = "completed"        # the target has the customer
+    RETURNED = "returned"          # the customer is back with the agent, or back in the queue
+
+
+class Event(enum.Enum):
+    BLIND = "blind"
+    ATTENDED = "attended"
+    TARGET_ANSWERED = "target_answered"
+    TARGET_FAILED = "target_failed"  # no answer, busy, logged out, rejected, hung up before completion
+    COMPLETE = "complete"
+    CANCEL = "cancel"
+    CONFERENCE = "conference"
+    AGENT_GONE = "agent_gone"
+
+
+TRANSITIONS: dict[tuple[State, Event], State] = {
+    (State.IDLE, Event.BLIND): State.RINGING_BLIND,
+    (State.IDLE, Event.ATTENDED): State.RINGING_ATTENDED,
+    (State.RINGING_BLIND, Event.TARGET_ANSWERED): State.COMPLETED,
+    (State.RINGING_BLIND, Event.TARGET_FAILED): State.RETURNED,
+    (State.RINGING_BLIND, Event.AGENT_GONE): State.RINGING_BLIND,
+    (State.RINGING_ATTENDED, Event.TARGET_ANSWERED): State.CONSULTING,
+    (State.RINGING_ATTENDED, Event.TARGET_FAILED): State.RETURNED,
+    (State.RINGING_ATTENDED, Event.CANCEL): State.RETURNED,
+    (State.RINGING_ATTENDED, Event.AGENT_GONE): State.RINGING_BLIND,
+    (State.CONSULTING, Event.COMPLETE): State.COMPLETED,
+    (State.CONSULTING, Event.AGENT_GONE): State.COMPLETED,
+    (State.CONSULTING, Event.CANCEL): State.RETURNED,
+    (State.CONSULTING, Event.TARGET_FAILED): State.RETURNED,
+    (State.CONSULTING, Event.CONFERENCE): State.CONFERENCE,
+    (State.CONFERENCE, Event.AGENT_GONE): State.COMPLETED,
+    (State.CONFERENCE, Event.TARGET_FAILED): State.RETURNED,
+}
+
+
+def from_queue_call(flow, clock: Callable[[], datetime], moh_class: str = "default") -> Transfer:
+    """A transfer of a connected QueueFlow's call: its talk bridge, agent leg, queue, priority and arrival."""
+    if flow.connected_leg is None or flow.agent_id is None or flow.finished:
+        raise IllegalTransition("the call is not connected to an agent")
+    return Transfer(flow.channel_id, flow.talk_bridge, flow.connected_leg, flow.agent_id, flow.queue, clock,
+                    priority=flow.priority, arrived=flow.joined_at, moh_class=moh_class)
+
+
+class IllegalTransition(Exception):
+    """The event makes no sense in the transfer's state (e.g. complete before the target answered)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where the call goes: an agent (with the dial string of their current device), a queue, an
+    extension or an external number (through the trunk)."""
+
+    kind: str  # agent | queue | extension | number
+    value: str
+    endpoint: str = ""  # the dial string for agent/extension/number; empty for a queue
+
+
+@dataclass(frozen=True, slots=True)
+class RequeueCaller:
+    """Put the customer back in the ACD's queue, keeping the call's priority and original arrival."""
+
+    channel_id: str
+    queue: str
+    priority: int | None
+    arrived: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One stretch of the interaction handled by one agent or target; ended when `ended` is set."""
+
+    agent_id: str | None
+    target: str
+    kind: str  # queue | transfer | conference | internal
+    started: datetime
+    ended: datetime | None = None
+    outcome: str | None = None
+
+
+@dataclass
+class Transfer:
+    """A transfer on call `channel_id`, whose agent's leg is `agent_leg` in bridge `talk_bridge`."""
+
+    channel_id: str
+    talk_bridge: str
+    agent_leg: str | None
+    agent_id: str
+    queue: str
+    clock: Callable[[], datetime]
+    priority: int | None = None
+    arrived: datetime | None = None
+    moh_class: str = "default"
+    state: State = State.IDLE
+    target: Target | None = None
+    target_leg: str | None = None
+    connected_at: datetime | None = None
+    segments: list[Segment] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.segments:
+            self.segments.append(Segment(self.agent_id, "", "queue", self.connected_at or self.clock()))
+
+    @property
+    def hold_bridge(self) -> str:
+        return f"{self.channel_id}-xfer-hold"
+
+    @property
+    def consult_bridge(self) -> str:
+        return f"{self.channel_id}-consult"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (State.COMPLETED, State.RETURNED)
+
+    def _go(self, event: Event) -> State:
+        after = TRANSITIONS.get((self.state, event))
+        if after is None:
+            raise IllegalTransition(f"{self.state.value} -> {event.value}")
+        log.info("transfer", transition=f"{self.state.value} -> {event.value} -> {after.value}",
+                 call_id=self.channel_id)
+        before, self.state = self.state, after
+        return before
+
+    def _hold_customer(self) -> list:
+        return [CreateBridge(self.hold_bridge, "holding"), AddToBridge(self.hold_bridge, self.channel_id),
+                StartBridgeMusic(self.hold_bridge, self.moh_class)]
+
+    def start(self, kind: str, target: Target, target_leg: str, caller_number: str = "",
+              caller_name: str = "", timeout: int = 20) -> list:
+        """Begin a blind or attended transfer; a queue target needs no ringing and completes at once."""
+        if target.kind == "queue" and kind != "blind":
+            raise IllegalTransition("an attended transfer needs a person to talk to, not a queue")
+        self._go(Event.BLIND if kind == "blind" else Event.ATTENDED)
+        self.target = target
+        if target.kind == "queue":
+            self._go(Event.TARGET_ANSWERED)
+            self._end_agent_segment("transferred")
+            self.segments.append(Segment(None, target.value, "queue", self.clock()))
+            commands = [RequeueCaller(self.channel_id, target.value, self.priority, self.arrived)]
+            return [*([Hangup(self.agent_leg)] if self.agent_leg else []), *commands]
+        self.target_leg = target_leg
+        commands = [*self._hold_customer(),
+                    Originate(target_leg, self.channel_id, target.endpoint, caller_number, caller_name, timeout)]
+        if kind == "blind" and self.agent_leg:
+            commands.append(Hangup(self.agent_leg))
+            self._end_agent_segment("transferred")
+            self.agent_leg = None
+        return commands
+
+    def target_answered(self, target_agent_id: str | None) -> list:
+        before = self._go(Event.TARGET_ANSWERED)
+        self._open_target_segment(target_agent_id, "transfer")
+        if before is State.RINGING_BLIND:
+            return self._hand_over()
+        return [CreateBridge(self.consult_bridge, "mixing"), AddToBridge(self.consult_bridge, self.agent_leg),
+                AddToBridge(self.consult_bridge, self.target_leg)]
+
+    def target_failed(self, reason: str) -> list:
+        """No answer, busy, logged out: the customer goes back to the agent, or to the queue."""
+        before = self._go(Event.TARGET_FAILED)
+        self._end_last_target_segment(reason)
+        commands = [Hangup(self.target_leg)] if self.target_leg else []
+        if before is State.CONFERENCE:
+            # the agent and customer simply stay together in the talk bridge
+            return commands
+        commands += [DestroyBridge(self.consult_bridge)] if before is State.CONSULTING else []
+        return [*commands, *self._return_customer()]
+
+    def complete(self) -> list:
+        self._go(Event.COMPLETE)
+        return self._hand_over(from_consult=True)
+
+    def cancel(self) -> list:
+        before = self._go(Event.CANCEL)
+        self._end_last_target_segment("cancelled")
+        commands = [Hangup(self.target_leg)] if self.target_leg else []
+        if before is State.CONSULTING:
+            commands.append(DestroyBridge(self.consult_bridge))
+        return [*commands, *self._return_customer()]
+
+    def conference(self) -> list:
+        self._go(Event.CONFERENCE)
+        self.segments[-1] = Segment(self.segments[-1].agent_id, self.segments[-1].target, "conference",
+                                    self.segments[-1].started)
+        return [DestroyBridge(self.consult_bridge), AddToBridge(self.talk_bridge, self.channel_id),
+                AddToBridge(self.talk_bridge, self.agent_leg), AddToBridge(self.talk_bridge, self.target_leg),
+                DestroyBridge(self.hold_bridge)]
+
+    def agent_gone(self) -> list:
+        """The transferring agent hung up: mid-consultation that completes the transfer (as a PBX would)."""
+        before = self._go(Event.AGENT_GONE)
+        self._end_agent_segment("transferred" if before is not State.RINGING_BLIND else "hung up")
+        self.agent_leg = None
+        if before is State.CONSULTING:
+            return self._hand_over(from_consult=True)
+        return []
+
+    def _hand_over(self, from_consult: bool = False) -> list:
+        commands = [DestroyBridge(self.consult_bridge)] if from_consult else []
+        if from_consult and self.agent_leg:
+            commands.append(Hangup(self.agent_leg))
+            self._end_agent_segment("transferred")
+            self.agent_leg = None
+        return [*commands, AddToBridge(self.talk_bridge, self.channel_id),
+                AddToBridge(self.talk_bridge, self.target_leg), DestroyBridge(self.hold_bridge)]
+
+    def _return_customer(self) -> list:
+        if self.agent_leg:
+            return [AddToBridge(self.talk_bridge, self.channel_id), AddToBridge(self.talk_bridge, self.agent_leg),
+                    DestroyBridge(self.hold_bridge)]
+        self.segments.append(Segment(None, self.queue, "queue", self.clock()))
+        return [RequeueCaller(self.channel_id, self.queue, self.priority, self.arrived)]
+
+    def _open_target_segment(self, agent_id: str | None, kind: str) -> None:
+        self.segments.append(Segment(agent_id, self.target.value if self.target else "", kind, self.clock()))
+
+    def _end_agent_segment(self, outcome: str) -> None:
+        self._close(self.agent_id, outcome)
+
+    def _close(self, agent_id: str | None, outcome: str) -> None:
+        for i in range(len(self.segments) - 1, -1, -1):
+            s = self.segments[i]
+            if s.agent_id == agent_id and s.ended is None:
+                self.segments[i] = Segment(s.agent_id, s.target, s.kind, s.started, self.clock(), outcome)
+                return
+
+    def _end_last_target_segment(self, outcome: str) -> None:
+        target = self.target.value if self.target else ""
+        for i in range(len(self.segments) - 1, -1, -1):
+            s = self.segments[i]
+            if s.target == target and s.ended is None:
+                self.segments[i] = Segment(s.agent_id, s.target, s.kind, s.started, self.clock(), outcome)
+                return
+        self.segments.append(Segment(None, target, "transfer", self.clock(), self.clock(), outcome))
