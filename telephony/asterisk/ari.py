@@ -90,6 +90,9 @@ class AriClient:
     async def add_to_bridge(self, bridge_id: str, channel_id: str) -> None:
         await self.request("POST", f"/bridges/{bridge_id}/addChannel", {"channel": channel_id})
 
+    async def remove_from_bridge(self, bridge_id: str, channel_id: str) -> None:
+        await self.request("POST", f"/bridges/{bridge_id}/removeChannel", {"channel": channel_id})
+
     async def start_bridge_moh(self, bridge_id: str, moh_class: str) -> None:
         await self.request("POST", f"/bridges/{bridge_id}/moh", {"mohClass": moh_class})
 

@@ -8,6 +8,7 @@ from telephony.commands import (AddToBridge, Answer, ChannelGone, Command, Creat
                                 StopPlayback)
 from telephony.commands import EnterQueue, StartRecording, Transfer
 from telephony.errors import AriError
+from telephony.supervision.commands import RemoveFromBridge, Snoop
 
 
 def caller_id(name: str, number: str) -> str:
@@ -80,5 +81,9 @@ class AriCommandExecutor:
                 await ari.continue_in_dialplan(channel_id, NO_QUEUE_CONTEXT, "s")
             case StartRecording(channel_id, name, max_seconds, max_silence, terminate_on, beep, fmt):
                 await ari.record(channel_id, name, fmt, max_seconds, max_silence, terminate_on, beep)
+            case Snoop(snoop_id, channel_id, spy, whisper):
+                await ari.snoop(channel_id, snoop_id, spy, whisper, self._app, ["snoop"])
+            case RemoveFromBridge(bridge_id, channel_id):
+                await ari.remove_from_bridge(bridge_id, channel_id)
             case _:
                 raise TypeError(f"no ARI mapping for {command!r}")

@@ -5,6 +5,7 @@ import pytest
 from telephony.asterisk.executor import AriCommandExecutor, caller_id
 from telephony.commands import Answer, ChannelGone, CreateBridge, DestroyBridge, StopPlayback
 from telephony.errors import AriError
+from telephony.supervision.commands import RemoveFromBridge, Snoop
 
 
 class FailingAri:
@@ -42,3 +43,22 @@ async def test_other_errors_are_raised():
 def test_caller_id_drops_characters_that_would_break_it():
     assert caller_id('Ada "the" <Customer>', "+4930123456") == '"Ada the Customer" <+4930123456>'
     assert caller_id("", "100") == "100"
+
+
+class RecordingAri:
+    def __init__(self):
+        self.calls = []
+
+    def __getattr__(self, name):
+        async def record(*args):
+            self.calls.append((name, *args))
+        return record
+
+
+async def test_supervision_commands_reach_ari():
+    ari = RecordingAri()
+    executor = AriCommandExecutor(ari, "app")
+    await executor.execute(Snoop("c1-sup-1-snoop", "c1-leg-1", spy="both", whisper="out"))
+    await executor.execute(RemoveFromBridge("c1-talk", "c1-sup-0-leg"))
+    assert ari.calls == [("snoop", "c1-leg-1", "c1-sup-1-snoop", "both", "out", "app", ["snoop"]),
+                         ("remove_from_bridge", "c1-talk", "c1-sup-0-leg")]

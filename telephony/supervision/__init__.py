@@ -1,0 +1,1 @@
+"""Supervisors on live calls: monitoring (listen, whisper, barge) and agents' help requests, pure."""

@@ -1,0 +1,88 @@
+from datetime import datetime, timezone
+
+import pytest
+
+from telephony.calls.legs import owner_of
+from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate
+from telephony.supervision.commands import RemoveFromBridge, Snoop
+from telephony.supervision.help_requests import HelpRequests
+from telephony.supervision.monitor import Mode, MonitorError, MonitorSession, call_of
+
+
+def session(mode: Mode = Mode.LISTEN) -> MonitorSession:
+    return MonitorSession(call_id="c1", agent_channel="c1-leg-1", talk_bridge="c1-talk",
+                          supervisor_endpoint="PJSIP/1900", mode=mode)
+
+
+def test_listen_dials_the_supervisor_then_snoops_both_ways_without_whisper():
+    s = session()
+    [originate] = s.start()
+    assert isinstance(originate, Originate) and originate.endpoint == "PJSIP/1900"
+    commands = s.leg_answered()
+    assert commands[0] == CreateBridge(s.bridge_id)
+    assert commands[1] == Snoop(s.snoop_id, "c1-leg-1", spy="both", whisper="none")
+    assert s.snoop_entered(s.snoop_id) == [AddToBridge(s.bridge_id, s.snoop_id), AddToBridge(s.bridge_id, s.leg_id)]
+
+
+def test_whisper_replaces_the_snoop_and_keeps_the_supervisors_leg():
+    s = session()
+    s.start(), s.leg_answered()
+    old = s.snoop_id
+    s.snoop_entered(old)
+    commands = s.switch(Mode.WHISPER)
+    assert commands == [Hangup(old), Snoop(s.snoop_id, "c1-leg-1", spy="both", whisper="out")]
+    assert s.snoop_id != old
+    assert all(getattr(c, "channel_id", None) != s.leg_id for c in commands if isinstance(c, Hangup))
+
+
+def test_barge_moves_the_leg_into_the_talk_bridge_and_back():
+    s = session()
+    s.start(), s.leg_answered()
+    snoop = s.snoop_id
+    assert s.switch(Mode.BARGE) == [Hangup(snoop), AddToBridge("c1-talk", s.leg_id)]
+    commands = s.switch(Mode.LISTEN)
+    assert commands[0] == RemoveFromBridge("c1-talk", s.leg_id)
+    assert isinstance(commands[1], Snoop) and commands[1].whisper == "none"
+
+
+def test_a_stale_snoop_is_hung_up():
+    s = session()
+    s.start(), s.leg_answered()
+    old = s.snoop_id
+    s.switch(Mode.WHISPER)
+    assert s.snoop_entered(old) == [Hangup(old)]
+
+
+def test_stop_and_the_supervisor_hanging_up_clear_everything():
+    s = session(Mode.WHISPER)
+    s.start(), s.leg_answered()
+    snoop = s.snoop_id
+    assert s.stop() == [Hangup(s.leg_id), Hangup(snoop), DestroyBridge(s.bridge_id)]
+    with pytest.raises(MonitorError):
+        s.switch(Mode.LISTEN)
+    other = session()
+    other.start(), other.leg_answered()
+    assert other.leg_ended() == [Hangup(other.snoop_id), DestroyBridge(other.bridge_id)]
+
+
+def test_ids_belong_to_the_call_and_are_not_taken_for_call_legs():
+    s = session()
+    s.start(), s.leg_answered()
+    for channel in (s.leg_id, s.snoop_id, s.bridge_id):
+        assert call_of(channel) == "c1"
+        assert owner_of(channel) is None
+
+
+def test_help_request_is_cleared_once_on_join_or_end():
+    board = HelpRequests()
+    at = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    kind, data = board.request("c1", 7, "sales", at)
+    assert kind == "help.requested" and data["call_id"] == "c1" and data["queue"] == "sales"
+    assert board.request("c1", 7, "sales", at) is None
+    assert [r.call_id for r in board.open()] == ["c1"]
+    kind, data = board.supervisor_joined("c1")
+    assert kind == "help.cleared" and data["reason"] == "joined"
+    assert board.call_ended("c1") is None
+    board.request("c2", 8, "billing", at)
+    assert board.call_ended("c2")[1]["reason"] == "ended"
+    assert board.open() == []
