@@ -29,6 +29,8 @@ class AgentCalls(Protocol):
 
     def hang_up_agent_call(self, agent_id: str) -> bool: ...
 
+    def control_recording(self, agent_id: str, action: str) -> bool: ...
+
     async def click_to_call(self, agent: Agent, target: str) -> str: ...
 
 
@@ -53,6 +55,7 @@ class AgentView:
     queues: dict[str, int]
     skills: dict[str, int]
     pause_pending: str | None = None  # asked for during a call: starts when it (and its wrap-up) ends
+    recording: str | None = None  # the agent's own recording policy over their queues'
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class AgentDesk:
         self._acd = acd
         self._clock = clock
         self._audiences: dict[str, Audience] = {}
+        self._recording: dict[str, str | None] = {}
         self._calls = calls
 
     async def load(self) -> None:
@@ -83,7 +87,12 @@ class AgentDesk:
         always); an agent not known here is for admins only."""
         return self._audiences.get(agent_id, Audience.of())
 
+    def recording_override(self, agent_id: str) -> str | None:
+        """The agent's own recording policy (None: their queue's), as known in memory for a call's answer."""
+        return self._recording.get(agent_id)
+
     def _remember(self, agent: Agent) -> None:
+        self._recording[str(agent.id)] = agent.recording
         self._audiences[str(agent.id)] = Audience.of(users=[agent.user_id] if agent.user_id else [],
                                                      queues=agent.queues)
 
@@ -103,7 +112,7 @@ class AgentDesk:
             state, reason, since = agent.state.value, agent.pause_reason, agent.state_since
         return AgentView(agent.id, agent.name, agent.extension, agent.user_id, state, reason, since,
                          agent.login_device if state != AgentState.LOGGED_OUT else None,
-                         dict(agent.queues), dict(agent.skills), pending)
+                         dict(agent.queues), dict(agent.skills), pending, agent.recording)
 
     async def log_in(self, agent: Agent, device_kind: str) -> AgentView:
         device = agent.device(device_kind)
@@ -126,7 +135,8 @@ class AgentDesk:
         return await self.view(agent)
 
     async def create(self, name: str, extension: str, softphone: str | None, mobile: str | None,
-                     user_id: UUID | None, skills: dict[str, int], queues: dict[str, int]) -> AgentView:
+                     user_id: UUID | None, skills: dict[str, int], queues: dict[str, int],
+                     recording: str | None = None) -> AgentView:
         if not softphone and not mobile:
             raise StateRefused("an agent needs a softphone or a mobile number")
         unknown = sorted(set(queues) - set(self._dispatcher.queue_names()))
@@ -134,9 +144,15 @@ class AgentDesk:
             raise StateRefused(f"unknown queue(s): {', '.join(unknown)}")
         if any(not 1 <= level <= 5 for level in skills.values()):
             raise StateRefused("skill levels are 1 to 5")
-        agent = await self._agents.create(name, extension, softphone, mobile, user_id)
+        agent = await self._agents.create(name, extension, softphone, mobile, user_id, recording)
         await self._agents.set_skills(agent.id, skills)
         await self._agents.set_queues(agent.id, queues)
+        agent = await self._agents.get(agent.id)
+        self._remember(agent)
+        return await self.view(agent)
+
+    async def set_recording(self, agent: Agent, policy: str | None) -> AgentView:
+        await self._agents.set_recording(agent.id, policy)
         agent = await self._agents.get(agent.id)
         self._remember(agent)
         return await self.view(agent)
@@ -154,6 +170,16 @@ class AgentDesk:
 
     def hang_up(self, agent: Agent) -> bool:
         return bool(self._calls and self._calls.hang_up_agent_call(str(agent.id)))
+
+    def control_recording(self, agent: Agent, action: str) -> bool:
+        """Start, stop, pause or resume recording the agent's connected call; False if they have none,
+        StateRefused if the action makes no sense now."""
+        if self._calls is None:
+            return False
+        try:
+            return self._calls.control_recording(str(agent.id), action)
+        except ValueError as exc:
+            raise StateRefused(str(exc)) from None
 
     async def agent_for(self, principal: Principal, agent_id: UUID) -> Agent:
         """An agent the principal may act on: themselves, one of their queues' (supervisors), anyone (admins)."""

@@ -41,7 +41,11 @@ from telephony.db.migrations import migrate
 from telephony.db.pool import Database
 from telephony.db.tickets import TicketStore
 from telephony.errors import AriError, AsteriskUnavailable, ConfigError
-from telephony.events import CallArrived, HangupRequested
+from telephony.events import BridgeRecordingFinished, CallArrived, HangupRequested, RecordingRequested
+from telephony.db.recordings import RecordingStore
+from telephony.recordings.archive import RecordingArchive
+from telephony.recordings.library import RecordingLibrary
+from telephony.recordings.policy import effective_policy
 from telephony.ivr.flow import flow_for_call
 from telephony.logs import get_logger
 from telephony.settings import Settings
@@ -74,6 +78,7 @@ class Service:
         self.device_states = DeviceStates()
         self.device_states.attach(self.ami)
         self.registry: CallRegistry | None = None
+        self.recordings: RecordingArchive | None = None
         self.crm: CrmService | None = None
         self.screen_pops: ScreenPops | None = None
         self.acd: AcdRuntime | None = None
@@ -88,7 +93,10 @@ class Service:
         store = InteractionStore(self.database.pool)
         self.agents = AgentStore(self.database.pool)
         self.acd = AcdRuntime(self.config, self.agents, self._deliver, utcnow, store)
-        router = CommandRouter(AriCommandExecutor(self.ari, self.settings.ari_app), self.acd.submit)
+        recordings = RecordingStore(self.database.pool)
+        self.recordings = RecordingArchive(self.ari, recordings, self.settings.recordings_dir, utcnow)
+        router = CommandRouter(AriCommandExecutor(self.ari, self.settings.ari_app), self.acd.submit,
+                               self.recordings.observe)
         self.crm = CrmService(CustomerStore(self.database.pool), TicketStore(self.database.pool),
                               self.settings.default_region, self._publish_crm_event, utcnow)
         self.screen_pops = ScreenPops(self._caller_of, self.crm.screen_pop, self._publish_to_agent)
@@ -110,7 +118,8 @@ class Service:
         ws_options = WsOptions(self.settings.events_heartbeat, self.settings.events_auth_timeout)
         app = build_app(self.health, auth=auth, hub=self.events, calls=self.active_calls, ws_options=ws_options,
                         desk=self.desk, voicemail_store=VoicemailStore(self.database.pool), reload=self.try_reload,
-                        crm=self.crm)
+                        crm=self.crm,
+                        recordings=RecordingLibrary(recordings, self.agents, self.settings.recordings_dir))
         self.http = HttpServer(app, self.settings.http_host, self.settings.http_port)
         await self.http.start()
         log.info("service.started", ari_app=self.settings.ari_app)
@@ -125,6 +134,8 @@ class Service:
             await asyncio.gather(self._consumer, return_exceptions=True)
         if self.registry:
             await self.registry.release_all()
+        if self.recordings:
+            await self.recordings.close()
         if self._acd_task:
             self._acd_task.cancel()
             await asyncio.gather(self._acd_task, return_exceptions=True)
@@ -219,6 +230,16 @@ class Service:
         call_id = found[0].channel_id
         return self.registry.deliver(call_id, HangupRequested(call_id, by=f"agent:{agent_id}"))
 
+    def control_recording(self, agent_id: str, action: str) -> bool:
+        """Hand the agent's recording request to their connected call's task, once the call's recording
+        has said it can be done (RecordingRefused, a ValueError, says why not)."""
+        found = self._agent_session(agent_id)
+        if found is None or found[2] != "connected" or not hasattr(found[1], "check_recording"):
+            return False
+        session, flow, _ = found
+        flow.check_recording(action)
+        return self.registry.deliver(session.channel_id, RecordingRequested(session.channel_id, action))
+
     async def click_to_call(self, agent, target: str) -> str:
         """Ring the agent's own device, then `target` (an extension or an E.164 number); bridge the two."""
         device = agent.device() or agent.device("softphone") or agent.device("mobile")
@@ -264,9 +285,17 @@ class Service:
                  "arrived_at": s.arrived.at, "queue": _queue_of(s)} for s in sessions]
 
     def _flow_for(self, arrived: CallArrived):
+        config = self.config
+
+        def recording_policy(queue: str, agent_id: str):
+            queue_config = config.queues.get(queue)
+            return effective_policy(queue_config.recording if queue_config else "on_demand",
+                                    self.desk.recording_override(agent_id))
+
         def queue_flow(enter):
             return QueueFlow(arrived.channel_id, enter.queue, arrived.caller_number, arrived.caller_name, utcnow,
-                             new_id, priority=enter.priority, skills=tuple(enter.skills))
+                             new_id, priority=enter.priority, skills=tuple(enter.skills),
+                             recording_policy=recording_policy, recording_format=self.settings.recording_format)
 
         return CallFlow(flow_for_call(self.config, arrived, utcnow, new_id), queue_flow)
 
@@ -278,7 +307,9 @@ class Service:
                     await self._reconcile()
                     continue
                 ours = translate(event)
-                if ours is not None:
+                if isinstance(ours, BridgeRecordingFinished):
+                    self.recordings.finished(ours.name, ours.failed)
+                elif ours is not None:
                     self.registry.handle(ours)
             except Exception:
                 log.exception("ari.event_failed", event_type=getattr(event, "get", lambda _k: None)("type"))

@@ -101,5 +101,22 @@ class HangupRequested:
     by: str
 
 
+@dataclass(frozen=True, slots=True)
+class RecordingRequested:
+    """The agent asks (over the API) to start, stop, pause or resume recording the call."""
+
+    channel_id: str
+    action: str
+
+
+@dataclass(frozen=True, slots=True)
+class BridgeRecordingFinished:
+    """A recording of a bridge (a call's talk) is done: stopped, its bridge gone, or failed. Not a call's
+    event: the recordings archive takes it, whether or not the call is still up."""
+
+    name: str
+    failed: bool = False
+
+
 CallEvent = Union[CallArrived, PlaybackFinished, DtmfReceived, ChannelHungUp, LegAnswered, LegEnded, TimerFired,
-                  RecordingFinished, LeftBridge, HangupRequested]
+                  RecordingFinished, LeftBridge, HangupRequested, RecordingRequested]

@@ -45,6 +45,10 @@ class Settings(BaseSettings):
 
     config_file: Path = Path("callcenter.yaml")
     recordings_dir: Path = Path("var/recordings")
+    recording_format: str = Field("wav", pattern=r"^(wav|wav16|gsm|ulaw|alaw|g722|sln|sln16)$",
+                                  description="a format Asterisk writes natively")
+    recordings_retention_days: float = Field(
+        365, gt=0, description="age (days) past which `telephony recordings prune` removes recordings")
     migrations_dir: Path = Path(__file__).resolve().parent.parent / "migrations"
 
     log_format: Literal["auto", "json", "console"] = "auto"

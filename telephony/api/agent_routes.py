@@ -32,6 +32,8 @@ class AgentOut(BaseModel):
     skills: dict[str, int]
     pause_pending: str | None = Field(
         None, description="a pause asked for during a call; it starts when the call and its wrap-up end")
+    recording: Literal["always", "on_demand", "never"] | None = Field(
+        None, description="the agent's own recording policy; null follows each queue's")
 
     @classmethod
     def of(cls, view: AgentView) -> AgentOut:
@@ -87,6 +89,13 @@ class AgentIn(BaseModel):
     user_id: UUID | None = None
     skills: dict[str, int] = {}
     queues: dict[str, int] = Field({}, description="queue name -> penalty (lower is offered first)")
+    recording: Literal["always", "on_demand", "never"] | None = Field(
+        None, description="the agent's own recording policy over their queues'; null follows each queue's")
+
+
+class RecordingPolicyIn(BaseModel):
+    recording: Literal["always", "on_demand", "never"] | None = Field(
+        description="always, on_demand, never; null to follow each queue's policy")
 
 
 def _desk(request: web.Request) -> AgentDesk:
@@ -191,12 +200,19 @@ async def create_agent(request: web.Request, body: AgentIn) -> AgentOut:
     desk = _desk(request)
     try:
         view = await desk.create(body.name, body.extension, body.softphone, body.mobile, body.user_id,
-                                 body.skills, body.queues)
+                                 body.skills, body.queues, body.recording)
     except DuplicateExtension as exc:
         raise conflict("duplicate_extension", str(exc)) from None
     except StateRefused as exc:
         raise conflict("invalid_agent", str(exc)) from None
     return AgentOut.of(view)
+
+
+@routes.route("PUT", "/api/v1/agents/{agent_id}/recording", "Set an agent's own recording policy",
+              roles=frozenset({"admin"}), body=RecordingPolicyIn, response=AgentOut, errors=(403, 404),
+              tag="supervision")
+async def set_agent_recording(request: web.Request, body: RecordingPolicyIn) -> AgentOut:
+    return AgentOut.of(await _desk(request).set_recording(await _named(request), body.recording))
 
 
 @routes.route("POST", "/api/v1/agents/{agent_id}/pause", "Pause an agent", roles=SUPERVISING, body=PauseIn,

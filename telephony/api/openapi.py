@@ -65,7 +65,9 @@ def build_openapi(routes: list[Route], title: str = "telephony", version: str = 
         operation["security"] = [] if route.auth == "public" else [{"bearer": []}]
         operation["x-roles"] = [] if route.auth == "public" else sorted(route.roles)
         success = {"description": {101: "Switching to WebSocket", 204: "Done, no content"}.get(route.status, "OK")}
-        if route.response is not None:
+        if route.media is not None:
+            success["content"] = {route.media: {"schema": {"type": "string", "format": "binary"}}}
+        elif route.response is not None:
             success["content"] = _json(ref(route.response, "serialization"))
         elif route.status == 200:
             success["content"] = _json({"type": "object"})

@@ -42,6 +42,7 @@ class Route:
     auth: Auth = "token"
     description: str = ""
     extra_responses: dict[int, str] = field(default_factory=dict)
+    media: str | None = None  # a success body that is a file of this type, not JSON
 
     @property
     def operation_id(self) -> str:

@@ -113,6 +113,24 @@ class AriClient:
     async def get_stored_recording(self, name: str) -> dict:
         return await self.request("GET", f"/recordings/stored/{name}")
 
+    async def download_stored_recording(self, name: str, dest) -> None:
+        """Write the stored recording's file to `dest` (a path), streamed: a long call is not held in memory."""
+        assert self._session is not None, "AriClient.start() was not called"
+        path = f"/recordings/stored/{name}/file"
+        try:
+            async with self._session.get(self.base_url + path, timeout=aiohttp.ClientTimeout(
+                    total=None, sock_connect=self._timeout.total, sock_read=self._timeout.total)) as resp:
+                if resp.status >= 400:
+                    raise AriError("GET", path, resp.status, _error_message(resp, await resp.read()))
+                with open(dest, "wb") as out:
+                    async for chunk in resp.content.iter_chunked(1 << 16):
+                        out.write(chunk)
+        except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as exc:
+            raise AsteriskUnavailable(f"ARI GET {path}: {exc.__class__.__name__} {exc}") from None
+
+    async def delete_stored_recording(self, name: str) -> None:
+        await self.request("DELETE", f"/recordings/stored/{name}")
+
     async def snoop(self, channel_id: str, snoop_id: str, spy: str, whisper: str, app: str,
                     app_args: list[str]) -> dict:
         """A Snoop channel on `channel_id` entering our app: spy/whisper are none, in, out or both."""

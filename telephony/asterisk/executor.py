@@ -8,6 +8,7 @@ from telephony.commands import (AddToBridge, Answer, ChannelGone, Command, Creat
                                 StopPlayback)
 from telephony.commands import EnterQueue, StartRecording, Transfer
 from telephony.errors import AriError
+from telephony.recordings.commands import PauseRecording, RecordBridge, ResumeRecording, StopRecording
 from telephony.supervision.commands import RemoveFromBridge, Snoop
 
 
@@ -40,6 +41,8 @@ class AriCommandExecutor:
         except AriError as exc:
             if isinstance(command, (StopPlayback, StopMusicOnHold)) and exc.not_found:
                 return  # already gone: the goal is reached
+            if isinstance(command, StopRecording) and exc.not_found:
+                return  # it ended with its bridge
             if isinstance(command, DestroyBridge) and exc.status in (404, 409):
                 return  # gone, or being torn down ("Bridge not in Stasis application"): the goal is reached
             # 404: no such channel; 409: the channel has left our application (or is not up yet).
@@ -85,5 +88,13 @@ class AriCommandExecutor:
                 await ari.snoop(channel_id, snoop_id, spy, whisper, self._app, ["snoop"])
             case RemoveFromBridge(bridge_id, channel_id):
                 await ari.remove_from_bridge(bridge_id, channel_id)
+            case RecordBridge(bridge_id, name, fmt):
+                await ari.record_bridge(bridge_id, name, fmt)
+            case PauseRecording(name):
+                await ari.pause_recording(name)
+            case ResumeRecording(name):
+                await ari.unpause_recording(name)
+            case StopRecording(name):
+                await ari.stop_recording(name)
             case _:
                 raise TypeError(f"no ARI mapping for {command!r}")

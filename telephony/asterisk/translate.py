@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from telephony.calls.legs import owner_of
-from telephony.events import (CallArrived, CallEvent, ChannelHungUp, DtmfReceived, LeftBridge, LegAnswered,
-                              LegEnded, PlaybackFinished, RecordingFinished)
+from telephony.events import (BridgeRecordingFinished, CallArrived, CallEvent, ChannelHungUp, DtmfReceived,
+                              LeftBridge, LegAnswered, LegEnded, PlaybackFinished, RecordingFinished)
 
 DIRECTIONS = ("inbound", "outbound", "internal")
 
@@ -40,9 +40,11 @@ def translate(event: dict) -> CallEvent | None:
     return None
 
 
-def _recording_finished(event: dict, failed: bool) -> RecordingFinished | None:
+def _recording_finished(event: dict, failed: bool) -> RecordingFinished | BridgeRecordingFinished | None:
     recording = event.get("recording") or {}
     target = str(recording.get("target_uri", ""))
+    if target.startswith("bridge:"):
+        return BridgeRecordingFinished(name=str(recording.get("name", "")), failed=failed)
     if not target.startswith("channel:"):
         return None
     duration = recording.get("duration")

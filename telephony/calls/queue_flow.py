@@ -18,7 +18,13 @@ from telephony.acd.model import Device
 from telephony.calls.legs import leg_id
 from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Play,
                                 StartBridgeMusic)
-from telephony.events import ChannelHungUp, HangupRequested, LeftBridge, LegAnswered, LegEnded, PlaybackFinished
+from telephony.events import (ChannelHungUp, HangupRequested, LeftBridge, LegAnswered, LegEnded, PlaybackFinished,
+                              RecordingRequested)
+from telephony.logs import get_logger
+from telephony.recordings.control import CallRecording, RecordingRefused
+from telephony.recordings.policy import Policy
+
+log = get_logger(__name__)
 
 # The dispatcher keeps the ring timeout; Asterisk's own is a little longer, as a backstop.
 ORIGINATE_GRACE_SECONDS = 5
@@ -66,6 +72,9 @@ class QueueFlow:
     _holding: bool = False  # the caller is in the holding bridge
     _leaving_for_voicemail: str | None = None  # the box, while the caller leaves the holding bridge
     voicemail_box: str | None = None  # set once the caller is free for the IVR to take a message
+    recording_policy: Callable[[str, str], Policy] = lambda queue, agent_id: "on_demand"
+    recording_format: str = "wav"
+    recording: CallRecording | None = None  # once an agent is connected
 
     @property
     def hold_bridge(self) -> str:
@@ -124,7 +133,22 @@ class QueueFlow:
                 return self._caller_gone()
             case HangupRequested():
                 return [Hangup(self.channel_id)]
+            case RecordingRequested(action=action):
+                try:
+                    return self.recording_request(action)
+                except RecordingRefused as exc:
+                    log.info("recording.refused", action=action, reason=str(exc))
         return []
+
+    def check_recording(self, action: str) -> None:
+        """Raise RecordingRefused unless `action` (start, stop, pause, resume) can be done now."""
+        if self.recording is None or self.finished:
+            raise RecordingRefused("the call is not connected to an agent")
+        self.recording.check(action)
+
+    def recording_request(self, action: str) -> list:
+        self.check_recording(action)
+        return self.recording.request(action)
 
     def _ring(self, offer: Offer) -> list:
         self._legs_made += 1
@@ -157,9 +181,11 @@ class QueueFlow:
         self.agent_id = agent
         self.waited_seconds = (self.clock() - self._joined_at).total_seconds()
         leg = self._legs[offer]
+        self.recording = CallRecording(self.channel_id, self.talk_bridge, self.recording_policy(self.queue, agent),
+                                       agent, self.queue, self.recording_format)
         return [CreateBridge(self.talk_bridge, "mixing"), AddToBridge(self.talk_bridge, self.channel_id),
                 AddToBridge(self.talk_bridge, leg), DestroyBridge(self.hold_bridge),
-                CallBridged(offer, self.clock())]
+                CallBridged(offer, self.clock()), *self.recording.connected()]
 
     def _overflow(self, destination) -> list:
         """Play the overflow message, then hang up; or hand the caller to the IVR's voicemail.

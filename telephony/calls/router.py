@@ -6,17 +6,34 @@ from collections.abc import Callable
 
 from telephony.acd.events import AcdEvent, AgentLegEnded, CallBridged, CallerHungUp, CallQueued, OfferAnswered
 from telephony.commands import CommandExecutor
+from telephony.errors import AriError
+from telephony.logs import get_logger
+from telephony.recordings.commands import RECORDING_COMMANDS
+
+log = get_logger(__name__)
 
 ACD_REPORTS = (CallQueued, OfferAnswered, CallBridged, AgentLegEnded, CallerHungUp)
 
 
 class CommandRouter:
-    def __init__(self, asterisk: CommandExecutor, submit_to_acd: Callable[[AcdEvent], None]):
+    """Recording commands that Asterisk carried out are also told to `recording_done` (the archive keeps
+    their times); one Asterisk refuses is logged, never allowed to break the call."""
+
+    def __init__(self, asterisk: CommandExecutor, submit_to_acd: Callable[[AcdEvent], None],
+                 recording_done: Callable[[object], None] = lambda command: None):
         self._asterisk = asterisk
         self._submit_to_acd = submit_to_acd
+        self._recording_done = recording_done
 
     async def execute(self, command) -> None:
         if isinstance(command, ACD_REPORTS):
             self._submit_to_acd(command)
+        elif isinstance(command, RECORDING_COMMANDS):
+            try:
+                await self._asterisk.execute(command)
+            except AriError as exc:
+                log.error("recording.command_failed", command=type(command).__name__, error=str(exc))
+                return
+            self._recording_done(command)
         else:
             await self._asterisk.execute(command)

@@ -66,6 +66,9 @@ class QueueConfig(Strict):
     )
     priority: int = Field(0, ge=0, le=10, description="priority of calls that bring none (IVR, VIP flag)")
     missed_offers_before_pause: int = Field(3, ge=1, description="missed offers in a row that pause an agent")
+    recording: Literal["always", "on_demand", "never"] = Field(
+        "on_demand", description="record calls from the agent's answer: always, when the agent asks, or never; "
+                                 "an agent's own policy overrides it")
 
     @field_validator("overflow", mode="before")
     @classmethod

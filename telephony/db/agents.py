@@ -29,6 +29,7 @@ class Agent:
     state_since: datetime | None
     skills: Mapping[str, int] = field(default_factory=dict)
     queues: Mapping[str, int] = field(default_factory=dict)
+    recording: str | None = None  # the agent's own recording policy; None follows the queue's
 
     def profile(self) -> AgentProfile:
         return AgentProfile(str(self.id), self.name, self.extension, dict(self.skills), dict(self.queues))
@@ -86,12 +87,12 @@ class AgentStore:
         self._pool = pool
 
     async def create(self, name: str, extension: str, softphone: str | None = None, mobile: str | None = None,
-                     user_id: UUID | None = None) -> Agent:
+                     user_id: UUID | None = None, recording: str | None = None) -> Agent:
         try:
             agent_id = await self._pool.fetchval(
-                """INSERT INTO agents (name, extension, softphone, mobile, user_id)
-                   VALUES ($1, $2, $3, $4, $5) RETURNING id""",
-                name, extension, softphone, mobile, user_id,
+                """INSERT INTO agents (name, extension, softphone, mobile, user_id, recording)
+                   VALUES ($1, $2, $3, $4, $5, $6) RETURNING id""",
+                name, extension, softphone, mobile, user_id, recording,
             )
         except asyncpg.UniqueViolationError as exc:
             if exc.constraint_name == "agents_extension_key":
@@ -104,6 +105,11 @@ class AgentStore:
         if row is None:
             raise AgentNotFound(str(agent_id))
         return _agent(row)
+
+    async def set_recording(self, agent_id: UUID, policy: str | None) -> None:
+        if await self._pool.fetchval("UPDATE agents SET recording = $2 WHERE id = $1 RETURNING id",
+                                     agent_id, policy) is None:
+            raise AgentNotFound(str(agent_id))
 
     async def set_login_device(self, agent_id: UUID, kind: str) -> None:
         await self._pool.execute("UPDATE agents SET login_device = $2 WHERE id = $1", agent_id, kind)
@@ -182,4 +188,4 @@ class AgentStore:
 def _agent(row) -> Agent:
     return Agent(row["id"], row["name"], row["extension"], row["softphone"], row["mobile"], row["user_id"],
                  AgentState(row["state"]), row["pause_reason"], row["login_device"], row["state_since"],
-                 json.loads(row["skills"]), json.loads(row["queues"]))
+                 json.loads(row["skills"]), json.loads(row["queues"]), row["recording"])

@@ -23,6 +23,8 @@ from telephony.api.app import HttpServer, build_app
 from telephony.config import parse_config
 from telephony.crm.service import CrmService
 from telephony.db.agents import AgentStore
+from telephony.db.recordings import RecordingStore
+from telephony.recordings.library import RecordingLibrary
 from telephony.db.customers import CustomerStore
 from telephony.db.tickets import TicketStore
 from telephony.api.events import EventHub
@@ -154,20 +156,22 @@ async def acd(clock):
 
 
 @pytest_asyncio.fixture
-async def api(auth, hub, ws_options, acd, pool, clock):
+async def api(auth, hub, ws_options, acd, pool, clock, tmp_path):
     holder: list[Api] = []
     reloads: list[list[tuple[str, str]]] = []
     desk = AgentDesk(AgentStore(pool), *acd, clock)
     crm = CrmService(CustomerStore(pool), TicketStore(pool), "DE", lambda *event: None, clock)
     app = build_app(healthy, auth=auth, hub=hub, calls=lambda: holder[0].calls, ws_options=ws_options,
                     desk=desk, voicemail_store=FakeVoicemails(), reload=lambda: reloads.pop(0) if reloads else [],
-                    crm=crm)
+                    crm=crm, recordings=RecordingLibrary(RecordingStore(pool), AgentStore(pool), tmp_path))
     server = HttpServer(app, "127.0.0.1", 0)
     await server.start()
     async with aiohttp.ClientSession() as session:
         holder.append(Api(f"http://127.0.0.1:{server.port}", session, auth, hub))
         holder[0].desk = desk
         holder[0].reloads = reloads
+        holder[0].recordings_dir = tmp_path
+        holder[0].pool = pool
         yield holder[0]
     await server.close()
 

@@ -4,6 +4,8 @@ reported back — without Asterisk."""
 from datetime import datetime, timedelta, timezone
 from itertools import count
 
+import pytest
+
 from telephony.acd.commands import Announce, CancelOffer, ConnectCallToAgent, EndCall, HoldCaller, Offer, Overflow
 from telephony.acd.events import AgentLegEnded, CallBridged, CallerHungUp, CallQueued, OfferAnswered
 from telephony.acd.model import Device
@@ -11,7 +13,9 @@ from telephony.calls.queue_flow import QueueFlow, announcement, dial_string
 from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Play,
                                 StartBridgeMusic)
 from telephony.config.models import OverflowTarget
-from telephony.events import ChannelHungUp, LeftBridge, LegAnswered, LegEnded, PlaybackFinished
+from telephony.events import ChannelHungUp, LeftBridge, LegAnswered, LegEnded, PlaybackFinished, RecordingRequested
+from telephony.recordings.commands import PauseRecording, RecordBridge
+from telephony.recordings.control import RecordingRefused
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 SOFTPHONE = Device("softphone", "PJSIP/1001")
@@ -144,3 +148,22 @@ def test_announcements_say_position_and_wait():
 def test_mobile_devices_are_dialled_through_the_trunk():
     assert dial_string(Device("mobile", "+4915112345678")) == "PJSIP/+4915112345678@trunk"
     assert dial_string(SOFTPHONE) == "PJSIP/1001"
+
+
+def test_an_always_recorded_queue_records_the_talk_bridge_from_the_answer():
+    flow, _ = make()
+    flow.recording_policy = lambda queue, agent: "always" if (queue, agent) == ("support", "a1") else "never"
+    flow.start()
+    flow.handle(offer())
+    flow.handle(LegAnswered("c1", "c1-leg-1"))
+    commands = flow.handle(ConnectCallToAgent("c1", "o1", "a1"))
+    assert commands[-1] == RecordBridge("c1-talk", "c1-rec-1", "wav", "c1", "a1", "support")
+    assert flow.handle(RecordingRequested("c1", "pause")) == [PauseRecording("c1-rec-1")]
+    assert flow.handle(RecordingRequested("c1", "pause")) == []  # refused, logged, nothing sent
+
+
+def test_recording_requests_before_the_answer_are_refused():
+    flow, _ = make()
+    flow.start()
+    with pytest.raises(RecordingRefused, match="not connected"):
+        flow.check_recording("start")

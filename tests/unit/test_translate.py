@@ -65,4 +65,13 @@ def test_recording_finished_and_failed():
     assert translate(done) == RecordingFinished("chan-9", "vm1", 4.0, False)
     failed = {"type": "RecordingFailed", "recording": {"name": "vm1", "target_uri": "channel:chan-9"}}
     assert translate(failed) == RecordingFinished("chan-9", "vm1", None, True)
-    assert translate({"type": "RecordingFinished", "recording": {"target_uri": "bridge:b1"}}) is None
+    assert translate({"type": "RecordingFinished", "recording": {"target_uri": "endpoint:x"}}) is None
+
+
+def test_bridge_recording_goes_to_the_archive_not_a_call():
+    from telephony.events import BridgeRecordingFinished
+
+    done = {"type": "RecordingFinished", "recording": {"name": "c1-rec-1", "target_uri": "bridge:c1-talk"}}
+    assert translate(done) == BridgeRecordingFinished("c1-rec-1", False)
+    failed = {"type": "RecordingFailed", "recording": {"name": "c1-rec-1", "target_uri": "bridge:c1-talk"}}
+    assert translate(failed) == BridgeRecordingFinished("c1-rec-1", True)
