@@ -30,11 +30,18 @@ def main(argv: list[str] | None = None) -> int:
     token = user.add_parser("token", help="print a new long-lived API token for a user")
     token.add_argument("name")
     token.add_argument("--label", default="cli")
+    recordings = commands.add_parser("recordings", help="manage call recordings").add_subparsers(
+        dest="recordings_command", required=True)
+    prune = recordings.add_parser("prune", help="remove recordings older than the retention period; a dry run "
+                                                "unless --apply")
+    prune.add_argument("--older-than-days", type=float, default=None,
+                       help="default: the recordings_retention_days setting")
+    prune.add_argument("--apply", action="store_true", help="really remove the files and their rows")
     args = parser.parse_args(argv)
-    if args.command == "user":
-        args.command = f"user-{args.user_command}"
+    if args.command in ("user", "recordings"):
+        args.command = f"{args.command}-{getattr(args, args.command + '_command')}"
     handlers = {"run": cmd_run, "migrate": cmd_migrate, "check-config": cmd_check_config,
-                "user-add": cmd_user_add, "user-token": cmd_user_token}
+                "user-add": cmd_user_add, "user-token": cmd_user_token, "recordings-prune": cmd_recordings_prune}
     try:
         return handlers[args.command](args)
     except (SettingsError, MigrationError) as exc:
@@ -84,6 +91,39 @@ def cmd_migrate(_args) -> int:
 
     applied = asyncio.run(run())
     print(f"applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else ""))
+    return 0
+
+
+def cmd_recordings_prune(args) -> int:
+    from datetime import datetime, timedelta
+
+    from telephony.db.migrations import migrate
+    from telephony.db.pool import Database
+    from telephony.db.recordings import RecordingStore
+    from telephony.logs import configure_logging
+    from telephony.recordings.prune import prune
+    from telephony.settings import load_settings
+
+    settings = load_settings()
+    configure_logging(settings.log_format, "warning")
+    days = args.older_than_days if args.older_than_days is not None else settings.recordings_retention_days
+    if days <= 0:
+        print("telephony: --older-than-days must be more than 0", file=sys.stderr)
+        return 2
+    cutoff = datetime.now(UTC) - timedelta(days=days)
+
+    async def run():
+        database = Database(settings.database_dsn.get_secret_value() if settings.database_dsn else None,
+                            settings.database_dir, settings.database_name, min_size=1, max_size=1)
+        await database.start()
+        try:
+            await migrate(database.pool, settings.migrations_dir)
+            return await prune(RecordingStore(database.pool), settings.recordings_dir, cutoff, args.apply)
+        finally:
+            await database.close()
+
+    for line in asyncio.run(run()).lines():
+        print(line)
     return 0
 
 

@@ -43,3 +43,32 @@ async def test_a_pruned_file_is_404_not_500(api, people):
     (api.recordings_dir / "2026/11/02/call-c.wav").unlink()
     status, body = await api.call("GET", f"/api/v1/recordings/{gone}/audio", people["admin"])
     assert status == 404 and "pruned" in body["error"]["message"]
+
+
+async def test_prune_is_a_dry_run_until_applied(api, people, database_dsn, tmp_path):
+    from tests.api.test_cli import telephony
+
+    store = RecordingStore(api.pool)
+    directory = tmp_path / "var/recordings"  # the default recordings directory, under the command's cwd
+    old = datetime(2020, 1, 1, 9, 0, tzinfo=UTC)
+    for name, at in (("old-call", old), ("new-call", datetime.now(UTC))):
+        path = f"{at:%Y/%m/%d}/{name}.wav"
+        (directory / path).parent.mkdir(parents=True, exist_ok=True)
+        (directory / path).write_bytes(b"\0" * 2000)
+        await store.add(NewRecording(name, None, "sales", path, "wav", at, at, 1.0, 2000, []))
+
+    code, out, err = await telephony(database_dsn, tmp_path, "recordings", "prune", "--older-than-days", "30")
+    assert code == 0, err
+    assert "would remove 1 recording(s)" in out and "old-call.wav" in out and "new-call" not in out
+    assert (directory / "2020/01/01/old-call.wav").exists()
+
+    code, out, err = await telephony(database_dsn, tmp_path, "recordings", "prune", "--older-than-days", "30",
+                                     "--apply")
+    assert code == 0, err
+    assert "removed 1 recording(s)" in out
+    assert not (directory / "2020/01/01/old-call.wav").exists()
+    assert await api.pool.fetchval("SELECT count(*) FROM recordings WHERE call_id = 'old-call'") == 0
+    assert await api.pool.fetchval("SELECT count(*) FROM recordings WHERE call_id = 'new-call'") == 1
+
+    code, _, err = await telephony(database_dsn, tmp_path, "recordings", "prune", "--older-than-days", "0")
+    assert code == 2 and "more than 0" in err
