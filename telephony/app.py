@@ -46,6 +46,7 @@ from telephony.db.recordings import RecordingStore
 from telephony.recordings.archive import RecordingArchive
 from telephony.recordings.library import RecordingLibrary
 from telephony.recordings.policy import effective_policy
+from telephony.supervision.desk import LiveCall, SupervisorDesk
 from telephony.ivr.flow import flow_for_call
 from telephony.logs import get_logger
 from telephony.settings import Settings
@@ -95,8 +96,10 @@ class Service:
         self.acd = AcdRuntime(self.config, self.agents, self._deliver, utcnow, store)
         recordings = RecordingStore(self.database.pool)
         self.recordings = RecordingArchive(self.ari, recordings, self.settings.recordings_dir, utcnow)
+        self.supervision = SupervisorDesk(self._live_call, self._agent_live_call, self._deliver, self.agents,
+                                          self.events.publish, utcnow)
         router = CommandRouter(AriCommandExecutor(self.ari, self.settings.ari_app), self.acd.submit,
-                               self.recordings.observe)
+                               self.recordings.observe, self.supervision.report)
         self.crm = CrmService(CustomerStore(self.database.pool), TicketStore(self.database.pool),
                               self.settings.default_region, self._publish_crm_event, utcnow)
         self.screen_pops = ScreenPops(self._caller_of, self.crm.screen_pop, self._publish_to_agent)
@@ -119,7 +122,8 @@ class Service:
         app = build_app(self.health, auth=auth, hub=self.events, calls=self.active_calls, ws_options=ws_options,
                         desk=self.desk, voicemail_store=VoicemailStore(self.database.pool), reload=self.try_reload,
                         crm=self.crm,
-                        recordings=RecordingLibrary(recordings, self.agents, self.settings.recordings_dir))
+                        recordings=RecordingLibrary(recordings, self.agents, self.settings.recordings_dir),
+                        supervision=self.supervision)
         self.http = HttpServer(app, self.settings.http_host, self.settings.http_port)
         await self.http.start()
         log.info("service.started", ari_app=self.settings.ari_app)
@@ -198,6 +202,8 @@ class Service:
             self.events.publish(name, payload, Audience.of(users=users, queues=[record.queue]))
             if isinstance(record, CallConnected):
                 self.screen_pops.answered(record.call_id, record.agent_id, record.queue)
+            elif isinstance(record, CallCompleted):
+                self.supervision.call_ended(record.call_id, record.queue, self.desk.audience(record.agent_id))
 
     def _agent_session(self, agent_id: str):
         """The session of the call an agent is offered or talking on, with its phase."""
@@ -229,6 +235,23 @@ class Service:
             return False
         call_id = found[0].channel_id
         return self.registry.deliver(call_id, HangupRequested(call_id, by=f"agent:{agent_id}"))
+
+    def _live_call(self, call_id: str) -> LiveCall | None:
+        """A call as supervision sees it: its queue and the agent talking on it, if any."""
+        session = self.registry.sessions.get(call_id) if self.registry else None
+        if session is None:
+            return None
+        queue = getattr(session.flow, "queue", None)
+        talking = getattr(session.flow, "talking", None)
+        agent = talking.agent_id if talking is not None else None
+        return LiveCall(call_id, queue.queue if queue is not None else None, agent,
+                        self.desk.audience(agent) if agent else Audience.of())
+
+    def _agent_live_call(self, agent_id: str) -> LiveCall | None:
+        found = self._agent_session(agent_id)
+        if found is None or found[2] != "connected":
+            return None
+        return self._live_call(found[0].channel_id)
 
     def control_recording(self, agent_id: str, action: str) -> bool:
         """Hand the agent's recording request to their connected call's task, once the call's recording

@@ -7,8 +7,8 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from telephony.agent_desk import AgentDesk
-from telephony.api import (agent_routes, call_routes, config_reload, recording_routes, session_routes, user_routes,
-                           voicemails)
+from telephony.api import (agent_routes, call_routes, config_reload, recording_routes, session_routes,
+                           supervision_routes, user_routes, voicemails)
 from telephony.api.auth import AUTH, auth_middleware
 from telephony.api.call_routes import CALLS, CallsProvider
 from telephony.api.crm import add_crm_routes
@@ -23,6 +23,7 @@ from telephony.auth.service import AuthService
 from telephony.crm.service import CrmService
 from telephony.db.voicemails import VoicemailStore
 from telephony.recordings.library import RecordingLibrary
+from telephony.supervision.desk import SupervisorDesk
 from telephony.logs import get_logger
 
 log = get_logger(__name__)
@@ -78,7 +79,8 @@ def build_app(health: HealthCheck, *, auth: AuthService | None = None, hub: Even
               calls: CallsProvider | None = None, ws_options: WsOptions | None = None,
               desk: AgentDesk | None = None, voicemail_store: VoicemailStore | None = None,
               reload: Reload | None = None, crm: CrmService | None = None,
-              recordings: RecordingLibrary | None = None) -> web.Application:
+              recordings: RecordingLibrary | None = None,
+              supervision: SupervisorDesk | None = None) -> web.Application:
     """The HTTP application. Without `auth` (no database yet) it serves /healthz only; the agent and queue
     routes come with `desk` (the ACD), the customer and ticket routes with `crm`."""
     app = web.Application(client_max_size=MAX_BODY, middlewares=[error_middleware, auth_middleware])
@@ -86,7 +88,9 @@ def build_app(health: HealthCheck, *, auth: AuthService | None = None, hub: Even
     optional = {agent_routes.routes: (agent_routes.DESK, desk),
                 voicemails.routes: (voicemails.VOICEMAILS, voicemail_store),
                 config_reload.routes: (config_reload.RELOAD, reload),
-                recording_routes.routes: (recording_routes.RECORDINGS, recordings if desk is not None else None)}
+                recording_routes.routes: (recording_routes.RECORDINGS, recordings if desk is not None else None),
+                supervision_routes.routes: (supervision_routes.SUPERVISION,
+                                            supervision if desk is not None else None)}
     served = [table for table, (_, service) in optional.items() if service is not None]
     routes = api_routes(auth is not None, *served)
     if auth is not None and crm is not None:

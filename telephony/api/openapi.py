@@ -40,6 +40,9 @@ def _error_statuses(route: Route) -> list[int]:
     return sorted(statuses)
 
 
+NOT_UUIDS = {"call_id"}  # Asterisk's channel ids
+
+
 def build_openapi(routes: list[Route], title: str = "telephony", version: str = "1") -> dict[str, Any]:
     models: list[type[BaseModel]] = [ErrorResponse]
     models += [r.body for r in routes if r.body] + [r.response for r in routes if r.response]
@@ -59,7 +62,8 @@ def build_openapi(routes: list[Route], title: str = "telephony", version: str = 
             operation["tags"] = [route.tag]
         if route.path_params:
             operation["parameters"] = [{"name": p, "in": "path", "required": True,
-                                        "schema": {"type": "string", "format": "uuid"}} for p in route.path_params]
+                                        "schema": {"type": "string", **({} if p in NOT_UUIDS else {"format": "uuid"})}}
+                                       for p in route.path_params]
         if route.body is not None:
             operation["requestBody"] = {"required": True, "content": _json(ref(route.body, "validation"))}
         operation["security"] = [] if route.auth == "public" else [{"bearer": []}]

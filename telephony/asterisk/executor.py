@@ -85,7 +85,7 @@ class AriCommandExecutor:
             case StartRecording(channel_id, name, max_seconds, max_silence, terminate_on, beep, fmt):
                 await ari.record(channel_id, name, fmt, max_seconds, max_silence, terminate_on, beep)
             case Snoop(snoop_id, channel_id, spy, whisper):
-                await ari.snoop(channel_id, snoop_id, spy, whisper, self._app, ["snoop"])
+                await ari.snoop(channel_id, snoop_id, spy, whisper, self._app, ["snoop", spy, whisper])
             case RemoveFromBridge(bridge_id, channel_id):
                 await ari.remove_from_bridge(bridge_id, channel_id)
             case RecordBridge(bridge_id, name, fmt):

@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from telephony.calls.legs import owner_of
+from telephony.supervision.events import SnoopEntered, SupervisorLegAnswered, SupervisorLegEnded
+from telephony.supervision.monitor import call_of
 from telephony.events import (BridgeRecordingFinished, CallArrived, CallEvent, ChannelHungUp, DtmfReceived,
                               LeftBridge, LegAnswered, LegEnded, PlaybackFinished, RecordingFinished)
 
@@ -17,6 +19,9 @@ DIRECTIONS = ("inbound", "outbound", "internal")
 def translate(event: dict) -> CallEvent | None:
     kind = event.get("type")
     channel_id = _channel_id(event)
+    supervised = call_of(channel_id)
+    if supervised is not None:
+        return _supervision_event(kind, event, supervised, channel_id)
     owner = owner_of(channel_id)
     if owner is not None:
         return _leg_event(kind, event, owner, channel_id)
@@ -58,6 +63,16 @@ def _leg_event(kind, event: dict, owner: str, leg: str) -> CallEvent | None:
     if kind == "ChannelDestroyed":
         return LegEnded(channel_id=owner, leg_id=leg, cause=int(event.get("cause") or 0),
                         cause_text=str(event.get("cause_txt", "")))
+    return None
+
+
+def _supervision_event(kind, event: dict, call: str, channel_id: str):
+    """A supervisor's leg (`<call>-sup-0-leg`) or a snoop channel (`<call>-sup-<n>-snoop`) on the call."""
+    snoop = channel_id.endswith("-snoop")
+    if kind == "StasisStart":
+        return SnoopEntered(call, channel_id) if snoop else SupervisorLegAnswered(call, channel_id)
+    if kind == "ChannelDestroyed" and not snoop:
+        return SupervisorLegEnded(call, channel_id, int(event.get("cause") or 0))
     return None
 
 

@@ -10,7 +10,9 @@ from collections.abc import Callable
 
 from telephony.calls.queue_flow import QueueFlow
 from telephony.commands import EnterQueue
+from telephony.events import ChannelHungUp
 from telephony.ivr.flow import IvrFlow
+from telephony.supervision.call_supervision import CallSupervision
 
 QueueFlowFactory = Callable[[EnterQueue], QueueFlow]
 
@@ -21,6 +23,7 @@ class CallFlow:
         self._queue_flow_for = queue_flow_for
         self.queue: QueueFlow | None = None
         self._back_in_ivr = False  # the queue overflowed to voicemail and gave the caller back
+        self.supervision: CallSupervision | None = None  # once a supervisor asks to join
 
     @property
     def outcome(self) -> str | None:
@@ -48,13 +51,33 @@ class CallFlow:
         return self._hand_over(self.ivr.start())
 
     def handle(self, event) -> list:
+        if CallSupervision.takes(event):
+            return self._supervise(event)
         if self.queue is not None and not self._back_in_ivr:
             commands = self.queue.handle(event)
             if self.queue.voicemail_box is not None:
                 self._back_in_ivr = True
                 commands = [*commands, *self.ivr.take_message(self.queue.voicemail_box)]
-            return commands
-        return self._hand_over(self.ivr.handle(event))
+        else:
+            commands = self._hand_over(self.ivr.handle(event))
+        if self.supervision is not None and (isinstance(event, ChannelHungUp) or self.finished):
+            commands = [*commands, *self.supervision.call_ended()]
+        return commands
+
+    @property
+    def talking(self) -> QueueFlow | None:
+        """The queue flow while an agent is connected with the caller."""
+        queue = self.queue
+        if queue is None or self._back_in_ivr or queue.finished or queue.connected_leg is None:
+            return None
+        return queue
+
+    def _supervise(self, event) -> list:
+        if self.supervision is None:
+            self.supervision = CallSupervision(event.channel_id)
+        talking = self.talking
+        return self.supervision.handle(event, talking.connected_leg if talking else None,
+                                       talking.talk_bridge if talking else None)
 
     def _hand_over(self, commands: list) -> list:
         out = []

@@ -9,6 +9,7 @@ from telephony.commands import CommandExecutor
 from telephony.errors import AriError
 from telephony.logs import get_logger
 from telephony.recordings.commands import RECORDING_COMMANDS
+from telephony.supervision.events import SUPERVISION_REPORTS
 
 log = get_logger(__name__)
 
@@ -20,7 +21,9 @@ class CommandRouter:
     their times); one Asterisk refuses is logged, never allowed to break the call."""
 
     def __init__(self, asterisk: CommandExecutor, submit_to_acd: Callable[[AcdEvent], None],
-                 recording_done: Callable[[object], None] = lambda command: None):
+                 recording_done: Callable[[object], None] = lambda command: None,
+                 supervision_report: Callable[[object], None] = lambda report: None):
+        self._supervision_report = supervision_report
         self._asterisk = asterisk
         self._submit_to_acd = submit_to_acd
         self._recording_done = recording_done
@@ -28,6 +31,8 @@ class CommandRouter:
     async def execute(self, command) -> None:
         if isinstance(command, ACD_REPORTS):
             self._submit_to_acd(command)
+        elif isinstance(command, SUPERVISION_REPORTS):
+            self._supervision_report(command)
         elif isinstance(command, RECORDING_COMMANDS):
             try:
                 await self._asterisk.execute(command)

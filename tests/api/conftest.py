@@ -25,6 +25,7 @@ from telephony.crm.service import CrmService
 from telephony.db.agents import AgentStore
 from telephony.db.recordings import RecordingStore
 from telephony.recordings.library import RecordingLibrary
+from telephony.supervision.desk import SupervisorDesk
 from telephony.db.customers import CustomerStore
 from telephony.db.tickets import TicketStore
 from telephony.api.events import EventHub
@@ -160,10 +161,16 @@ async def api(auth, hub, ws_options, acd, pool, clock, tmp_path):
     holder: list[Api] = []
     reloads: list[list[tuple[str, str]]] = []
     desk = AgentDesk(AgentStore(pool), *acd, clock)
+    live_calls: dict = {}
+    delivered: list = []
+    supervision = SupervisorDesk(live_calls.get, lambda agent_id: None,
+                                 lambda call_id, message: delivered.append(message) or True, AgentStore(pool),
+                                 hub.publish, clock)
     crm = CrmService(CustomerStore(pool), TicketStore(pool), "DE", lambda *event: None, clock)
     app = build_app(healthy, auth=auth, hub=hub, calls=lambda: holder[0].calls, ws_options=ws_options,
                     desk=desk, voicemail_store=FakeVoicemails(), reload=lambda: reloads.pop(0) if reloads else [],
-                    crm=crm, recordings=RecordingLibrary(RecordingStore(pool), AgentStore(pool), tmp_path))
+                    crm=crm, recordings=RecordingLibrary(RecordingStore(pool), AgentStore(pool), tmp_path),
+                    supervision=supervision)
     server = HttpServer(app, "127.0.0.1", 0)
     await server.start()
     async with aiohttp.ClientSession() as session:
@@ -172,6 +179,8 @@ async def api(auth, hub, ws_options, acd, pool, clock, tmp_path):
         holder[0].reloads = reloads
         holder[0].recordings_dir = tmp_path
         holder[0].pool = pool
+        holder[0].live_calls = live_calls
+        holder[0].delivered = delivered
         yield holder[0]
     await server.close()
 

@@ -60,5 +60,5 @@ async def test_supervision_commands_reach_ari():
     executor = AriCommandExecutor(ari, "app")
     await executor.execute(Snoop("c1-sup-1-snoop", "c1-leg-1", spy="both", whisper="out"))
     await executor.execute(RemoveFromBridge("c1-talk", "c1-sup-0-leg"))
-    assert ari.calls == [("snoop", "c1-leg-1", "c1-sup-1-snoop", "both", "out", "app", ["snoop"]),
+    assert ari.calls == [("snoop", "c1-leg-1", "c1-sup-1-snoop", "both", "out", "app", ["snoop", "both", "out"]),
                          ("remove_from_bridge", "c1-talk", "c1-sup-0-leg")]

@@ -1,0 +1,161 @@
+"""What supervisors do with live calls and what agents ask of them, as use cases the HTTP API calls.
+
+One supervisor at a time monitors a call; only they (or an admin) switch its mode or end it. Events:
+`call.monitor` (dialing, joined, switched, left) to the supervisors of the call's queue only, since
+listening in is silent; `help.requested` / `help.cleared` to them and to the call's agent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from telephony.acd.model import Device
+from telephony.api.events import Audience
+from telephony.auth.policy import Forbidden, Principal, can_supervise_queue
+from telephony.calls.queue_flow import dial_string
+from telephony.db.agents import AgentStore
+from telephony.supervision.events import (MonitorRequested, MonitorStopped, MonitorSwitched, SupervisorJoined,
+                                          SupervisorLeft)
+from telephony.supervision.help_requests import HelpRequests
+
+
+@dataclass(frozen=True)
+class LiveCall:
+    call_id: str
+    queue: str | None
+    agent_id: str | None  # the agent talking with the caller; None while nobody is
+    agent_audience: Audience
+
+
+class NoSuchCall(LookupError):
+    pass
+
+
+class MonitorConflict(ValueError):
+    """The request clashes with the call's state or another supervisor; the message says why."""
+
+
+class SupervisorDesk:
+    def __init__(self, find_call: Callable[[str], LiveCall | None], find_agent_call: Callable[[str], LiveCall | None],
+                 deliver: Callable[[str, object], bool], agents: AgentStore,
+                 publish: Callable[[str, dict, Audience], None], clock: Callable[[], datetime]):
+        self._find_call = find_call
+        self._find_agent_call = find_agent_call
+        self._deliver = deliver
+        self._agents = agents
+        self._publish = publish
+        self._clock = clock
+        self.help = HelpRequests()
+        self._monitors: dict[str, UUID] = {}  # call id -> the supervisor on it
+        self._modes: dict[str, str] = {}
+
+    async def monitor(self, principal: Principal, call_id: str, mode: str, to: str | None) -> dict:
+        call = self._call(principal, call_id)
+        if call.agent_id is None:
+            raise MonitorConflict("the call is not connected to an agent yet")
+        owner = self._monitors.get(call_id)
+        if owner is not None and owner != principal.user_id:
+            raise MonitorConflict("another supervisor is monitoring this call")
+        if owner is None:
+            endpoint = await self._endpoint(principal, to)
+            self._monitors[call_id] = principal.user_id
+        else:
+            endpoint = ""  # already on: a new mode only
+        self._modes[call_id] = mode
+        self._deliver(call_id, MonitorRequested(call_id, mode, endpoint, str(principal.user_id)))
+        state = "dialing" if owner is None else "switched"
+        self._announce(call, state, principal.user_id, mode)
+        return {"call_id": call_id, "mode": mode, "state": state}
+
+    def switch(self, principal: Principal, call_id: str, mode: str) -> dict:
+        call = self._mine(principal, call_id)
+        self._modes[call_id] = mode
+        self._deliver(call_id, MonitorSwitched(call_id, mode))
+        self._announce(call, "switched", self._monitors[call_id], mode)
+        return {"call_id": call_id, "mode": mode, "state": "switched"}
+
+    def stop(self, principal: Principal, call_id: str) -> None:
+        self._mine(principal, call_id)
+        self._deliver(call_id, MonitorStopped(call_id))
+
+    def request_help_for(self, agent_id: str) -> bool:
+        """The agent asks for a supervisor on their connected call; False if they have none. Asking again
+        while the request is open changes nothing."""
+        call = self._find_agent_call(agent_id)
+        if call is None:
+            return False
+        event = self.help.request(call.call_id, agent_id, call.queue or "", self._clock())
+        if event is not None:
+            self._publish(*event, self._audience(call))
+        return True
+
+    def open_help_requests(self, principal: Principal) -> list[dict]:
+        return [{"call_id": r.call_id, "agent_id": r.agent_id, "queue": r.queue, "requested_at": r.at}
+                for r in self.help.open()
+                if principal.is_admin or (principal.role == "supervisor" and r.queue in principal.supervised_queues)]
+
+    def report(self, report) -> None:
+        """What the call's task reports: the supervisor's phone answered, or the session ended."""
+        call = self._find_call(report.call_id) or LiveCall(report.call_id, None, None, Audience.of())
+        match report:
+            case SupervisorJoined(call_id=call_id, mode=mode):
+                self._announce(call, "joined", self._monitors.get(call_id), mode)
+                cleared = self.help.supervisor_joined(call_id)
+                if cleared:
+                    self._publish(*cleared, self._audience(call))
+            case SupervisorLeft(call_id=call_id, reason=reason):
+                supervisor = self._monitors.pop(call_id, None)
+                mode = self._modes.pop(call_id, None)
+                self._publish("call.monitor", {"call_id": call_id, "state": "left", "reason": reason,
+                                               "supervisor": str(supervisor) if supervisor else None,
+                                               "mode": mode}, self._supervisors(call))
+
+    def call_ended(self, call_id: str, queue: str | None, agent_audience: Audience) -> None:
+        cleared = self.help.call_ended(call_id)
+        if cleared:
+            self._publish(*cleared, Audience.of(users=agent_audience.users, queues=[queue] if queue else []))
+
+    def _call(self, principal: Principal, call_id: str) -> LiveCall:
+        call = self._find_call(call_id)
+        if call is None:
+            raise NoSuchCall("call")
+        if call.queue is None:
+            raise Forbidden("only calls in a queue are supervised", "not_your_queue")
+        can_supervise_queue(principal, call.queue)
+        return call
+
+    def _mine(self, principal: Principal, call_id: str) -> LiveCall:
+        call = self._call(principal, call_id)
+        owner = self._monitors.get(call_id)
+        if owner is None:
+            raise MonitorConflict("nobody is monitoring this call")
+        if owner != principal.user_id:
+            raise MonitorConflict("another supervisor is monitoring this call")
+        return call
+
+    async def _endpoint(self, principal: Principal, to: str | None) -> str:
+        """The supervisor's phone: `to` (an extension, or an E.164 number through the trunk), else the
+        softphone (or mobile) of their own agent record."""
+        if to:
+            return dial_string(Device("mobile", to) if to.startswith("+") else Device("softphone", f"PJSIP/{to}"))
+        agent = await self._agents.by_user(principal.user_id)
+        device = agent and (agent.device("softphone") or agent.device("mobile"))
+        if not device:
+            raise MonitorConflict("you have no phone on record; say which to ring with `to`")
+        return dial_string(device)
+
+    def _announce(self, call: LiveCall, state: str, supervisor: UUID | None, mode: str) -> None:
+        self._publish("call.monitor", {"call_id": call.call_id, "state": state, "mode": mode,
+                                       "supervisor": str(supervisor) if supervisor else None},
+                      self._supervisors(call))
+
+    @staticmethod
+    def _supervisors(call: LiveCall) -> Audience:
+        return Audience.of(queues=[call.queue] if call.queue else [])
+
+    @staticmethod
+    def _audience(call: LiveCall) -> Audience:
+        return Audience.of(users=call.agent_audience.users, queues=[call.queue] if call.queue else [])
