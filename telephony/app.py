@@ -41,7 +41,7 @@ from telephony.db.migrations import migrate
 from telephony.db.pool import Database
 from telephony.db.tickets import TicketStore
 from telephony.errors import AriError, AsteriskUnavailable, ConfigError
-from telephony.events import BridgeRecordingFinished, CallArrived, HangupRequested, RecordingRequested
+from telephony.events import CallRecordingFinished, CallArrived, HangupRequested, RecordingRequested
 from telephony.db.recordings import RecordingStore
 from telephony.recordings.archive import RecordingArchive
 from telephony.recordings.library import RecordingLibrary
@@ -310,15 +310,20 @@ class Service:
     def _flow_for(self, arrived: CallArrived):
         config = self.config
 
-        def recording_policy(queue: str, agent_id: str):
+        def recording_policy(queue: str, agent_id: str | None):
             queue_config = config.queues.get(queue)
             return effective_policy(queue_config.recording if queue_config else "on_demand",
-                                    self.desk.recording_override(agent_id))
+                                    self.desk.recording_override(agent_id) if agent_id else None)
+
+        def record_from(queue: str) -> str:
+            queue_config = config.queues.get(queue)
+            return queue_config.record_from if queue_config else "answer"
 
         def queue_flow(enter):
             return QueueFlow(arrived.channel_id, enter.queue, arrived.caller_number, arrived.caller_name, utcnow,
                              new_id, priority=enter.priority, skills=tuple(enter.skills),
-                             recording_policy=recording_policy, recording_format=self.settings.recording_format)
+                             recording_policy=recording_policy, record_from=record_from,
+                             recording_format=self.settings.recording_format)
 
         return CallFlow(flow_for_call(self.config, arrived, utcnow, new_id), queue_flow)
 
@@ -330,7 +335,7 @@ class Service:
                     await self._reconcile()
                     continue
                 ours = translate(event)
-                if isinstance(ours, BridgeRecordingFinished):
+                if isinstance(ours, CallRecordingFinished):
                     self.recordings.finished(ours.name, ours.failed)
                 elif ours is not None:
                     self.registry.handle(ours)
@@ -347,6 +352,7 @@ class Service:
                     channel = await self.ari.get_channel(channel_id)
                     live[channel_id] = call_arrived(channel, stasis_args(channel), utcnow(), adopted=True)
             await self.registry.reconcile(live)
+            await self.recordings.sweep(set(live))
         except (AsteriskUnavailable, AriError) as exc:
             log.error("calls.reconcile_failed", error=str(exc))
 

@@ -110,13 +110,23 @@ class RecordingRequested:
 
 
 @dataclass(frozen=True, slots=True)
-class BridgeRecordingFinished:
-    """A recording of a bridge (a call's talk) is done: stopped, its bridge gone, or failed. Not a call's
-    event: the recordings archive takes it, whether or not the call is still up."""
+class CallRecordingFinished:
+    """A call recording (`<call>-rec-<n>`, of its talk bridge or of a snoop) is done: stopped, its bridge
+    or channel gone, or failed. Not a call's event: the recordings archive takes it, whether or not the
+    call is still up."""
 
     name: str
     failed: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class RecordingSnoopEntered:
+    """The snoop on the caller's channel that a recording from the queue records has entered our app."""
+
+    channel_id: str
+    snoop_id: str
+
+
 CallEvent = Union[CallArrived, PlaybackFinished, DtmfReceived, ChannelHungUp, LegAnswered, LegEnded, TimerFired,
-                  RecordingFinished, LeftBridge, HangupRequested, RecordingRequested]
+                  RecordingFinished, LeftBridge, HangupRequested, RecordingRequested,
+                  RecordingSnoopEntered]

@@ -128,6 +128,9 @@ class AriClient:
         except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as exc:
             raise AsteriskUnavailable(f"ARI GET {path}: {exc.__class__.__name__} {exc}") from None
 
+    async def list_stored_recordings(self) -> list[dict]:
+        return await self.request("GET", "/recordings/stored") or []
+
     async def delete_stored_recording(self, name: str) -> None:
         await self.request("DELETE", f"/recordings/stored/{name}")
 

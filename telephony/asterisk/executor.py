@@ -8,7 +8,8 @@ from telephony.commands import (AddToBridge, Answer, ChannelGone, Command, Creat
                                 StopPlayback)
 from telephony.commands import EnterQueue, StartRecording, Transfer
 from telephony.errors import AriError
-from telephony.recordings.commands import PauseRecording, RecordBridge, ResumeRecording, StopRecording
+from telephony.recordings.commands import (PauseRecording, RecordBridge, RecordChannel, ResumeRecording,
+                                           StopRecording)
 from telephony.supervision.commands import RemoveFromBridge, Snoop
 
 
@@ -90,6 +91,8 @@ class AriCommandExecutor:
                 await ari.remove_from_bridge(bridge_id, channel_id)
             case RecordBridge(bridge_id, name, fmt):
                 await ari.record_bridge(bridge_id, name, fmt)
+            case RecordChannel(channel_id, name, fmt):
+                await ari.record(channel_id, name, fmt, 0, 0, "none", False)
             case PauseRecording(name):
                 await ari.pause_recording(name)
             case ResumeRecording(name):

@@ -10,8 +10,10 @@ from datetime import datetime, timezone
 from telephony.calls.legs import owner_of
 from telephony.supervision.events import SnoopEntered, SupervisorLegAnswered, SupervisorLegEnded
 from telephony.supervision.monitor import call_of
-from telephony.events import (BridgeRecordingFinished, CallArrived, CallEvent, ChannelHungUp, DtmfReceived,
-                              LeftBridge, LegAnswered, LegEnded, PlaybackFinished, RecordingFinished)
+from telephony.events import (CallArrived, CallEvent, CallRecordingFinished, ChannelHungUp, DtmfReceived,
+                              LeftBridge, LegAnswered, LegEnded, PlaybackFinished, RecordingFinished,
+                              RecordingSnoopEntered)
+from telephony.recordings.control import CALL_RECORDING, RECORDING_SNOOP_MARK
 
 DIRECTIONS = ("inbound", "outbound", "internal")
 
@@ -19,6 +21,9 @@ DIRECTIONS = ("inbound", "outbound", "internal")
 def translate(event: dict) -> CallEvent | None:
     kind = event.get("type")
     channel_id = _channel_id(event)
+    recorded, mark, _ = channel_id.partition(RECORDING_SNOOP_MARK)
+    if mark:
+        return RecordingSnoopEntered(recorded, channel_id) if kind == "StasisStart" else None
     supervised = call_of(channel_id)
     if supervised is not None:
         return _supervision_event(kind, event, supervised, channel_id)
@@ -45,11 +50,12 @@ def translate(event: dict) -> CallEvent | None:
     return None
 
 
-def _recording_finished(event: dict, failed: bool) -> RecordingFinished | BridgeRecordingFinished | None:
+def _recording_finished(event: dict, failed: bool) -> RecordingFinished | CallRecordingFinished | None:
     recording = event.get("recording") or {}
     target = str(recording.get("target_uri", ""))
-    if target.startswith("bridge:"):
-        return BridgeRecordingFinished(name=str(recording.get("name", "")), failed=failed)
+    name = str(recording.get("name", ""))
+    if target.startswith("bridge:") or CALL_RECORDING.match(name):
+        return CallRecordingFinished(name=name, failed=failed)
     if not target.startswith("channel:"):
         return None
     duration = recording.get("duration")

@@ -19,7 +19,7 @@ from telephony.calls.legs import leg_id
 from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Play,
                                 StartBridgeMusic)
 from telephony.events import (ChannelHungUp, HangupRequested, LeftBridge, LegAnswered, LegEnded, PlaybackFinished,
-                              RecordingRequested)
+                              RecordingRequested, RecordingSnoopEntered)
 from telephony.logs import get_logger
 from telephony.recordings.control import CallRecording, RecordingRefused
 from telephony.recordings.policy import Policy
@@ -72,7 +72,8 @@ class QueueFlow:
     _holding: bool = False  # the caller is in the holding bridge
     _leaving_for_voicemail: str | None = None  # the box, while the caller leaves the holding bridge
     voicemail_box: str | None = None  # set once the caller is free for the IVR to take a message
-    recording_policy: Callable[[str, str], Policy] = lambda queue, agent_id: "on_demand"
+    recording_policy: Callable[[str, str | None], Policy] = lambda queue, agent_id: "on_demand"
+    record_from: Callable[[str], str] = lambda queue: "answer"  # or "queue": hold included
     recording_format: str = "wav"
     recording: CallRecording | None = None  # once an agent is connected
 
@@ -103,7 +104,9 @@ class QueueFlow:
             case HoldCaller(moh_class=moh_class):
                 self._holding = True
                 return [CreateBridge(self.hold_bridge, "holding"), AddToBridge(self.hold_bridge, self.channel_id),
-                        StartBridgeMusic(self.hold_bridge, moh_class)]
+                        StartBridgeMusic(self.hold_bridge, moh_class), *self._record_from_queue()]
+            case RecordingSnoopEntered(snoop_id=snoop):
+                return self.recording.snoop_entered(snoop) if self.recording else [Hangup(snoop)]
             case Offer():
                 return self._ring(event)
             case LegAnswered(leg_id=leg) if leg in self._offers:
@@ -181,11 +184,21 @@ class QueueFlow:
         self.agent_id = agent
         self.waited_seconds = (self.clock() - self._joined_at).total_seconds()
         leg = self._legs[offer]
-        self.recording = CallRecording(self.channel_id, self.talk_bridge, self.recording_policy(self.queue, agent),
-                                       agent, self.queue, self.recording_format)
+        policy = self.recording_policy(self.queue, agent)
+        if self.recording is None:
+            self.recording = CallRecording(self.channel_id, self.talk_bridge, policy, agent, self.queue,
+                                           self.recording_format)
         return [CreateBridge(self.talk_bridge, "mixing"), AddToBridge(self.talk_bridge, self.channel_id),
                 AddToBridge(self.talk_bridge, leg), DestroyBridge(self.hold_bridge),
-                CallBridged(offer, self.clock()), *self.recording.connected()]
+                CallBridged(offer, self.clock()), *self.recording.connected(agent, policy)]
+
+    def _record_from_queue(self) -> list:
+        """A queue recording from the caller's entry (`record_from: queue`, policy always) starts now."""
+        if self.record_from(self.queue) != "queue" or self.recording_policy(self.queue, None) != "always":
+            return []
+        self.recording = CallRecording(self.channel_id, self.talk_bridge, "always", None, self.queue,
+                                       self.recording_format, source="caller")
+        return self.recording.connected()
 
     def _overflow(self, destination) -> list:
         """Play the overflow message, then hang up; or hand the caller to the IVR's voicemail.

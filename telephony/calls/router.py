@@ -8,7 +8,7 @@ from telephony.acd.events import AcdEvent, AgentLegEnded, CallBridged, CallerHun
 from telephony.commands import CommandExecutor
 from telephony.errors import AriError
 from telephony.logs import get_logger
-from telephony.recordings.commands import RECORDING_COMMANDS
+from telephony.recordings.commands import ARCHIVE_NOTES, RECORDING_COMMANDS
 from telephony.supervision.events import SUPERVISION_REPORTS
 
 log = get_logger(__name__)
@@ -31,6 +31,8 @@ class CommandRouter:
     async def execute(self, command) -> None:
         if isinstance(command, ACD_REPORTS):
             self._submit_to_acd(command)
+        elif isinstance(command, ARCHIVE_NOTES):
+            self._recording_done(command)
         elif isinstance(command, SUPERVISION_REPORTS):
             self._supervision_report(command)
         elif isinstance(command, RECORDING_COMMANDS):

@@ -69,6 +69,9 @@ class QueueConfig(Strict):
     recording: Literal["always", "on_demand", "never"] = Field(
         "on_demand", description="record calls from the agent's answer: always, when the agent asks, or never; "
                                  "an agent's own policy overrides it")
+    record_from: Literal["answer", "queue"] = Field(
+        "answer", description="with recording always: from the agent's answer, or from the caller's entry into "
+                              "the queue (hold music included)")
 
     @field_validator("overflow", mode="before")
     @classmethod

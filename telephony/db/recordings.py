@@ -71,6 +71,13 @@ class RecordingStore:
     async def interaction_of(self, call_id: str) -> UUID | None:
         return await self._pool.fetchval("SELECT id FROM interactions WHERE channel_id = $1", call_id)
 
+    async def call_facts(self, call_id: str) -> dict | None:
+        """What the interaction of a call says of it: its agent, queue and end, for a recording found
+        without its notes (the daemon was down when it finished)."""
+        row = await self._pool.fetchrow(
+            "SELECT agent_id, queue, answered_at, ended_at FROM interactions WHERE channel_id = $1", call_id)
+        return dict(row) if row else None
+
     async def get(self, recording_id: UUID) -> Recording | None:
         row = await self._pool.fetchrow(f"{_SELECT} WHERE r.id = $1", recording_id)
         return None if row is None else _recording(row)

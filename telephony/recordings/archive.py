@@ -14,7 +14,7 @@ import asyncio
 import os
 import wave
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from telephony.backoff import Backoff
@@ -22,7 +22,8 @@ from telephony.db.recordings import NewRecording, RecordingStore
 from telephony.db.writer import with_retries
 from telephony.errors import AriError, AsteriskUnavailable
 from telephony.logs import get_logger
-from telephony.recordings.commands import RECORDING_COMMANDS
+from telephony.recordings.commands import ARCHIVE_NOTES, RECORDING_COMMANDS
+from telephony.recordings.control import CALL_RECORDING
 from telephony.recordings.takes import Take, Takes
 
 log = get_logger(__name__)
@@ -52,10 +53,11 @@ class RecordingArchive:
         self._give_up_after = give_up_after
         self._takes = Takes()
         self._jobs: set[asyncio.Task] = set()
+        self._archiving: set[str] = set()  # names being fetched and stored
 
     def observe(self, command) -> None:
         """A recording command has been carried out by Asterisk."""
-        if isinstance(command, RECORDING_COMMANDS):
+        if isinstance(command, (*RECORDING_COMMANDS, *ARCHIVE_NOTES)):
             self._takes.note(command, self._clock())
 
     def finished(self, name: str, failed: bool) -> None:
@@ -66,9 +68,41 @@ class RecordingArchive:
         if failed:
             log.error("recording.failed", call_id=take.call_id, recording=name)
             return
-        job = asyncio.create_task(self._archive(take), name=f"archive-{name}")
+        self._start_job(self._archive(take))
+
+    def _start_job(self, coroutine) -> None:
+        job = asyncio.create_task(coroutine)
         self._jobs.add(job)
         job.add_done_callback(self._jobs.discard)
+
+    async def sweep(self, live_calls: set[str]) -> int:
+        """Archive the recordings Asterisk finished while nobody listened (the daemon was down or its link
+        was): ours by name, of calls no longer up, and not being archived. Their paused spans are not
+        known; the rest comes from the call's interaction."""
+        try:
+            stored = await self._ari.list_stored_recordings()
+        except (AriError, AsteriskUnavailable) as exc:
+            log.warning("recording.sweep_failed", error=str(exc))
+            return 0
+        found = 0
+        for recording in stored:
+            name = str(recording.get("name", ""))
+            match = CALL_RECORDING.match(name)
+            if not match or match["call"] in live_calls or name in self._takes or name in self._archiving:
+                continue
+            found += 1
+            self._start_job(self._archive_orphan(name, match["call"], str(recording.get("format", "wav"))))
+        if found:
+            log.info("recording.orphans_found", recordings=found)
+        return found
+
+    async def _archive_orphan(self, name: str, call_id: str, fmt: str) -> None:
+        facts = await with_retries(lambda: self._store.call_facts(call_id), self._give_up_after) or {}
+        agent = facts.get("agent_id")
+        ended = facts.get("ended_at") or self._clock()
+        take = Take(name, call_id, str(agent) if agent else None, facts.get("queue"), fmt,
+                    facts.get("answered_at") or ended, ended_at=ended)
+        await self._archive(take, started_from_length=True)
 
     async def close(self, timeout: float = 10.0) -> None:
         """Give files being fetched a moment; what is left stays in Asterisk's spool."""
@@ -77,7 +111,9 @@ class RecordingArchive:
             for job in pending:
                 job.cancel()
 
-    async def _archive(self, take: Take) -> None:
+    async def _archive(self, take: Take, started_from_length: bool = False) -> None:
+        """`started_from_length`: the start is not known (an orphan); it is the end less the file's length."""
+        self._archiving.add(take.name)
         try:
             interaction = await with_retries(lambda: self._store.interaction_of(take.call_id), self._give_up_after)
             relative = file_name(take, str(interaction) if interaction else None)
@@ -87,6 +123,8 @@ class RecordingArchive:
             seconds = audio_seconds(path, take.format)
             if seconds is None:
                 seconds = take.expected_seconds
+            if started_from_length:
+                take.started_at = take.ended_at - timedelta(seconds=seconds)
             row = NewRecording(take.call_id, take.agent_id, take.queue, relative, take.format, take.started_at,
                                take.ended_at, round(seconds, 3), size, take.paused_spans())
             recording_id = await with_retries(lambda: self._store.add(row), self._give_up_after)
@@ -100,6 +138,8 @@ class RecordingArchive:
                 log.warning("recording.spool_not_cleaned", recording=take.name, error=str(exc))
         except Exception:
             log.exception("recording.archive_failed", call_id=take.call_id, recording=take.name)
+        finally:
+            self._archiving.discard(take.name)
 
     async def _fetch(self, name: str, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,27 @@ class RecordBridge:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordChannel:
+    """Record what channel `channel_id` reads — for a snoop with spy both on the caller's channel, both
+    directions of everything the caller says and hears, through IVR, hold and talk."""
+
+    channel_id: str
+    name: str
+    format: str
+    call_id: str
+    agent_id: str | None
+    queue: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingAgent:
+    """A note for the archive only: the recording `name`, begun before an agent answered, is now theirs."""
+
+    name: str
+    agent_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class PauseRecording:
     name: str
 
@@ -32,4 +53,5 @@ class StopRecording:
     name: str
 
 
-RECORDING_COMMANDS = (RecordBridge, PauseRecording, ResumeRecording, StopRecording)
+RECORDING_COMMANDS = (RecordBridge, RecordChannel, PauseRecording, ResumeRecording, StopRecording)
+ARCHIVE_NOTES = (RecordingAgent,)

@@ -1,16 +1,25 @@
 """One call's recording, as a pure state machine: policy and the agent's requests in, commands out.
 
-The recording is of the call's talk bridge, so it starts when the agent answers and holds both sides;
-IVR and hold are never in it. With policy "always" it starts by itself; "on_demand" waits for the agent;
+By default the recording is of the call's talk bridge, so it starts when the agent answers and holds both
+sides; IVR and hold are never in it. A queue with `record_from: queue` records from the caller's entry
+into the queue instead: a snoop on the caller's channel (spy both) is recorded, which follows the caller
+from the holding bridge into the talk bridge, music and all. With policy "always" it starts by itself; "on_demand" waits for the agent;
 "never" refuses. Pausing (while the caller reads out a card number) leaves that span out of the file;
 stopping ends the file, and starting again makes the next one (`<call>-rec-2`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from telephony.recordings.commands import PauseRecording, RecordBridge, ResumeRecording, StopRecording
+from telephony.commands import Hangup
+from telephony.recordings.commands import (PauseRecording, RecordBridge, RecordChannel, RecordingAgent,
+                                           ResumeRecording, StopRecording)
+from telephony.supervision.commands import Snoop
+
+RECORDING_SNOOP_MARK = "-recsnoop-"
+CALL_RECORDING = re.compile(r"^(?P<call>.+)-rec-(?P<n>[0-9]+)$")  # our names: `<call>-rec-<n>`
 from telephony.recordings.policy import Policy
 
 ACTIONS = ("start", "stop", "pause", "resume")
@@ -28,7 +37,9 @@ class CallRecording:
     agent_id: str | None = None
     queue: str | None = None
     format: str = "wav"
+    source: str = "talk"  # talk: the talk bridge; caller: a snoop on the caller's channel
     name: str | None = None  # the recording in progress
+    snoop_id: str | None = None  # source caller: the snoop being recorded
     paused: bool = False
     _made: int = 0
 
@@ -36,9 +47,24 @@ class CallRecording:
     def recording(self) -> bool:
         return self.name is not None
 
-    def connected(self) -> list:
-        """The agent answered: an "always" call starts recording now."""
+    def connected(self, agent_id: str | None = None, policy: Policy | None = None) -> list:
+        """The agent answered: an "always" call starts recording now. A recording from the queue goes on,
+        now the agent's, unless their own policy is never."""
+        if agent_id is not None:
+            self.agent_id = agent_id
+        if policy is not None:
+            self.policy = policy
+        if self.recording:
+            if self.policy == "never":
+                return self.request("stop")
+            return [RecordingAgent(self.name, self.agent_id)] if self.agent_id else []
         return self._start() if self.policy == "always" else []
+
+    def snoop_entered(self, snoop_id: str) -> list:
+        """The snoop to record has entered our application: recording it can begin."""
+        if snoop_id != self.snoop_id or self.name is None:
+            return [Hangup(snoop_id)]
+        return [RecordChannel(snoop_id, self.name, self.format, self.call_id, self.agent_id, self.queue)]
 
     def check(self, action: str) -> None:
         """Raise RecordingRefused if `action` cannot be done now, without doing it."""
@@ -63,8 +89,8 @@ class CallRecording:
             return self._start()
         name = self.name
         if action == "stop":
-            self.name, self.paused = None, False
-            return [StopRecording(name)]
+            snoop, self.name, self.paused, self.snoop_id = self.snoop_id, None, False, None
+            return [StopRecording(name), *([Hangup(snoop)] if snoop else [])]
         self.paused = action == "pause"
         return [PauseRecording(name) if self.paused else ResumeRecording(name)]
 
@@ -72,4 +98,7 @@ class CallRecording:
         self._made += 1
         self.name = f"{self.call_id}-rec-{self._made}"
         self.paused = False
+        if self.source == "caller":
+            self.snoop_id = f"{self.call_id}{RECORDING_SNOOP_MARK}{self._made}"
+            return [Snoop(self.snoop_id, self.call_id, spy="both", whisper="none")]
         return [RecordBridge(self.bridge_id, self.name, self.format, self.call_id, self.agent_id, self.queue)]

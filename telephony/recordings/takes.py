@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from telephony.recordings.commands import PauseRecording, RecordBridge, ResumeRecording
+from telephony.recordings.commands import PauseRecording, RecordBridge, RecordChannel, RecordingAgent, ResumeRecording
 
 
 @dataclass
@@ -56,7 +56,9 @@ class Takes:
 
     def note(self, command, at: datetime) -> None:
         match command:
-            case RecordBridge(name=name):
+            case RecordingAgent(name=name, agent_id=agent_id) if name in self._by_name:
+                self._by_name[name].agent_id = agent_id
+            case RecordBridge(name=name) | RecordChannel(name=name):
                 self._by_name[name] = Take(name, command.call_id, command.agent_id, command.queue, command.format,
                                            at)
             case PauseRecording(name=name) if name in self._by_name:

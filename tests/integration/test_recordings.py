@@ -125,3 +125,25 @@ async def test_a_never_recorded_queue_refuses_to_start(daemon, db, credentials, 
             assert await db.fetchval("SELECT count(*) FROM recordings WHERE call_id = $1", call["channel_id"]) == 0
         finally:
             await dee.close()
+
+
+async def test_a_queue_recorded_from_entry_keeps_the_hold_in_the_file(daemon, db, credentials, admin_headers):
+    recordings = Path(daemon.env["TELEPHONY_RECORDINGS_DIR"])
+    async with aiohttp.ClientSession() as http:
+        eve = await Agent(daemon, http, AgentPhone("1001", credentials["TELEPHONY_SIP_AGENT_PASSWORD"])).create(
+            admin_headers, "rec-eve", {"rec-from-queue": 0}, extension="2496")
+        await eve.phone.register()
+        await eve.phone.start(ring_ms=2500)  # the caller holds while the phone rings
+        await eve.log_in()
+        try:
+            caller = await place_call_and_hang_up("494", "+4930490005", after_ms=7000)
+            assert caller.returncode == 0, caller.stdout[-1500:]
+            call = await wait_for_row(db, "SELECT * FROM interactions WHERE caller_raw = '+4930490005' "
+                                          "AND talk_seconds IS NOT NULL")
+            row = await wait_for_row(db, "SELECT * FROM recordings WHERE interaction_id = $1", call["id"])
+            seconds = wav_seconds(recordings / row["path"])
+            held, talked = float(call["wait_seconds"]), float(call["talk_seconds"])
+            assert held > 2 and abs(seconds - (held + talked)) < 1.0, (seconds, held, talked)
+            assert str(row["agent_id"]) == eve.id  # begun before the answer, the agent's once answered
+        finally:
+            await eve.close()

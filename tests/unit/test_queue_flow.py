@@ -13,8 +13,10 @@ from telephony.calls.queue_flow import QueueFlow, announcement, dial_string
 from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Play,
                                 StartBridgeMusic)
 from telephony.config.models import OverflowTarget
-from telephony.events import ChannelHungUp, LeftBridge, LegAnswered, LegEnded, PlaybackFinished, RecordingRequested
-from telephony.recordings.commands import PauseRecording, RecordBridge
+from telephony.events import (ChannelHungUp, LeftBridge, LegAnswered, LegEnded, PlaybackFinished, RecordingRequested,
+                              RecordingSnoopEntered)
+from telephony.recordings.commands import PauseRecording, RecordBridge, RecordingAgent
+from telephony.supervision.commands import Snoop
 from telephony.recordings.control import RecordingRefused
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
@@ -167,3 +169,16 @@ def test_recording_requests_before_the_answer_are_refused():
     flow.start()
     with pytest.raises(RecordingRefused, match="not connected"):
         flow.check_recording("start")
+
+
+def test_a_queue_recorded_from_entry_snoops_the_caller_when_holding():
+    flow, _ = make()
+    flow.recording_policy = lambda queue, agent: "always"
+    flow.record_from = lambda queue: "queue"
+    flow.start()
+    commands = flow.handle(HoldCaller("c1", "support", "jazz"))
+    assert commands[-1] == Snoop("c1-recsnoop-1", "c1", spy="both", whisper="none")
+    assert flow.handle(RecordingSnoopEntered("c1", "c1-recsnoop-1"))[0].name == "c1-rec-1"
+    flow.handle(offer())
+    flow.handle(LegAnswered("c1", "c1-leg-1"))
+    assert flow.handle(ConnectCallToAgent("c1", "o1", "a1"))[-1] == RecordingAgent("c1-rec-1", "a1")

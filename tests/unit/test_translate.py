@@ -69,9 +69,9 @@ def test_recording_finished_and_failed():
 
 
 def test_bridge_recording_goes_to_the_archive_not_a_call():
-    from telephony.events import BridgeRecordingFinished
+    from telephony.events import CallRecordingFinished
 
     done = {"type": "RecordingFinished", "recording": {"name": "c1-rec-1", "target_uri": "bridge:c1-talk"}}
-    assert translate(done) == BridgeRecordingFinished("c1-rec-1", False)
+    assert translate(done) == CallRecordingFinished("c1-rec-1", False)
     failed = {"type": "RecordingFailed", "recording": {"name": "c1-rec-1", "target_uri": "bridge:c1-talk"}}
-    assert translate(failed) == BridgeRecordingFinished("c1-rec-1", True)
+    assert translate(failed) == CallRecordingFinished("c1-rec-1", True)

@@ -7,7 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from telephony.recordings.archive import file_name
-from telephony.recordings.commands import PauseRecording, RecordBridge, ResumeRecording, StopRecording
+from telephony.commands import Hangup
+from telephony.recordings.commands import (PauseRecording, RecordBridge, RecordChannel, RecordingAgent,
+                                           ResumeRecording, StopRecording)
+from telephony.supervision.commands import Snoop
 from telephony.recordings.control import CallRecording, RecordingRefused
 from telephony.recordings.policy import effective_policy
 from telephony.recordings.takes import Takes
@@ -73,3 +76,32 @@ def test_file_names_follow_the_interaction_and_number_later_recordings():
     assert file_name(take, "5f0c") == "2026/11/22/5f0c-2.wav"
     takes.note(RecordBridge("c1-talk", "c1-rec-1", "gsm", "c1", None, None), T0)
     assert file_name(takes.finish("c1-rec-1", T0), None) == "2026/11/22/c1.gsm"
+
+
+def test_from_the_queue_a_snoop_on_the_caller_is_recorded_and_handed_to_the_agent():
+    rec = CallRecording("c1", "c1-talk", "always", None, "sales", source="caller")
+    [snoop] = rec.connected()
+    assert snoop == Snoop("c1-recsnoop-1", "c1", spy="both", whisper="none")
+    assert rec.snoop_entered("c1-recsnoop-1") == [RecordChannel("c1-recsnoop-1", "c1-rec-1", "wav", "c1", None,
+                                                                "sales")]
+    assert rec.snoop_entered("c1-recsnoop-9") == [Hangup("c1-recsnoop-9")]
+    assert rec.connected("a1", "always") == [RecordingAgent("c1-rec-1", "a1")]  # same file, now the agent's
+    assert rec.request("stop") == [StopRecording("c1-rec-1"), Hangup("c1-recsnoop-1")]
+
+
+def test_an_agent_who_is_never_recorded_stops_a_recording_begun_in_the_queue():
+    rec = CallRecording("c1", "c1-talk", "always", None, "sales", source="caller")
+    rec.connected()
+    assert rec.connected("a1", "never") == [StopRecording("c1-rec-1"), Hangup("c1-recsnoop-1")]
+    assert not rec.recording
+
+
+def test_call_recordings_of_any_kind_go_to_the_archive():
+    from telephony.asterisk.translate import translate
+    from telephony.events import CallRecordingFinished, RecordingSnoopEntered
+
+    snooped = {"type": "RecordingFinished", "recording": {"name": "c1-rec-1", "target_uri": "channel:c1-recsnoop-1"}}
+    assert translate(snooped) == CallRecordingFinished("c1-rec-1", False)
+    entered = {"type": "StasisStart", "channel": {"id": "c1-recsnoop-1"}, "args": ["snoop", "both", "none"]}
+    assert translate(entered) == RecordingSnoopEntered("c1", "c1-recsnoop-1")
+    assert translate({"type": "ChannelDestroyed", "channel": {"id": "c1-recsnoop-1"}}) is None
