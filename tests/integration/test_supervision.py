@@ -11,7 +11,7 @@ import pytest_asyncio
 
 from telephony.asterisk.ari import AriClient
 from telephony.errors import AriError
-from tests.integration.rig import AgentPhone, place_call
+from tests.integration.rig import AgentPhone, finish_sipp, place_call, start_sipp
 from tests.integration.test_acd import Agent, wait_until
 
 
@@ -142,6 +142,55 @@ async def test_supervisor_listens_whispers_and_barges_without_hanging_up(daemon,
             await asyncio.wait_for(caller, 30)
             await ann.close()
             await sup_phone.stop()
+            if sam._reader:
+                await sam._ws.close()
+                sam._reader.cancel()
+
+
+async def test_supervisor_on_a_mobile_and_everything_cleared_when_the_call_ends(daemon, credentials, admin_headers,
+                                                                              ari):
+    password = credentials["TELEPHONY_SIP_AGENT_PASSWORD"]
+    async with aiohttp.ClientSession() as http:
+        ann = await Agent(daemon, http, AgentPhone("1001", password)).create(admin_headers, "mon-ann2",
+                                                                             {"monitored": 0}, extension="2497")
+        await ann.phone.register()
+        await ann.phone.start(ring_ms=200)
+        await ann.listen()
+        await ann.log_in()
+        sam = await supervisor_of(daemon, http, admin_headers, "mon-sam2", "monitored")
+        # The trunk's far end (dialplan/pjsip.conf: sip:127.0.0.1:5070) stands in for the mobile network.
+        mobile = await start_sipp("agent_answers.xml", "+4915100000901", "-d", "200", ports=(5070, 27910))
+        caller = asyncio.create_task(place_call("493", "+4930490006"))
+        try:
+            await wait_until(lambda: "on_call" in ann.states(), what="the agent to answer")
+            call_id = (await ann._call("GET", "/api/v1/me/call", ann.headers, None, 200))["call_id"]
+            await sam._call("POST", f"/api/v1/calls/{call_id}/monitor", sam.headers,
+                            {"mode": "whisper", "to": "+4915100000901"}, 202)
+            leg = f"{call_id}-sup-0-leg"
+            channels = await until_bridge(ari, f"{call_id}-sup-0-bridge", lambda c: len(c) == 2, "whisper")
+            [snoop] = channels - {leg}
+            assert await snoop_args(ari, snoop) == ["snoop", "both", "out"]
+            assert (await ari.get_channel(leg))["name"].startswith("PJSIP/trunk-")  # rung through the trunk
+            async with http.post(daemon.url + "/api/v1/me/call/help", headers=ann.headers) as resp:
+                assert resp.status == 204
+
+            async with http.post(daemon.url + "/api/v1/me/call/hangup", headers=ann.headers) as resp:
+                assert resp.status == 204
+            assert (await finish_sipp(mobile, 20)).returncode == 0  # the supervisor's phone is hung up too
+            await wait_until(lambda: any(e["type"] == "help.cleared" for e in ann.events), what="help cleared")
+            cleared = next(e["data"] for e in ann.events if e["type"] == "help.cleared")
+            assert cleared["reason"] == "ended"
+            await wait_until(lambda: any(e["type"] == "call.monitor" and e["data"]["state"] == "left"
+                                         for e in sam.events), what="the supervisor to be gone")
+            left = next(e["data"] for e in sam.events if e["type"] == "call.monitor" and e["data"]["state"] == "left")
+            assert left["reason"] == "call ended"
+            assert await bridge_channels(ari, f"{call_id}-sup-0-bridge") == set()
+        finally:
+            await asyncio.wait_for(caller, 30)
+            if mobile.returncode is None:
+                mobile.kill()
+                await mobile.wait()
+            await ann.close()
             if sam._reader:
                 await sam._ws.close()
                 sam._reader.cancel()
