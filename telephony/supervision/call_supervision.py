@@ -46,10 +46,7 @@ class CallSupervision:
                 self.session = MonitorSession(self.call_id, agent_channel, talk_bridge, endpoint, Mode(mode))
                 return self.session.start()
             case MonitorRequested(mode=mode) | MonitorSwitched(mode=mode) if session is not None:
-                commands = session.switch(Mode(mode))
-                if session.phase is Phase.ACTIVE:
-                    commands.append(SupervisorJoined(self.call_id, self.supervisor or "", mode))
-                return commands
+                return session.switch(Mode(mode))
             case MonitorStopped() if session is not None:
                 return [*session.stop(), *self._left("stopped")]
             case SupervisorLegAnswered(leg_id=leg) if session is not None and leg == session.leg_id:

@@ -134,8 +134,10 @@ async def test_supervisor_listens_whispers_and_barges_without_hanging_up(daemon,
                 assert resp.status == 204
             assert (await sup_phone.finish(timeout=15)).returncode == 0
             assert len(await bridge_channels(ari, f"{call_id}-talk")) == 2
+            await wait_until(lambda: any(e["type"] == "call.monitor" and e["data"]["state"] == "left"
+                                         for e in sam.events), what="the supervisor to be gone")
             left = [e["data"] for e in sam.events if e["type"] == "call.monitor" and e["data"]["state"] == "left"]
-            assert left and left[-1]["reason"] == "stopped"
+            assert left[-1]["reason"] == "stopped"
         finally:
             async with http.post(daemon.url + "/api/v1/me/call/hangup", headers=ann.headers):
                 pass
