@@ -9,7 +9,7 @@ from datetime import datetime
 @dataclass(frozen=True, slots=True)
 class HelpRequest:
     call_id: str
-    agent_id: int
+    agent_id: str
     queue: str
     at: datetime
 
@@ -23,7 +23,7 @@ class HelpRequests:
     def open(self) -> list[HelpRequest]:
         return sorted(self._open.values(), key=lambda r: r.at)
 
-    def request(self, call_id: str, agent_id: int, queue: str, at: datetime) -> tuple[str, dict] | None:
+    def request(self, call_id: str, agent_id: str, queue: str, at: datetime) -> tuple[str, dict] | None:
         if call_id in self._open:
             return None
         request = HelpRequest(call_id, agent_id, queue, at)

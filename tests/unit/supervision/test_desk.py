@@ -1,0 +1,44 @@
+"""Supervision's use cases with stand-ins for the calls and the event hub: who hears what."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import uuid4
+
+from telephony.api.events import Audience
+from telephony.supervision.desk import LiveCall, SupervisorDesk
+from telephony.supervision.events import SupervisorJoined, SupervisorLeft
+
+AGENT_USER = uuid4()
+
+
+def desk_with_call():
+    published = []
+    call = LiveCall("c1", "sales", "a1", Audience.of(users=[AGENT_USER]))
+    desk = SupervisorDesk(lambda cid: call if cid == "c1" else None, lambda aid: call if aid == "a1" else None,
+                          lambda cid, message: True, agents=None,
+                          publish=lambda name, data, audience: published.append((name, data, audience)),
+                          clock=lambda: datetime(2026, 11, 22, tzinfo=UTC))
+    return desk, published
+
+
+def test_help_goes_to_the_agent_and_the_queue_supervisors_once_and_clears_when_one_joins():
+    desk, published = desk_with_call()
+    assert desk.request_help_for("a1") and desk.request_help_for("a1")
+    assert not desk.request_help_for("a2")  # no connected call
+    [(name, data, audience)] = published
+    assert name == "help.requested" and data["call_id"] == "c1"
+    assert audience == Audience.of(users=[AGENT_USER], queues=["sales"])
+    desk.report(SupervisorJoined("c1", "u1", "listen"))
+    kinds = [(n, d.get("reason"), a) for n, d, a in published[1:]]
+    assert ("call.monitor", None, Audience.of(queues=["sales"])) in kinds  # not to the agent: silent
+    assert ("help.cleared", "joined", Audience.of(users=[AGENT_USER], queues=["sales"])) in kinds
+
+
+def test_the_call_ending_clears_an_open_request_and_a_left_supervisor_is_announced():
+    desk, published = desk_with_call()
+    desk.request_help_for("a1")
+    desk.call_ended("c1", "sales", Audience.of(users=[AGENT_USER]))
+    assert published[-1][0] == "help.cleared" and published[-1][1]["reason"] == "ended"
+    desk.report(SupervisorLeft("c1", "u1", "hung up"))
+    assert published[-1][0] == "call.monitor" and published[-1][1]["reason"] == "hung up"
