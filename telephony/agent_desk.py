@@ -31,6 +31,11 @@ class AgentCalls(Protocol):
 
     def control_recording(self, agent_id: str, action: str) -> bool: ...
 
+    async def transfer_call(self, agent_id: str, kind: str, target_kind: str, value: str,
+                            ring_timeout: int) -> bool: ...
+
+    def transfer_step(self, agent_id: str, action: str) -> bool: ...
+
     async def click_to_call(self, agent: Agent, target: str) -> str: ...
 
 
@@ -170,6 +175,23 @@ class AgentDesk:
 
     def hang_up(self, agent: Agent) -> bool:
         return bool(self._calls and self._calls.hang_up_agent_call(str(agent.id)))
+
+    async def transfer(self, agent: Agent, kind: str, target_kind: str, value: str, ring_timeout: int) -> bool:
+        """Transfer the agent's connected call; False if they have none, StateRefused saying why not."""
+        if self._calls is None:
+            return False
+        try:
+            return await self._calls.transfer_call(str(agent.id), kind, target_kind, value, ring_timeout)
+        except ValueError as exc:
+            raise StateRefused(str(exc)) from None
+
+    def transfer_step(self, agent: Agent, action: str) -> bool:
+        if self._calls is None:
+            return False
+        try:
+            return self._calls.transfer_step(str(agent.id), action)
+        except ValueError as exc:
+            raise StateRefused(str(exc)) from None
 
     def control_recording(self, agent: Agent, action: str) -> bool:
         """Start, stop, pause or resume recording the agent's connected call; False if they have none,

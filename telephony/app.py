@@ -43,6 +43,12 @@ from telephony.db.tickets import TicketStore
 from telephony.errors import AriError, AsteriskUnavailable, ConfigError
 from telephony.events import CallRecordingFinished, CallArrived, HangupRequested, RecordingRequested
 from telephony.db.recordings import RecordingStore
+from telephony.db.segments import SegmentStore
+from telephony.acd.agent_state import AgentState
+from telephony.calls.transfer import Target
+from telephony.calls.transfer_control import TransferRefused, TransferRequested, TransferStep
+from telephony.db.agents import AgentNotFound
+from uuid import UUID
 from telephony.recordings.archive import RecordingArchive
 from telephony.recordings.library import RecordingLibrary
 from telephony.recordings.policy import effective_policy
@@ -103,8 +109,8 @@ class Service:
         self.crm = CrmService(CustomerStore(self.database.pool), TicketStore(self.database.pool),
                               self.settings.default_region, self._publish_crm_event, utcnow)
         self.screen_pops = ScreenPops(self._caller_of, self.crm.screen_pop, self._publish_to_agent)
-        self.registry = CallRegistry(self._flow_for, router, store, utcnow,
-                                     identify=self.crm.identify_caller)
+        self.registry = CallRegistry(self._flow_for, router, store, utcnow, identify=self.crm.identify_caller,
+                                     write_segments=SegmentStore(self.database.pool).replace)
         self.desk = AgentDesk(self.agents, self.acd.dispatcher, self.acd.service, utcnow, calls=self)
         await self.desk.load()
         self.acd.publish = self._publish_acd_record
@@ -252,6 +258,60 @@ class Service:
         if found is None or found[2] != "connected":
             return None
         return self._live_call(found[0].channel_id)
+
+    async def transfer_call(self, agent_id: str, kind: str, target_kind: str, value: str,
+                            ring_timeout: int) -> bool:
+        """Start a blind or attended transfer of the agent's connected call; False if they have none,
+        TransferRefused (a ValueError) saying why it cannot be done."""
+        flow = self._connected_flow(agent_id)
+        if flow is None:
+            return False
+        target, target_agent = await self._transfer_target(target_kind, value, agent_id)
+        flow.check_transfer("start", kind, target)
+        return self.registry.deliver(flow.channel_id, TransferRequested(flow.channel_id, kind, target, target_agent,
+                                                                        ring_timeout))
+
+    def transfer_step(self, agent_id: str, action: str) -> bool:
+        flow = self._connected_flow(agent_id)
+        if flow is None:
+            return False
+        flow.check_transfer(action)
+        return self.registry.deliver(flow.channel_id, TransferStep(flow.channel_id, action))
+
+    def _connected_flow(self, agent_id: str):
+        found = self._agent_session(agent_id)
+        if found is None or found[2] != "connected" or not hasattr(found[1], "check_transfer"):
+            return None
+        return found[1]
+
+    async def _transfer_target(self, kind: str, value: str, agent_id: str) -> tuple[Target, str | None]:
+        """What to ring for a transfer target: an agent's current device (an extension that is an agent's
+        counts as the agent), a queue of the call-center file, an extension, an E.164 number via the trunk."""
+        if kind == "queue":
+            if value not in self.config.queues:
+                raise TransferRefused(f"there is no queue {value!r}")
+            return Target("queue", value), None
+        if kind == "number":
+            return Target("number", value, f"PJSIP/{value}@trunk"), None
+        agent = None
+        if kind == "agent":
+            try:
+                agent = await self.agents.get(UUID(value))
+            except (ValueError, AgentNotFound):
+                raise TransferRefused(f"there is no agent {value!r}") from None
+        else:
+            agent = await self.agents.by_extension(value)
+            if agent is None:
+                return Target("extension", value, f"PJSIP/{value}"), None
+        if str(agent.id) == agent_id:
+            raise TransferRefused("you cannot transfer a call to yourself")
+        dispatcher = self.acd.dispatcher
+        if not dispatcher.knows_agent(str(agent.id)) or dispatcher.agent(str(agent.id)).state is AgentState.LOGGED_OUT:
+            raise TransferRefused(f"agent {agent.name} is logged out")
+        device = agent.device()
+        if device is None:
+            raise TransferRefused(f"agent {agent.name} has no device")
+        return Target("agent", str(agent.id), dial_string(device)), str(agent.id)
 
     def control_recording(self, agent_id: str, action: str) -> bool:
         """Hand the agent's recording request to their connected call's task, once the call's recording

@@ -32,7 +32,8 @@ from telephony.acd.commands import (
     EndCall, HoldCaller, Offer, Output, Overflow,
 )
 from telephony.acd.events import (
-    AcdEvent, AgentLegEnded, AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentProfileChanged, AgentUnpaused,
+    AcdEvent, AgentLegEnded, AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentProfileChanged, AgentReleased,
+    AgentUnpaused,
     CallBridged, CallerHungUp, CallQueued, DeviceBusy, DeviceRegistration, OfferAnswered, Reconfigured, Tick,
 )
 from telephony.acd.model import AgentProfile, Device
@@ -102,6 +103,7 @@ class Dispatcher:
             DeviceRegistration: self._registration, DeviceBusy: self._device_busy,
             OfferAnswered: self._answered, CallBridged: self._bridged, AgentLegEnded: self._leg_ended,
             Tick: self._tick, AgentProfileChanged: self._profile_changed, Reconfigured: self._reconfigured,
+            AgentReleased: self._released,
         }
 
     # -- the interface ---------------------------------------------------------------------------
@@ -329,6 +331,22 @@ class Dispatcher:
         elif offer.phase == "connected":
             del self._calls[call.call_id]
             self._out.append(EndCall(call.call_id))
+            self._complete(call, agent)
+        self._reindex(agent)
+
+    def _released(self, event: AgentReleased) -> None:
+        """A transfer took the caller from the agent: the agent's call is complete; the call is no longer
+        the ACD's (a transfer back into a queue brings it again, as a new CallQueued)."""
+        offer = self._offers.get(event.offer_id)
+        if offer is None or offer.phase != "connected":
+            self._leg_ended(AgentLegEnded(event.offer_id, event.at, event.reason))
+            return
+        del self._offers[event.offer_id]
+        agent = self._agents[offer.agent_id]
+        if agent.leg == offer.offer_id:
+            agent.leg = None
+        call = self._calls.pop(offer.call_id, None)
+        if call is not None:
             self._complete(call, agent)
         self._reindex(agent)
 

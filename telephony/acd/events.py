@@ -137,8 +137,18 @@ class Reconfigured:
     at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class AgentReleased:
+    """The agent of a connected call has left it while the caller goes on elsewhere (a transfer): the
+    agent's part is complete (wrap-up follows) and the ACD lets go of the call, without ending it."""
+
+    offer_id: str
+    at: datetime
+    reason: str = "transferred"
+
+
 AcdEvent = Union[
     CallQueued, CallerHungUp, AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentUnpaused,
     DeviceRegistration, DeviceBusy, OfferAnswered, CallBridged, AgentLegEnded, Tick, AgentProfileChanged,
-    Reconfigured,
+    Reconfigured, AgentReleased,
 ]

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from telephony.agent_desk import AgentDesk
 from telephony.api import (agent_routes, call_routes, config_reload, recording_routes, session_routes,
-                           supervision_routes, user_routes, voicemails)
+                           supervision_routes, transfer_routes, user_routes, voicemails)
 from telephony.api.auth import AUTH, auth_middleware
 from telephony.api.call_routes import CALLS, CallsProvider
 from telephony.api.crm import add_crm_routes
@@ -86,6 +86,7 @@ def build_app(health: HealthCheck, *, auth: AuthService | None = None, hub: Even
     app = web.Application(client_max_size=MAX_BODY, middlewares=[error_middleware, auth_middleware])
     app[HEALTH] = health
     optional = {agent_routes.routes: (agent_routes.DESK, desk),
+                transfer_routes.routes: (agent_routes.DESK, desk),
                 voicemails.routes: (voicemails.VOICEMAILS, voicemail_store),
                 config_reload.routes: (config_reload.RELOAD, reload),
                 recording_routes.routes: (recording_routes.RECORDINGS, recordings if desk is not None else None),

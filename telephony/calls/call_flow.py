@@ -47,6 +47,10 @@ class CallFlow:
     def voicemail(self):
         return self.ivr.voicemail
 
+    @property
+    def segments(self) -> list:
+        return self.queue.segments if self.queue is not None else []
+
     def start(self) -> list:
         return self._hand_over(self.ivr.start())
 

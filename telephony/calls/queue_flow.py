@@ -9,13 +9,14 @@ is connected to at most one agent even when several offers ring at once.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from telephony.acd.commands import Announce, CancelOffer, ConnectCallToAgent, EndCall, HoldCaller, Offer, Overflow
 from telephony.acd.events import AgentLegEnded, CallBridged, CallerHungUp, CallQueued, OfferAnswered
 from telephony.acd.model import Device
 from telephony.calls.legs import leg_id
+from telephony.calls.transfer_control import CallTransfers
 from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Play,
                                 StartBridgeMusic)
 from telephony.events import (ChannelHungUp, HangupRequested, LeftBridge, LegAnswered, LegEnded, PlaybackFinished,
@@ -76,6 +77,12 @@ class QueueFlow:
     record_from: Callable[[str], str] = lambda queue: "answer"  # or "queue": hold included
     recording_format: str = "wav"
     recording: CallRecording | None = None  # once an agent is connected
+    moh_class: str = "default"
+    _handed_leg: str | None = None  # after a completed transfer: the target's leg talks with the caller
+    transfers: CallTransfers = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.transfers = CallTransfers(self)
 
     @property
     def hold_bridge(self) -> str:
@@ -97,12 +104,14 @@ class QueueFlow:
     def handle(self, event) -> list:
         if self.finished:
             return []
+        if self.transfers.takes(event):
+            return self.transfers.handle(event)
         match event:
             case HoldCaller(queue=queue, moh_class=moh_class) if self._holding:
                 self.queue = queue  # moved on by an overflow: same bridge, the new queue's music
                 return [StartBridgeMusic(self.hold_bridge, moh_class)]
             case HoldCaller(moh_class=moh_class):
-                self._holding = True
+                self._holding, self.moh_class = True, moh_class
                 return [CreateBridge(self.hold_bridge, "holding"), AddToBridge(self.hold_bridge, self.channel_id),
                         StartBridgeMusic(self.hold_bridge, moh_class), *self._record_from_queue()]
             case RecordingSnoopEntered(snoop_id=snoop):
@@ -154,8 +163,7 @@ class QueueFlow:
         return self.recording.request(action)
 
     def _ring(self, offer: Offer) -> list:
-        self._legs_made += 1
-        leg = leg_id(self.channel_id, self._legs_made)
+        leg = self.new_leg()
         self._legs[offer.offer_id] = leg
         self._offers[leg] = offer.offer_id
         self._offered_to[offer.offer_id] = offer.agent_id
@@ -164,8 +172,41 @@ class QueueFlow:
 
     @property
     def connected_leg(self) -> str | None:
-        """The channel of the agent talking with the caller, for a transfer to start from."""
+        """The channel of the agent (or transfer target) talking with the caller."""
+        if self._handed_leg:
+            return self._handed_leg
         return self._legs.get(self._connected) if self._connected else None
+
+    def new_leg(self) -> str:
+        self._legs_made += 1
+        return leg_id(self.channel_id, self._legs_made)
+
+    def release_agent(self) -> str | None:
+        """The connected agent's leg leaves the call, which goes on (a transfer); their offer, if any."""
+        offer, self._connected, self._handed_leg = self._connected, None, None
+        if offer is not None:
+            leg = self._legs.pop(offer, None)
+            self._offers.pop(leg, None)
+        self.agent_id = None
+        return offer
+
+    def handed_over(self, leg: str, agent_id: str | None) -> None:
+        """A transfer completed: `leg` (an agent's, when `agent_id`) now talks with the caller."""
+        self._handed_leg, self.agent_id = leg, agent_id
+
+    def back_to_queue(self, queue: str) -> None:
+        """A transfer puts the caller back in a queue: waiting again, to be offered afresh."""
+        self.queue, self._connected, self._handed_leg, self.agent_id = queue, None, None, None
+        self._holding, self.recording = False, None
+
+    def check_transfer(self, action: str, kind: str | None = None, target=None) -> None:
+        self.transfers.check(action, kind, target)
+
+    @property
+    def segments(self) -> list:
+        """Who handled which stretch of the call (only for calls that were transferred)."""
+        now = self.clock()
+        return [s if s.ended else replace(s, ended=now, outcome="ended") for s in self.transfers.segments]
 
     @property
     def joined_at(self) -> datetime | None:
@@ -173,7 +214,7 @@ class QueueFlow:
 
     def phase_for(self, agent_id: str) -> str | None:
         """How this call stands for an agent: "connected" (talking), "ringing" (offered), or None."""
-        if self._connected and self.agent_id == agent_id and not self.finished:
+        if self.connected_leg and self.agent_id == agent_id and not self.finished:
             return "connected"
         if any(self._offered_to.get(offer) == agent_id for offer in self._legs):
             return "ringing"
@@ -188,6 +229,7 @@ class QueueFlow:
         if self.recording is None:
             self.recording = CallRecording(self.channel_id, self.talk_bridge, policy, agent, self.queue,
                                            self.recording_format)
+        self._holding = False
         return [CreateBridge(self.talk_bridge, "mixing"), AddToBridge(self.talk_bridge, self.channel_id),
                 AddToBridge(self.talk_bridge, leg), DestroyBridge(self.hold_bridge),
                 CallBridged(offer, self.clock()), *self.recording.connected(agent, policy)]
@@ -224,7 +266,9 @@ class QueueFlow:
     def _caller_gone(self) -> list:
         """The caller's task ends here: hang up its legs and report them gone, so no agent stays held."""
         now = self.clock()
-        if self._connected:
+        handed = self.transfers.handed_to is not None
+        transfer_cleanup = self.transfers.caller_gone()
+        if self._connected or handed:
             self.outcome = "answered"
         elif self._closing_playback:
             self.outcome = "overflow"
@@ -234,6 +278,7 @@ class QueueFlow:
         legs = list(self._offers.items())
         self._offers.clear()
         self._legs.clear()
-        return [*[Hangup(leg) for leg, _ in legs], DestroyBridge(self.hold_bridge), DestroyBridge(self.talk_bridge),
+        return [*[Hangup(leg) for leg, _ in legs], *transfer_cleanup, DestroyBridge(self.hold_bridge),
+                DestroyBridge(self.talk_bridge),
                 CallerHungUp(self.channel_id, now),
                 *[AgentLegEnded(offer, now, "caller hung up") for _, offer in legs]]

@@ -23,12 +23,13 @@ FlowFactory = Callable[[CallArrived], IvrFlow]
 
 class CallRegistry:
     def __init__(self, flow_factory: FlowFactory, executor: CommandExecutor, store: InteractionStore,
-                 clock: Callable[[], datetime], identify: Identify | None = None):
+                 clock: Callable[[], datetime], identify: Identify | None = None, write_segments=None):
         self._flow_factory = flow_factory
         self._identify = identify
         self._executor = executor
         self._store = store
         self._clock = clock
+        self._write_segments = write_segments
         self.sessions: dict[str, CallSession] = {}
         self._tasks: dict[str, asyncio.Task] = {}
 
@@ -55,7 +56,8 @@ class CallRegistry:
 
     def _begin(self, arrived: CallArrived, flow=None) -> None:
         recorder = InteractionRecorder(self._store, arrived.channel_id, identify=self._identify)
-        session = CallSession(arrived, flow or self._flow_factory(arrived), self._executor, recorder, self._clock)
+        session = CallSession(arrived, flow or self._flow_factory(arrived), self._executor, recorder, self._clock,
+                              self._write_segments)
         self.sessions[arrived.channel_id] = session
         task = asyncio.create_task(session.run(), name=f"call-{arrived.channel_id}")
         self._tasks[arrived.channel_id] = task

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from telephony.acd.events import AcdEvent, AgentLegEnded, CallBridged, CallerHungUp, CallQueued, OfferAnswered
+from telephony.acd.events import (AcdEvent, AgentLegEnded, AgentReleased, CallBridged, CallerHungUp, CallQueued,
+                                  OfferAnswered)
 from telephony.commands import CommandExecutor
 from telephony.errors import AriError
 from telephony.logs import get_logger
@@ -13,7 +14,7 @@ from telephony.supervision.events import SUPERVISION_REPORTS
 
 log = get_logger(__name__)
 
-ACD_REPORTS = (CallQueued, OfferAnswered, CallBridged, AgentLegEnded, CallerHungUp)
+ACD_REPORTS = (CallQueued, OfferAnswered, CallBridged, AgentLegEnded, CallerHungUp, AgentReleased)
 
 
 class CommandRouter:

@@ -23,13 +23,14 @@ log = get_logger(__name__)
 
 class CallSession:
     def __init__(self, arrived: CallArrived, flow: IvrFlow, executor: CommandExecutor,
-                 recorder: InteractionRecorder, clock: Callable[[], datetime]):
+                 recorder: InteractionRecorder, clock: Callable[[], datetime], write_segments=None):
         self.arrived = arrived
         self.channel_id = arrived.channel_id
         self.flow = flow
         self._executor = executor
         self._recorder = recorder
         self._clock = clock
+        self._write_segments = write_segments  # a SegmentStore's replace, for calls that were transferred
         self._events: asyncio.Queue[CallEvent] = asyncio.Queue()
         self._gone = False
         self._timer = CallTimer(self.channel_id, self.deliver)
@@ -72,6 +73,9 @@ class CallSession:
                 await self._hang_up_quietly()
             outcome = outcome or self.flow.outcome or "abandoned"
             self._timer.cancel()
+            segments = getattr(self.flow, "segments", None)
+            if segments and self._write_segments is not None:
+                self._recorder.segments(self._write_segments, segments)
             self._recorder.ended(self._clock(), outcome, [_step(s) for s in self.flow.path],
                                  getattr(self.flow, "data", None), getattr(self.flow, "voicemail", None))
             log.info("call.ended", outcome=outcome, path=[s.node for s in self.flow.path])

@@ -1,0 +1,73 @@
+"""Transfers of the agent's connected call: blind or attended, to an agent, a queue, an extension or a
+number; complete, cancel or conference an attended one."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from aiohttp import web
+from pydantic import BaseModel, Field, model_validator
+
+from telephony.agent_desk import StateRefused
+from telephony.api.agent_routes import DESK, _mine
+from telephony.api.errors import conflict, not_found
+from telephony.api.routing import RouteTable
+
+routes = RouteTable()
+PATTERNS = {"agent": r"^[0-9a-fA-F-]{36}$", "queue": r"^[A-Za-z][A-Za-z0-9_-]{0,63}$",
+            "extension": r"^[0-9]{2,8}$", "number": r"^\+[1-9][0-9]{6,14}$"}
+
+
+class TransferTarget(BaseModel):
+    kind: Literal["agent", "queue", "extension", "number"]
+    value: str = Field(min_length=1, max_length=64,
+                       description="agent: their id; queue: its name; extension: 2-8 digits; number: E.164")
+
+    @model_validator(mode="after")
+    def _value_fits_kind(self) -> TransferTarget:
+        if not re.fullmatch(PATTERNS[self.kind], self.value):
+            raise ValueError(f"{self.value!r} is not a valid {self.kind}")
+        return self
+
+
+class TransferIn(BaseModel):
+    kind: Literal["blind", "attended"] = Field(
+        description="blind: the caller goes straight to the target; attended: you talk to the target first")
+    to: TransferTarget
+    ring_timeout: int = Field(20, ge=3, le=120, description="seconds the target rings before the transfer fails")
+
+
+@routes.route("POST", "/api/v1/me/call/transfer", "Transfer my connected call", body=TransferIn, status=202,
+              errors=(404, 409), tag="agent",
+              description="If the target does not answer, is busy or logged out, the caller comes back to you "
+                          "(or to the queue, if you have left the call); a queue target is always blind.")
+async def transfer_my_call(request: web.Request, body: TransferIn) -> None:
+    agent = await _mine(request)
+    try:
+        done = await request.app[DESK].transfer(agent, body.kind, body.to.kind, body.to.value, body.ring_timeout)
+    except StateRefused as exc:
+        raise conflict("transfer_refused", str(exc)) from None
+    if not done:
+        raise not_found("connected call")
+
+
+def _step(action: str):
+    async def step(request: web.Request) -> None:
+        agent = await _mine(request)
+        try:
+            done = request.app[DESK].transfer_step(agent, action)
+        except StateRefused as exc:
+            raise conflict("transfer_refused", str(exc)) from None
+        if not done:
+            raise not_found("connected call")
+
+    step.__name__ = f"{action}_transfer"
+    return step
+
+
+for _action, _summary in (("complete", "Complete my attended transfer: the caller goes to the target"),
+                          ("cancel", "Cancel my transfer: back to the caller, the target hung up"),
+                          ("conference", "Make my attended transfer a three-way conference")):
+    routes.route("POST", f"/api/v1/me/call/transfer/{_action}", _summary, status=202, errors=(404, 409),
+                 tag="agent")(_step(_action))
