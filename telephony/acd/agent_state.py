@@ -26,7 +26,8 @@ class AgentState(StrEnum):
 S = AgentState
 ALLOWED: dict[AgentState, frozenset[AgentState]] = {
     S.LOGGED_OUT: frozenset({S.AVAILABLE, S.PAUSED}),
-    S.AVAILABLE: frozenset({S.RINGING, S.PAUSED, S.LOGGED_OUT}),
+    # on_call straight from available: an internal call (agent to agent), which the ACD did not offer
+    S.AVAILABLE: frozenset({S.RINGING, S.ON_CALL, S.PAUSED, S.LOGGED_OUT}),
     S.RINGING: frozenset({S.ON_CALL, S.AVAILABLE, S.PAUSED, S.LOGGED_OUT}),
     # A call in progress is finished first: no logout from on_call, and a pause asked for during the call
     # waits for its end (AgentStatus.pause_after_call).
@@ -61,7 +62,7 @@ class StateChanged:
 
 class AgentStatus:
     __slots__ = ("agent_id", "state", "reason", "since", "missed_in_row", "registered", "busy_elsewhere",
-                 "pause_pending")
+                 "pause_pending", "on_internal_call", "internal_hold")
 
     def __init__(self, agent_id: str, at: datetime, state: AgentState = S.LOGGED_OUT,
                  reason: str | None = None):
@@ -74,10 +75,13 @@ class AgentStatus:
         self.registered = True
         self.busy_elsewhere = False
         self.pause_pending: str | None = None
+        self.on_internal_call = False  # on a call with another agent (or a click-to-call): no offers
+        self.internal_hold = False  # on_call because of that internal call, not because of an offer
 
     @property
     def offerable(self) -> bool:
-        return self.state is S.AVAILABLE and self.registered and not self.busy_elsewhere
+        return (self.state is S.AVAILABLE and self.registered and not self.busy_elsewhere
+                and not self.on_internal_call)
 
     @property
     def staffed(self) -> bool:
@@ -121,6 +125,8 @@ class AgentStatus:
         return self._go(S.RINGING, at, "offer")
 
     def answer(self, at: datetime) -> StateChanged:
+        if self.state is not S.RINGING:  # on_call from available is an internal call's, not an answer's
+            raise IllegalTransition(self.agent_id, self.state, S.ON_CALL)
         self.missed_in_row = 0
         return self._go(S.ON_CALL, at, "answered")
 
@@ -143,6 +149,15 @@ class AgentStatus:
             return self._go(S.WRAP_UP, at, "call_ended")
         return self._free(at, "call_ended")
 
+    def internal_call_started(self, at: datetime) -> StateChanged:
+        """An available agent on an internal call is on a call (no wrap-up follows it)."""
+        self.internal_hold = True
+        return self._go(S.ON_CALL, at, "internal_call")
+
+    def internal_call_ended(self, at: datetime) -> StateChanged:
+        self.internal_hold = False
+        return self._free(at, "internal_call_ended")
+
     def leg_lost(self, at: datetime) -> StateChanged:
         """Answered, then gone before the caller was bridged: no talk, so no wrap-up."""
         return self._free(at, "hung_up_before_bridge")
@@ -160,6 +175,8 @@ class AgentStatus:
         if to not in ALLOWED[self.state]:
             raise IllegalTransition(self.agent_id, self.state, to)
         change = StateChanged(self.agent_id, self.state, to, reason, at, cause, self.reason)
+        if cause != "internal_call":
+            self.internal_hold = False
         self.state, self.reason, self.since = to, reason, at
         if to in (S.PAUSED, S.LOGGED_OUT):
             self.pause_pending = None

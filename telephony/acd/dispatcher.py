@@ -34,7 +34,8 @@ from telephony.acd.commands import (
 from telephony.acd.events import (
     AcdEvent, AgentLegEnded, AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentProfileChanged, AgentReleased,
     AgentUnpaused,
-    CallBridged, CallerHungUp, CallQueued, DeviceBusy, DeviceRegistration, OfferAnswered, Reconfigured, Tick,
+    CallBridged, CallerHungUp, CallQueued, DeviceBusy, DeviceRegistration, InternalCallEnded, InternalCallStarted,
+    OfferAnswered, Reconfigured, Tick,
 )
 from telephony.acd.model import AgentProfile, Device
 from telephony.acd.queue import CallQueue, WaitingCall
@@ -88,6 +89,7 @@ class Dispatcher:
         self._by_device: dict[str, set[str]] = {}
         self._registered: dict[str, bool] = {}
         self._busy: dict[str, bool] = {}
+        self._internal: dict[str, set[str]] = {}  # agent id -> the internal calls they are on
         self._calls: dict[str, WaitingCall] = {}
         self._offers: dict[str, OfferRecord] = {}
         self._timers: list[tuple[float, int, _Timer]] = []
@@ -103,7 +105,8 @@ class Dispatcher:
             DeviceRegistration: self._registration, DeviceBusy: self._device_busy,
             OfferAnswered: self._answered, CallBridged: self._bridged, AgentLegEnded: self._leg_ended,
             Tick: self._tick, AgentProfileChanged: self._profile_changed, Reconfigured: self._reconfigured,
-            AgentReleased: self._released,
+            AgentReleased: self._released, InternalCallStarted: self._internal_started,
+            InternalCallEnded: self._internal_ended,
         }
 
     # -- the interface ---------------------------------------------------------------------------
@@ -407,7 +410,9 @@ class Dispatcher:
             status.registered = self._registered.get(event.device.address, True)
         status.busy_elsewhere = self._busy.get(event.device.address, False)
         cause = "restored" if event.restored else "login"
+        status.on_internal_call = bool(self._internal.get(profile.id))
         self._apply(agent, status.login(self._now, event.paused_reason, cause))
+        self._hold_for_internal(agent)
 
     def _profile_changed(self, event: AgentProfileChanged) -> None:
         agent = self._agents.get(event.profile.id)
@@ -501,6 +506,7 @@ class Dispatcher:
         if agent.status.state is not AgentState.PAUSED and agent.status.cancel_pending_pause():
             return
         self._apply(agent, agent.status.unpause(self._now))
+        self._hold_for_internal(agent)
 
     def _leave_offer(self, agent: AgentRecord) -> None:
         """The agent stops taking calls while one rings for them: the call goes on to someone else."""
@@ -526,6 +532,40 @@ class Dispatcher:
         for agent in self._agents_on(event.device):
             agent.status.busy_elsewhere = event.busy
             self._reindex(agent)
+
+    def _internal_started(self, event: InternalCallStarted) -> None:
+        """Known to the ACD or not (an agent logged out may call a colleague), the agent is marked at once:
+        Asterisk's device state may say busy later, or never (a mobile)."""
+        self._internal.setdefault(event.agent_id, set()).add(event.call_id)
+        agent = self._agents.get(event.agent_id)
+        if agent is None:
+            return
+        agent.status.on_internal_call = True
+        self._hold_for_internal(agent)
+        self._reindex(agent)
+
+    def _internal_ended(self, event: InternalCallEnded) -> None:
+        calls = self._internal.get(event.agent_id)
+        if calls is None or event.call_id not in calls:
+            return
+        calls.discard(event.call_id)
+        if calls:
+            return
+        del self._internal[event.agent_id]
+        agent = self._agents.get(event.agent_id)
+        if agent is None:
+            return
+        status = agent.status
+        status.on_internal_call = False
+        if status.state is AgentState.ON_CALL and status.internal_hold:
+            self._apply(agent, status.internal_call_ended(self._now))
+        self._reindex(agent)
+
+    def _hold_for_internal(self, agent: AgentRecord) -> None:
+        """An available agent who is on an internal call shows (and counts) as on a call."""
+        status = agent.status
+        if status.on_internal_call and status.state is AgentState.AVAILABLE:
+            self._apply(agent, status.internal_call_started(self._now))
 
     def _agents_on(self, device: str) -> list[AgentRecord]:
         return [self._agents[a] for a in self._by_device.get(device, ())]
@@ -614,6 +654,7 @@ class Dispatcher:
         status = agent.status if agent is not None else None
         if status is not None and status.state is AgentState.WRAP_UP and status.since == timer.token:
             self._apply(agent, status.wrap_up_done(self._now))
+            self._hold_for_internal(agent)
 
     def _fire_bridge(self, timer: _Timer) -> None:
         """Answered long ago and still not bridged: the connect failed unreported; try the next agent."""

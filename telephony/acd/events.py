@@ -147,8 +147,25 @@ class AgentReleased:
     reason: str = "transferred"
 
 
+@dataclass(frozen=True, slots=True)
+class InternalCallStarted:
+    """Agent `agent_id` is on internal call `call_id` (ringing or talking, either side): they get no offers
+    until InternalCallEnded, whatever their device state says meanwhile."""
+
+    call_id: str
+    agent_id: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class InternalCallEnded:
+    call_id: str
+    agent_id: str
+    at: datetime
+
+
 AcdEvent = Union[
     CallQueued, CallerHungUp, AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentUnpaused,
     DeviceRegistration, DeviceBusy, OfferAnswered, CallBridged, AgentLegEnded, Tick, AgentProfileChanged,
-    Reconfigured, AgentReleased,
+    Reconfigured, AgentReleased, InternalCallStarted, InternalCallEnded,
 ]

@@ -1,0 +1,194 @@
+"""An internal call dialled from a softphone, as a pure state machine: find who the dialled extension is,
+ring them as the call's leg while the caller hears ringing, bridge the two on answer, and hang up both
+when either leaves.
+
+Who the extension is (an agent on their current device, a plain endpoint, nobody) is not decided here:
+the flow asks with FindInternalTarget and gets InternalTargetFound back, so the lookup (database, ACD,
+Asterisk's endpoints) stays outside. Both agents are reported to the ACD as on an internal call
+(InternalCallStarted) from the moment the target rings until the call ends, so neither is offered a
+queue call meanwhile. A call that cannot be put through (busy, no answer, unknown extension, agent
+logged out or without a device, an external number) is answered with a short prompt and hung up; the
+interaction's outcome says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from telephony.acd.events import InternalCallEnded, InternalCallStarted
+from telephony.calls.legs import leg_id
+from telephony.commands import (AddToBridge, Answer, CancelTimer, CreateBridge, DestroyBridge, Hangup, Originate,
+                                Play, Ring, StartTimer)
+from telephony.events import (ChannelHungUp, HangupRequested, LegAnswered, LegEnded, PlaybackFinished,
+                              TimerFired)
+
+TargetKind = Literal["agent", "extension", "unknown", "unavailable", "refused"]
+
+RINGING_TIMER = "internal-ring"
+PROMPT_TIMER = "internal-prompt"
+PROMPTS = {  # outcome -> what the caller hears before the hang-up
+    "busy": "sound:vm-nobodyavail",
+    "missed": "sound:vm-nobodyavail",
+    "unavailable": "sound:vm-nobodyavail",
+    "failed": "sound:vm-nobodyavail",
+    "unknown": "sound:invalid",
+    "refused": "sound:ss-noservice",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class InternalTarget:
+    """What a dialled extension reaches. `endpoint` is set for what can be rung (an agent's current
+    device, a plain endpoint); `agent_id` for an agent; `reason` says why not, for the log."""
+
+    kind: TargetKind
+    endpoint: str | None = None
+    agent_id: str | None = None
+    name: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FindInternalTarget:
+    """Ask who `dialled` is for the call, and which agent (if any) is calling from `caller_number`; the
+    answer comes back to the call as InternalTargetFound."""
+
+    call_id: str
+    dialled: str
+    caller_number: str
+
+
+@dataclass(frozen=True, slots=True)
+class InternalTargetFound:
+    channel_id: str
+    target: InternalTarget
+    caller_agent_id: str | None = None
+
+
+def _ends_prompt(event) -> bool:
+    return isinstance(event, PlaybackFinished) or event.timer_id == PROMPT_TIMER
+
+
+def outcome_of_cause(cause: int) -> str:
+    """What a leg that ended before it was answered means (Q.850 cause)."""
+    return {17: "busy", 18: "missed", 19: "missed", 21: "busy"}.get(cause, "failed")
+
+
+@dataclass
+class InternalCallFlow:
+    channel_id: str
+    dialled: str
+    caller_number: str
+    caller_name: str
+    clock: Callable[[], datetime]
+    ring_timeout: int = 30
+    adopted: bool = False  # met again after a restart: already connected, or as good as gone
+    outcome: str | None = None
+    path: list = field(default_factory=list)
+    data: dict = field(default_factory=dict)
+    voicemail: None = None
+    target: InternalTarget | None = None
+    caller_agent_id: str | None = None
+    _connected: bool = False
+    _leg_live: bool = False
+    _prompting: bool = False
+    _on_call: dict[str, None] = field(default_factory=dict)  # agents reported to the ACD, not yet freed
+
+    @property
+    def leg(self) -> str:
+        return leg_id(self.channel_id, 1)
+
+    @property
+    def bridge(self) -> str:
+        return f"{self.channel_id}-talk"
+
+    @property
+    def finished(self) -> bool:
+        return self.outcome is not None
+
+    def phase_for(self, agent_id: str) -> str | None:
+        """The call as one of its agents sees it (for GET /me/agent/call and an API hang-up)."""
+        if agent_id not in self._on_call or self.finished:
+            return None
+        return "connected" if self._connected else "ringing"
+
+    def start(self) -> list:
+        if self.adopted:
+            self._connected = self._leg_live = True  # the leg, if it is still there, is its partner
+        return [FindInternalTarget(self.channel_id, self.dialled, self.caller_number)]
+
+    def handle(self, event) -> list:
+        match event:
+            case InternalTargetFound(target=target, caller_agent_id=caller_agent):
+                return self._found(target, caller_agent)
+            case LegAnswered(leg_id=leg) if leg == self.leg and not self._connected and not self.finished:
+                self._connected = True
+                return [CancelTimer(RINGING_TIMER), Answer(self.channel_id), CreateBridge(self.bridge, "mixing"),
+                        AddToBridge(self.bridge, self.channel_id), AddToBridge(self.bridge, self.leg)]
+            case LegEnded(leg_id=leg) if leg == self.leg and self._leg_live:
+                self._leg_live = False
+                if self._connected:
+                    self.outcome = self.outcome or "answered"
+                    return [DestroyBridge(self.bridge), *self._free_all(), Hangup(self.channel_id)]
+                if self.finished:
+                    return self._free(self.target.agent_id if self.target else None)
+                return [CancelTimer(RINGING_TIMER), *self._free(self.target.agent_id),
+                        *self._refuse(outcome_of_cause(event.cause))]
+            case TimerFired(timer_id=timer) if (timer == RINGING_TIMER and self._leg_live and not self._connected
+                                                and not self.finished):
+                return [Hangup(self.leg), *self._free(self.target.agent_id), *self._refuse("missed")]
+            case PlaybackFinished() | TimerFired() if self._prompting and _ends_prompt(event):
+                self._prompting = False
+                return [CancelTimer(PROMPT_TIMER), Hangup(self.channel_id)]
+            case HangupRequested() if not self._prompting:
+                self.outcome = self.outcome or ("answered" if self._connected else "cancelled")
+                return [*([Hangup(self.leg)] if self._leg_live else []), Hangup(self.channel_id)]
+            case ChannelHungUp():
+                self.outcome = self.outcome or ("answered" if self._connected else "cancelled")
+                leg = [Hangup(self.leg)] if self._leg_live else []
+                bridge = [DestroyBridge(self.bridge)] if self._connected and self._leg_live else []
+                self._leg_live = False
+                return [*leg, *bridge, *self._free_all()]
+        return []
+
+    def _found(self, target: InternalTarget, caller_agent: str | None) -> list:
+        if self.target is not None:
+            return []
+        self.target, self.caller_agent_id = target, caller_agent
+        marks = self._mark(caller_agent)
+        if self.adopted:
+            return [*marks, *self._mark(target.agent_id)]
+        if target.endpoint is None:
+            return [*marks, *self._refuse(target.kind)]
+        self._leg_live = True
+        return [*marks, *self._mark(target.agent_id), Ring(self.channel_id),
+                Originate(self.leg, self.channel_id, target.endpoint, self.caller_number, self.caller_name,
+                          self.ring_timeout),
+                StartTimer(RINGING_TIMER, self.ring_timeout)]
+
+    def _refuse(self, outcome: str) -> list:
+        """Tell the caller the call cannot be put through, then hang up (after the prompt, or a while)."""
+        self.outcome = outcome
+        self._prompting = True
+        return [Answer(self.channel_id), Play(self.channel_id, f"{self.channel_id}-refused", (PROMPTS[outcome],)),
+                StartTimer(PROMPT_TIMER, 15)]
+
+    def _mark(self, agent_id: str | None) -> list:
+        if agent_id is None or agent_id in self._on_call:
+            return []
+        self._on_call[agent_id] = None
+        return [InternalCallStarted(self.channel_id, agent_id, self.clock())]
+
+    def _free(self, agent_id: str | None) -> list:
+        if agent_id is None or agent_id not in self._on_call or agent_id == self.caller_agent_id:
+            return []
+        del self._on_call[agent_id]
+        return [InternalCallEnded(self.channel_id, agent_id, self.clock())]
+
+    def _free_all(self) -> list:
+        freed = [InternalCallEnded(self.channel_id, agent_id, self.clock()) for agent_id in self._on_call]
+        self._on_call.clear()
+        return freed
