@@ -26,6 +26,8 @@ from telephony.auth.service import build_auth_service
 from telephony.calls.call_flow import CallFlow
 from telephony.calls.queue_flow import QueueFlow
 from telephony.calls.click_to_call import ClickToCallFlow
+from telephony.calls.internal_call import InternalCallFlow
+from telephony.calls.internal_directory import InternalDirectory
 from telephony.calls.queue_flow import dial_string
 from telephony.calls.registry import CallRegistry
 from telephony.calls.router import CommandRouter
@@ -104,8 +106,10 @@ class Service:
         self.recordings = RecordingArchive(self.ari, recordings, self.settings.recordings_dir, utcnow)
         self.supervision = SupervisorDesk(self._live_call, self._agent_live_call, self._deliver, self.agents,
                                           self.events.publish, utcnow)
+        directory = InternalDirectory(self.agents, self.acd.dispatcher,
+                                      lambda extension: self.ari.endpoint_exists("PJSIP", extension), self._deliver)
         router = CommandRouter(AriCommandExecutor(self.ari, self.settings.ari_app), self.acd.submit,
-                               self.recordings.observe, self.supervision.report)
+                               self.recordings.observe, self.supervision.report, directory.find)
         self.crm = CrmService(CustomerStore(self.database.pool), TicketStore(self.database.pool),
                               self.settings.default_region, self._publish_crm_event, utcnow)
         self.screen_pops = ScreenPops(self._caller_of, self.crm.screen_pop, self._publish_to_agent)
@@ -339,7 +343,8 @@ class Service:
         arrived = CallArrived(call_id, "outbound" if target.startswith("+") else "internal", target,
                               agent.extension, agent.name, utcnow(), answered=True)
         flow = ClickToCallFlow(call_id, str(agent.id), dial_string(device), agent.extension, agent.name,
-                               target_endpoint, target, utcnow)
+                               target_endpoint, target, utcnow,
+                               target_agent_id=str(target_agent.id) if target_agent is not None else None)
         self.registry.start_call(arrived, flow)
         return call_id
 
@@ -368,6 +373,9 @@ class Service:
                  "arrived_at": s.arrived.at, "queue": _queue_of(s)} for s in sessions]
 
     def _flow_for(self, arrived: CallArrived):
+        if arrived.direction == "internal":
+            return InternalCallFlow(arrived.channel_id, arrived.dialled, arrived.caller_number, arrived.caller_name,
+                                    utcnow, adopted=arrived.adopted)
         config = self.config
 
         def recording_policy(queue: str, agent_id: str | None):

@@ -149,6 +149,11 @@ class Dispatcher:
     def knows_agent(self, agent_id: str) -> bool:
         return agent_id in self._agents
 
+    def logged_in_on(self, device: str) -> list[str]:
+        """The agents logged in on `device` (an endpoint such as PJSIP/1001, or a mobile number)."""
+        return sorted(a for a in self._by_device.get(device, ())
+                      if self._agents[a].status.state is not AgentState.LOGGED_OUT)
+
     # -- calls -----------------------------------------------------------------------------------
 
     def _call_queued(self, event: CallQueued) -> None:

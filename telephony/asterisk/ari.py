@@ -48,6 +48,15 @@ class AriClient:
     async def get_application(self, app: str) -> dict:
         return await self.request("GET", f"/applications/{app}")
 
+    async def endpoint_exists(self, technology: str, resource: str) -> bool:
+        try:
+            await self.request("GET", f"/endpoints/{technology}/{resource}")
+        except AriError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return True
+
     async def get_channel(self, channel_id: str) -> dict:
         return await self.request("GET", f"/channels/{channel_id}")
 

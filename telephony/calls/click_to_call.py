@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from telephony.acd.events import InternalCallEnded, InternalCallStarted
 from telephony.calls.legs import leg_id
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Ring
 from telephony.events import HangupRequested, LegAnswered, LegEnded
@@ -23,12 +24,14 @@ class ClickToCallFlow:
     target: str
     clock: Callable[[], datetime]
     ring_timeout: int = 30
+    target_agent_id: str | None = None  # the target is an agent: held from queue offers like the caller
     outcome: str | None = None
     path: list = field(default_factory=list)
     data: dict = field(default_factory=dict)
     voicemail: None = None
     _connected: bool = False
     _live: dict[str, None] = field(default_factory=dict)  # our legs still up, in the order made
+    _on_call: dict[str, None] = field(default_factory=dict)  # agents reported to the ACD as on this call
 
     @property
     def agent_leg(self) -> str:
@@ -58,14 +61,14 @@ class ClickToCallFlow:
 
     def start(self) -> list:
         self._live[self.agent_leg] = None
-        return [Originate(self.agent_leg, self.call_id, self.agent_endpoint, self.target, f"Call {self.target}",
+        return [*self._mark(self.agent_id), Originate(self.agent_leg, self.call_id, self.agent_endpoint, self.target, f"Call {self.target}",
                           self.ring_timeout)]
 
     def handle(self, event) -> list:
         match event:
             case LegAnswered(leg_id=leg) if leg == self.agent_leg and not self.finished:
                 self._live[self.target_leg] = None
-                return [Ring(self.agent_leg), Originate(self.target_leg, self.call_id, self.target_endpoint,
+                return [*self._mark(self.target_agent_id), Ring(self.agent_leg), Originate(self.target_leg, self.call_id, self.target_endpoint,
                                                         self.agent_number, self.agent_name, self.ring_timeout)]
             case LegAnswered(leg_id=leg) if leg == self.target_leg and not self.finished:
                 self._connected = True
@@ -75,11 +78,26 @@ class ClickToCallFlow:
                 del self._live[leg]
                 if self.outcome is None:
                     self.outcome = self._outcome_when(leg, event.cause)
-                return [*[Hangup(other) for other in self._live], DestroyBridge(self.bridge)]
+                return [*[Hangup(other) for other in self._live], DestroyBridge(self.bridge), *self._free()]
             case HangupRequested() if not self.finished:
                 self.outcome = "answered" if self._connected else "cancelled"
                 return [Hangup(leg) for leg in self._live]
         return []
+
+    def _mark(self, agent_id: str | None) -> list:
+        """An agent on a click-to-call gets no queue offers until it ends (see InternalCallStarted)."""
+        if agent_id is None or agent_id in self._on_call:
+            return []
+        self._on_call[agent_id] = None
+        return [InternalCallStarted(self.call_id, agent_id, self.clock())]
+
+    def _free(self) -> list:
+        """Once no leg is left, the agents are free again."""
+        if self._live:
+            return []
+        freed = [InternalCallEnded(self.call_id, agent_id, self.clock()) for agent_id in self._on_call]
+        self._on_call.clear()
+        return freed
 
     def _outcome_when(self, leg: str, cause: int) -> str:
         if self._connected:

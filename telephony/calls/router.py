@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from telephony.acd.events import (AcdEvent, AgentLegEnded, AgentReleased, CallBridged, CallerHungUp, CallQueued,
-                                  OfferAnswered)
+                                  InternalCallEnded, InternalCallStarted, OfferAnswered)
+from telephony.calls.internal_call import FindInternalTarget
 from telephony.commands import CommandExecutor
 from telephony.errors import AriError
 from telephony.logs import get_logger
@@ -14,7 +15,8 @@ from telephony.supervision.events import SUPERVISION_REPORTS
 
 log = get_logger(__name__)
 
-ACD_REPORTS = (CallQueued, OfferAnswered, CallBridged, AgentLegEnded, CallerHungUp, AgentReleased)
+ACD_REPORTS = (CallQueued, OfferAnswered, CallBridged, AgentLegEnded, CallerHungUp, AgentReleased,
+               InternalCallStarted, InternalCallEnded)
 
 
 class CommandRouter:
@@ -23,8 +25,10 @@ class CommandRouter:
 
     def __init__(self, asterisk: CommandExecutor, submit_to_acd: Callable[[AcdEvent], None],
                  recording_done: Callable[[object], None] = lambda command: None,
-                 supervision_report: Callable[[object], None] = lambda report: None):
+                 supervision_report: Callable[[object], None] = lambda report: None,
+                 find_internal_target: Callable[[FindInternalTarget], Awaitable[None]] | None = None):
         self._supervision_report = supervision_report
+        self._find_internal_target = find_internal_target
         self._asterisk = asterisk
         self._submit_to_acd = submit_to_acd
         self._recording_done = recording_done
@@ -32,6 +36,8 @@ class CommandRouter:
     async def execute(self, command) -> None:
         if isinstance(command, ACD_REPORTS):
             self._submit_to_acd(command)
+        elif isinstance(command, FindInternalTarget) and self._find_internal_target is not None:
+            await self._find_internal_target(command)
         elif isinstance(command, ARCHIVE_NOTES):
             self._recording_done(command)
         elif isinstance(command, SUPERVISION_REPORTS):

@@ -122,8 +122,10 @@ class CustomerStore:
         return await self.get(survivor_id)
 
     async def interactions(self, customer_id: UUID, limit: int) -> list[InteractionSummary]:
+        """The customer's history: calls with the customer, never agents' internal calls."""
         rows = await self._pool.fetch(
-            f"""SELECT {INTERACTION_COLUMNS} FROM interactions i WHERE i.customer_id = $1
+            f"""SELECT {INTERACTION_COLUMNS} FROM interactions i
+                WHERE i.customer_id = $1 AND i.direction <> 'internal'
                 ORDER BY i.started_at DESC LIMIT $2""", customer_id, limit)
         return [InteractionSummary(**dict(r)) for r in rows]
 
@@ -135,7 +137,8 @@ class CustomerStore:
             if row is None:
                 return None
             interactions = await conn.fetch(
-                f"""SELECT {INTERACTION_COLUMNS} FROM interactions i WHERE i.customer_id = $1
+                f"""SELECT {INTERACTION_COLUMNS} FROM interactions i
+                    WHERE i.customer_id = $1 AND i.direction <> 'internal'
                     ORDER BY i.started_at DESC LIMIT $2""", customer_id, history)
             tickets = await conn.fetch(
                 f"""SELECT {TICKET_COLUMNS} FROM tickets t

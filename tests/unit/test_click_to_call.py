@@ -1,5 +1,6 @@
 from datetime import datetime, timezone
 
+from telephony.acd.events import InternalCallEnded, InternalCallStarted
 from telephony.calls.click_to_call import ClickToCallFlow
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Ring
 from telephony.events import HangupRequested, LegAnswered, LegEnded
@@ -13,7 +14,7 @@ def make():
 
 def test_rings_the_agent_first_then_the_target_and_bridges_them():
     flow = make()
-    assert flow.start() == [Originate("c2c-1-leg-1", "c2c-1", "PJSIP/1001", "+4930555", "Call +4930555", 30)]
+    assert flow.start() == [InternalCallStarted("c2c-1", "agent-1", NOW), Originate("c2c-1-leg-1", "c2c-1", "PJSIP/1001", "+4930555", "Call +4930555", 30)]
     assert flow.handle(LegAnswered("c2c-1", "c2c-1-leg-1")) == [
         Ring("c2c-1-leg-1"), Originate("c2c-1-leg-2", "c2c-1", "PJSIP/+4930555@trunk", "1001", "Ann", 30)]
     assert flow.handle(LegAnswered("c2c-1", "c2c-1-leg-2")) == [
@@ -21,7 +22,8 @@ def test_rings_the_agent_first_then_the_target_and_bridges_them():
         AddToBridge("c2c-1-talk", "c2c-1-leg-2")]
     assert flow.handle(LegEnded("c2c-1", "c2c-1-leg-2", 16)) == [Hangup("c2c-1-leg-1"), DestroyBridge("c2c-1-talk")]
     assert flow.outcome == "answered" and not flow.ended
-    assert flow.handle(LegEnded("c2c-1", "c2c-1-leg-1", 16)) == [DestroyBridge("c2c-1-talk")]
+    assert flow.handle(LegEnded("c2c-1", "c2c-1-leg-1", 16)) == [DestroyBridge("c2c-1-talk"),
+                                                                 InternalCallEnded("c2c-1", "agent-1", NOW)]
     assert flow.ended
 
 
@@ -47,3 +49,16 @@ def test_hang_up_from_the_api():
     flow.handle(LegAnswered("c2c-1", "c2c-1-leg-2"))
     assert flow.handle(HangupRequested("c2c-1", "agent")) == [Hangup("c2c-1-leg-1"), Hangup("c2c-1-leg-2")]
     assert flow.outcome == "answered"
+
+
+def test_both_agents_of_a_click_to_call_are_held_from_offers_until_the_last_leg_is_gone():
+    flow = ClickToCallFlow("c2c-1", "agent-1", "PJSIP/1001", "1001", "Ann", "PJSIP/1002", "2472", lambda: NOW,
+                           target_agent_id="agent-2")
+    assert flow.start()[0] == InternalCallStarted("c2c-1", "agent-1", NOW)
+    out = flow.handle(LegAnswered("c2c-1", "c2c-1-leg-1"))
+    assert out[0] == InternalCallStarted("c2c-1", "agent-2", NOW)
+    flow.handle(LegAnswered("c2c-1", "c2c-1-leg-2"))
+    out = flow.handle(LegEnded("c2c-1", "c2c-1-leg-1", 16))
+    assert not [c for c in out if isinstance(c, InternalCallEnded)]
+    out = flow.handle(LegEnded("c2c-1", "c2c-1-leg-2", 16))
+    assert [c.agent_id for c in out if isinstance(c, InternalCallEnded)] == ["agent-1", "agent-2"]
