@@ -375,7 +375,7 @@ class Service:
     def _flow_for(self, arrived: CallArrived):
         if arrived.direction == "internal":
             return InternalCallFlow(arrived.channel_id, arrived.dialled, arrived.caller_number, arrived.caller_name,
-                                    utcnow, adopted=arrived.adopted)
+                                    utcnow, self.settings.internal_ring_timeout, adopted=arrived.adopted)
         config = self.config
 
         def recording_policy(queue: str, agent_id: str | None):

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     )
 
     asterisk_timeout: float = Field(5.0, gt=0, description="seconds to wait for any AMI or ARI answer")
+    internal_ring_timeout: int = Field(30, ge=1, le=300,
+                                       description="seconds an internal call rings its target before giving up")
 
     session_ttl: float = Field(12 * 3600, gt=0, le=30 * 86400, description="seconds a login token lives")
     login_max_failures: int = Field(5, ge=1, description="failed logins per user name and address in a window")

@@ -25,10 +25,11 @@ from telephony.commands import (AddToBridge, Answer, CancelTimer, CreateBridge, 
 from telephony.events import (ChannelHungUp, HangupRequested, LegAnswered, LegEnded, PlaybackFinished,
                               TimerFired)
 
-TargetKind = Literal["agent", "extension", "unknown", "unavailable", "refused"]
+TargetKind = Literal["agent", "extension", "busy", "unknown", "unavailable", "refused"]
 
 RINGING_TIMER = "internal-ring"
 PROMPT_TIMER = "internal-prompt"
+ORIGINATE_GRACE = 5  # Asterisk's own ring limit, past ours: our timer decides, so the outcome is "missed"
 PROMPTS = {  # outcome -> what the caller hears before the hang-up
     "busy": "sound:vm-nobodyavail",
     "missed": "sound:vm-nobodyavail",
@@ -166,7 +167,7 @@ class InternalCallFlow:
         self._leg_live = True
         return [*marks, *self._mark(target.agent_id), Ring(self.channel_id),
                 Originate(self.leg, self.channel_id, target.endpoint, self.caller_number, self.caller_name,
-                          self.ring_timeout),
+                          self.ring_timeout + ORIGINATE_GRACE),
                 StartTimer(RINGING_TIMER, self.ring_timeout)]
 
     def _refuse(self, outcome: str) -> list:

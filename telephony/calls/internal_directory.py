@@ -1,7 +1,7 @@
 """Who an internal call reaches: the answer to an InternalCallFlow's FindInternalTarget.
 
 An extension that is an agent's reaches the agent on the device they logged in with (their mobile via the
-trunk), if they are logged in; an extension that is no agent's but a SIP endpoint Asterisk knows (a
+trunk), if they are logged in and not on (or being offered) another call; an extension that is no agent's but a SIP endpoint Asterisk knows (a
 supervisor's phone) is rung as it is; anything else is unknown. External numbers are refused here: a
 call to a customer is placed with click-to-call, which records it as outbound. The calling agent is the
 one logged in on the calling phone, or else the agent whose extension the caller number is.
@@ -58,6 +58,9 @@ class InternalDirectory:
             return InternalTarget("refused", agent_id=None, name=agent.name, reason="an agent calling themselves")
         if not self._logged_in(str(agent.id)):
             return InternalTarget("unavailable", name=agent.name, reason="agent logged out")
+        status = self._dispatcher.agent(str(agent.id))
+        if status.state in (AgentState.RINGING, AgentState.ON_CALL) or status.on_internal_call:
+            return InternalTarget("busy", name=agent.name, reason=f"agent {status.state.value}")
         device = agent.device()
         if device is None:
             return InternalTarget("unavailable", name=agent.name, reason="agent has no device")

@@ -92,6 +92,9 @@ class CallSession:
             try:
                 await self._executor.execute(command)
             except ChannelGone:
+                if isinstance(command, Hangup) and command.channel_id != self.channel_id:
+                    log.info("call.leg_already_gone", leg=command.channel_id)  # what we wanted anyway
+                    continue
                 # The caller hung up before Asterisk told us: the flow hears it now, so that the ACD and
                 # the interaction learn it even if the StasisEnd is never read.
                 log.info("call.channel_gone", command=type(command).__name__)

@@ -96,6 +96,7 @@ def daemon_env(credentials, database_dsn, workdir) -> dict[str, str]:
         "TELEPHONY_LOG_FORMAT": "json",
         "TELEPHONY_LOG_LEVEL": "debug",
         "TELEPHONY_DEFAULT_REGION": "DE",
+        "TELEPHONY_INTERNAL_RING_TIMEOUT": "4",
     }
 
 

@@ -182,3 +182,29 @@ async def test_reconcile_ends_vanished_adopts_unknown_and_closes_lost():
     assert "new" in calls.sessions
     assert store.rows[lost_id]["outcome"] == "lost"
     await calls.release_all()
+
+
+async def test_hanging_up_a_leg_that_is_already_gone_does_not_end_the_call():
+    """An internal call giving up on its ringing target while the target's leg ends by itself: the caller
+    must still hear why and be hung up, not be taken for gone."""
+    from telephony.calls.internal_call import InternalCallFlow, InternalTarget, InternalTargetFound
+
+    class LegGone(RecordingExecutor):
+        async def execute(self, command):
+            self.commands.append(command)
+            if isinstance(command, Hangup) and command.channel_id.endswith("-leg-1"):
+                raise ChannelGone("404")
+
+    executor, store = LegGone(), MemoryStore()
+    calls = CallRegistry(lambda a: InternalCallFlow(a.channel_id, "2472", "1001", "", lambda: NOW, ring_timeout=1),
+                         executor, store, lambda: NOW)
+    calls.handle(CallArrived("c1", "internal", "2472", "1001", "", NOW))
+    calls.deliver("c1", InternalTargetFound("c1", InternalTarget("agent", "PJSIP/1002", "bob")))
+    await asyncio.sleep(1.2)  # the ring timeout fires
+    calls.deliver("c1", PlaybackFinished("c1", "c1-refused"))
+    await asyncio.sleep(0.05)
+    assert Hangup("c1") in executor.commands
+    calls.handle(ChannelHungUp("c1", "normal"))
+    await asyncio.sleep(0.05)
+    (row,) = store.rows.values()
+    assert row["outcome"] == "missed"

@@ -33,7 +33,7 @@ def acd(out):
 def test_rings_the_agent_with_ringing_to_the_caller_bridges_on_answer_and_ends_with_either():
     flow, out = ringing()
     assert acd(out) == [("InternalCallStarted", "ann"), ("InternalCallStarted", "bob")]
-    assert out[2:] == [Ring("ch1"), Originate("ch1-leg-1", "ch1", "PJSIP/1002", "1001", "Ann", 20),
+    assert out[2:] == [Ring("ch1"), Originate("ch1-leg-1", "ch1", "PJSIP/1002", "1001", "Ann", 25),
                        StartTimer(RINGING_TIMER, 20)]
     assert flow.phase_for("bob") == "ringing" and flow.phase_for("ann") == "ringing"
     assert flow.handle(LegAnswered("ch1", "ch1-leg-1")) == [
@@ -99,7 +99,7 @@ def test_what_cannot_be_rung_is_refused_with_a_prompt(kind, prompt):
 def test_a_plain_extension_is_rung_without_an_agent():
     flow, out = ringing(InternalTarget("extension", "PJSIP/1900"), caller_agent=None)
     assert acd(out) == []
-    assert Originate("ch1-leg-1", "ch1", "PJSIP/1900", "1001", "Ann", 20) in out
+    assert Originate("ch1-leg-1", "ch1", "PJSIP/1900", "1001", "Ann", 25) in out
 
 
 def test_an_api_hang_up_ends_both():
