@@ -10,34 +10,10 @@ import contextlib
 import aiohttp
 import pytest_asyncio
 
-from telephony.asterisk.ari import AriClient
-from telephony.errors import AriError
 from tests.integration.rig import AgentPhone, finish_sipp, place_call, place_call_and_hang_up, start_sipp
+from tests.integration.ari_view import ari, bridge_channels, until_bridge  # noqa: F401  (fixture)
 from tests.integration.test_acd import Agent, wait_until
 from tests.integration.test_inbound_call import wait_for_row
-
-
-@pytest_asyncio.fixture
-async def ari(asterisk, credentials):
-    client = AriClient("http://127.0.0.1:8088/ari", credentials["TELEPHONY_ARI_USER"],
-                       credentials["TELEPHONY_ARI_PASSWORD"])
-    await client.start()
-    yield client
-    await client.close()
-
-
-async def bridge_channels(ari, bridge_id: str) -> set[str]:
-    try:
-        return set((await ari.get_bridge(bridge_id))["channels"])
-    except AriError:
-        return set()
-
-
-async def until_bridge(ari, bridge_id: str, predicate, timeout: float = 15) -> set[str]:
-    async with asyncio.timeout(timeout):
-        while not predicate(channels := await bridge_channels(ari, bridge_id)):
-            await asyncio.sleep(0.1)
-    return channels
 
 
 async def channel_of(ari, channel_id: str) -> str:
