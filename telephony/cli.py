@@ -97,20 +97,32 @@ def cmd_migrate(_args) -> int:
 def cmd_recordings_prune(args) -> int:
     from datetime import datetime, timedelta
 
-    from telephony.db.migrations import migrate
-    from telephony.db.pool import Database
     from telephony.db.recordings import RecordingStore
-    from telephony.logs import configure_logging
     from telephony.recordings.prune import prune
     from telephony.settings import load_settings
 
     settings = load_settings()
-    configure_logging(settings.log_format, "warning")
     days = args.older_than_days if args.older_than_days is not None else settings.recordings_retention_days
     if days <= 0:
         print("telephony: --older-than-days must be more than 0", file=sys.stderr)
         return 2
     cutoff = datetime.now(UTC) - timedelta(days=days)
+    report = _with_database(lambda pool, _settings: prune(RecordingStore(pool), settings.recordings_dir, cutoff,
+                                                         args.apply))
+    for line in report.lines():
+        print(line)
+    return 0
+
+
+def _with_database(action):
+    """Run `action(pool, settings)` against the configured database, migrated first."""
+    from telephony.db.migrations import migrate
+    from telephony.db.pool import Database
+    from telephony.logs import configure_logging
+    from telephony.settings import load_settings
+
+    settings = load_settings()
+    configure_logging(settings.log_format, "warning")
 
     async def run():
         database = Database(settings.database_dsn.get_secret_value() if settings.database_dsn else None,
@@ -118,13 +130,11 @@ def cmd_recordings_prune(args) -> int:
         await database.start()
         try:
             await migrate(database.pool, settings.migrations_dir)
-            return await prune(RecordingStore(database.pool), settings.recordings_dir, cutoff, args.apply)
+            return await action(database.pool, settings)
         finally:
             await database.close()
 
-    for line in asyncio.run(run()).lines():
-        print(line)
-    return 0
+    return asyncio.run(run())
 
 
 def _with_auth(action):
@@ -132,25 +142,9 @@ def _with_auth(action):
     from datetime import datetime
 
     from telephony.auth.service import build_auth_service
-    from telephony.db.migrations import migrate
-    from telephony.db.pool import Database
-    from telephony.logs import configure_logging
-    from telephony.settings import load_settings
 
-    settings = load_settings()
-    configure_logging(settings.log_format, "warning")
-
-    async def run():
-        database = Database(settings.database_dsn.get_secret_value() if settings.database_dsn else None,
-                            settings.database_dir, settings.database_name, min_size=1, max_size=1)
-        await database.start()
-        try:
-            await migrate(database.pool, settings.migrations_dir)
-            return await action(build_auth_service(database.pool, settings, lambda: datetime.now(UTC)))
-        finally:
-            await database.close()
-
-    return asyncio.run(run())
+    return _with_database(lambda pool, settings: action(build_auth_service(pool, settings,
+                                                                           lambda: datetime.now(UTC))))
 
 
 def cmd_user_add(args) -> int:

@@ -40,10 +40,8 @@ class AriCommandExecutor:
         try:
             await self._run(command)
         except AriError as exc:
-            if isinstance(command, (StopPlayback, StopMusicOnHold)) and exc.not_found:
+            if isinstance(command, (StopPlayback, StopMusicOnHold, StopRecording, Hangup)) and exc.not_found:
                 return  # already gone: the goal is reached
-            if isinstance(command, StopRecording) and exc.not_found:
-                return  # it ended with its bridge
             if isinstance(command, DestroyBridge) and exc.status in (404, 409):
                 return  # gone, or being torn down ("Bridge not in Stasis application"): the goal is reached
             # 404: no such channel; 409: the channel has left our application (or is not up yet).

@@ -92,8 +92,9 @@ class CallSession:
             try:
                 await self._executor.execute(command)
             except ChannelGone:
-                if isinstance(command, Hangup) and command.channel_id != self.channel_id:
-                    log.info("call.leg_already_gone", leg=command.channel_id)  # what we wanted anyway
+                if getattr(command, "channel_id", self.channel_id) != self.channel_id:
+                    # A leg (an agent's, a transfer target's) went while we acted on it: its LegEnded follows.
+                    log.info("call.leg_gone", command=type(command).__name__, leg=command.channel_id)
                     continue
                 # The caller hung up before Asterisk told us: the flow hears it now, so that the ACD and
                 # the interaction learn it even if the StasisEnd is never read.

@@ -121,6 +121,7 @@ class Transfer:
     priority: int | None = None
     arrived: datetime | None = None
     moh_class: str = "default"
+    number: int = 1  # the call's first transfer, second...: a bridge being torn down keeps its id a moment
     state: State = State.IDLE
     target: Target | None = None
     target_leg: str | None = None
@@ -133,11 +134,11 @@ class Transfer:
 
     @property
     def hold_bridge(self) -> str:
-        return f"{self.channel_id}-xfer-hold"
+        return f"{self.channel_id}-xfer-hold" + (f"-{self.number}" if self.number > 1 else "")
 
     @property
     def consult_bridge(self) -> str:
-        return f"{self.channel_id}-consult"
+        return f"{self.channel_id}-consult" + (f"-{self.number}" if self.number > 1 else "")
 
     @property
     def finished(self) -> bool:

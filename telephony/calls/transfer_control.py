@@ -32,10 +32,10 @@ FAILURES = {17: "busy", 18: "no answer", 19: "no answer", 21: "rejected", 3: "un
 
 @dataclass(frozen=True, slots=True)
 class TransferRequested:
-    """The agent asks to transfer the call (`kind` blind or attended) to `target`."""
+    """The agent asks to transfer the call (`mode` blind or attended) to `target`."""
 
     channel_id: str
-    kind: str
+    mode: str
     target: Target
     target_agent_id: str | None = None
     ring_timeout: int = 20
@@ -60,6 +60,7 @@ class CallTransfers:
         self.target_agent_id: str | None = None
         self.handed_to: str | None = None  # the completed target's leg: now the call's other party
         self.segments: list[Segment] = []
+        self._made = 0
 
     @property
     def ringing_or_consulting(self) -> bool:
@@ -115,8 +116,8 @@ class CallTransfers:
     def _handle(self, event) -> list:
         flow = self._flow
         match event:
-            case TransferRequested(kind=kind, target=target):
-                self.check("start", kind, target)
+            case TransferRequested(mode=mode, target=target):
+                self.check("start", mode, target)
                 return self._start(event)
             case TransferStep(action=action):
                 self.check(action)
@@ -135,13 +136,15 @@ class CallTransfers:
 
     def _start(self, request: TransferRequested) -> list:
         flow = self._flow
+        self._made += 1
         self.active = from_queue_call(flow, flow.clock, flow.moh_class)
+        self.active.number = self._made
         self.active.segments = self.segments or self.active.segments
         self.segments = self.active.segments
         self.target_agent_id = request.target_agent_id
         self.handed_to = None  # a second transfer, by the target: their leg is now the transferring one
         target_leg = flow.new_leg()
-        return self._apply(self.active.start(request.kind, request.target, target_leg, flow.caller_number,
+        return self._apply(self.active.start(request.mode, request.target, target_leg, flow.caller_number,
                                              flow.caller_name, request.ring_timeout))
 
     def _apply(self, commands: list) -> list:

@@ -7,21 +7,21 @@ from __future__ import annotations
 import asyncio
 
 import aiohttp
-import pytest_asyncio
 
-from telephony.asterisk.ari import AriClient
-from telephony.errors import AriError
 from tests.integration.rig import AgentPhone, finish_sipp, place_call, start_sipp
+from tests.integration.ari_view import ari, bridge_channels, until_bridge  # noqa: F401  (fixture)
 from tests.integration.test_acd import Agent, wait_until
 
 
-@pytest_asyncio.fixture
-async def ari(asterisk, credentials):
-    client = AriClient("http://127.0.0.1:8088/ari", credentials["TELEPHONY_ARI_USER"],
-                       credentials["TELEPHONY_ARI_PASSWORD"])
-    await client.start()
-    yield client
-    await client.close()
+async def monitored_agent(daemon, http, password, admin_headers, name: str, extension: str) -> Agent:
+    """An agent of the monitored queue on softphone 1001, logged in and listening to their events."""
+    agent = await Agent(daemon, http, AgentPhone("1001", password)).create(admin_headers, name, {"monitored": 0},
+                                                                         extension=extension)
+    await agent.phone.register()
+    await agent.phone.start(ring_ms=200)
+    await agent.listen()
+    await agent.log_in()
+    return agent
 
 
 async def supervisor_of(daemon, http, admin_headers, name: str, queue: str) -> Agent:
@@ -33,20 +33,6 @@ async def supervisor_of(daemon, http, admin_headers, name: str, queue: str) -> A
     sup.headers = {"Authorization": f"Bearer {issued['token']}"}
     await sup.listen()
     return sup
-
-
-async def bridge_channels(ari, bridge_id: str) -> set[str]:
-    try:
-        return set((await ari.get_bridge(bridge_id))["channels"])
-    except AriError:
-        return set()
-
-
-async def until_bridge(ari, bridge_id: str, predicate, what: str, timeout: float = 10) -> set[str]:
-    async with asyncio.timeout(timeout):
-        while not predicate(channels := await bridge_channels(ari, bridge_id)):
-            await asyncio.sleep(0.1)
-    return channels
 
 
 async def snoop_args(ari, snoop_id: str) -> list[str]:
@@ -64,12 +50,7 @@ async def tx_packets(ari, channel_id: str) -> int:
 async def test_supervisor_listens_whispers_and_barges_without_hanging_up(daemon, credentials, admin_headers, ari):
     password = credentials["TELEPHONY_SIP_AGENT_PASSWORD"]
     async with aiohttp.ClientSession() as http:
-        ann = await Agent(daemon, http, AgentPhone("1001", password)).create(admin_headers, "mon-ann",
-                                                                             {"monitored": 0}, extension="2494")
-        await ann.phone.register()
-        await ann.phone.start(ring_ms=200)
-        await ann.listen()
-        await ann.log_in()
+        ann = await monitored_agent(daemon, http, password, admin_headers, "mon-ann", "2494")
         bob = await Agent(daemon, http, AgentPhone("1002", password)).create(admin_headers, "mon-bob",
                                                                              {"helpdesk": 0}, extension="2495")
         sam = await supervisor_of(daemon, http, admin_headers, "mon-sam", "monitored")
@@ -98,7 +79,7 @@ async def test_supervisor_listens_whispers_and_barges_without_hanging_up(daemon,
             # listen: the supervisor's leg and a snoop (spy both, whisper none) in a bridge of their own
             await sam._call("POST", url, sam.headers, {"mode": "listen", "to": "1900"}, 202)
             leg, bridge = f"{call_id}-sup-0-leg", f"{call_id}-sup-0-bridge"
-            channels = await until_bridge(ari, bridge, lambda c: len(c) == 2, "listen")
+            channels = await until_bridge(ari, bridge, lambda c: len(c) == 2)
             [snoop] = channels - {leg}
             assert leg in channels and await snoop_args(ari, snoop) == ["snoop", "both", "none"]
             before = await tx_packets(ari, leg)
@@ -112,14 +93,14 @@ async def test_supervisor_listens_whispers_and_barges_without_hanging_up(daemon,
             # whisper: a new snoop whispering to the agent only; the same supervisor leg, never hung up
             leg_channel = (await ari.get_channel(leg))["id"]
             await sam._call("PATCH", url, sam.headers, {"mode": "whisper"}, 202)
-            channels = await until_bridge(ari, bridge, lambda c: len(c) == 2 and snoop not in c, "whisper")
+            channels = await until_bridge(ari, bridge, lambda c: len(c) == 2 and snoop not in c)
             [whisper] = channels - {leg}
             assert await snoop_args(ari, whisper) == ["snoop", "both", "out"]
             assert (await ari.get_channel(leg))["id"] == leg_channel
 
             # barge: the supervisor's leg joins the talk bridge with the caller and the agent
             await sam._call("PATCH", url, sam.headers, {"mode": "barge"}, 202)
-            talk = await until_bridge(ari, f"{call_id}-talk", lambda c: leg in c, "barge")
+            talk = await until_bridge(ari, f"{call_id}-talk", lambda c: leg in c)
             assert len(talk) == 3 and call_id in talk
             assert await bridge_channels(ari, bridge) == set()  # no snoop left
             before = await tx_packets(ari, leg)
@@ -128,7 +109,7 @@ async def test_supervisor_listens_whispers_and_barges_without_hanging_up(daemon,
 
             # back to listen, then leave: the supervisor's phone is hung up, the call goes on
             await sam._call("PATCH", url, sam.headers, {"mode": "listen"}, 202)
-            await until_bridge(ari, bridge, lambda c: len(c) == 2, "listen again")
+            await until_bridge(ari, bridge, lambda c: len(c) == 2)
             assert leg not in await bridge_channels(ari, f"{call_id}-talk")
             async with http.delete(daemon.url + url, headers=sam.headers) as resp:
                 assert resp.status == 204
@@ -153,12 +134,7 @@ async def test_supervisor_on_a_mobile_and_everything_cleared_when_the_call_ends(
                                                                               ari):
     password = credentials["TELEPHONY_SIP_AGENT_PASSWORD"]
     async with aiohttp.ClientSession() as http:
-        ann = await Agent(daemon, http, AgentPhone("1001", password)).create(admin_headers, "mon-ann2",
-                                                                             {"monitored": 0}, extension="2497")
-        await ann.phone.register()
-        await ann.phone.start(ring_ms=200)
-        await ann.listen()
-        await ann.log_in()
+        ann = await monitored_agent(daemon, http, password, admin_headers, "mon-ann2", "2497")
         sam = await supervisor_of(daemon, http, admin_headers, "mon-sam2", "monitored")
         # The trunk's far end (dialplan/pjsip.conf: sip:127.0.0.1:5070) stands in for the mobile network.
         mobile = await start_sipp("agent_answers.xml", "+4915100000901", "-d", "200", ports=(5070, 27910))
@@ -169,7 +145,7 @@ async def test_supervisor_on_a_mobile_and_everything_cleared_when_the_call_ends(
             await sam._call("POST", f"/api/v1/calls/{call_id}/monitor", sam.headers,
                             {"mode": "whisper", "to": "+4915100000901"}, 202)
             leg = f"{call_id}-sup-0-leg"
-            channels = await until_bridge(ari, f"{call_id}-sup-0-bridge", lambda c: len(c) == 2, "whisper")
+            channels = await until_bridge(ari, f"{call_id}-sup-0-bridge", lambda c: len(c) == 2)
             [snoop] = channels - {leg}
             assert await snoop_args(ari, snoop) == ["snoop", "both", "out"]
             assert (await ari.get_channel(leg))["name"].startswith("PJSIP/trunk-")  # rung through the trunk

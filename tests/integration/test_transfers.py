@@ -1,0 +1,237 @@
+"""Transfers end to end: a real SIP caller in a queue, agents' sipp phones, a phone behind the trunk for
+external numbers; every path checked from Asterisk's side (who is in the call's bridges, over ARI), the
+agents' states and the interaction's segments — including the failure paths."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import aiohttp
+import pytest_asyncio
+
+from tests.integration.rig import AgentPhone, finish_sipp, place_call, place_call_and_hang_up, start_sipp
+from tests.integration.ari_view import ari, bridge_channels, until_bridge  # noqa: F401  (fixture)
+from tests.integration.test_acd import Agent, wait_until
+from tests.integration.test_inbound_call import wait_for_row
+
+
+async def channel_of(ari, channel_id: str) -> str:
+    return (await ari.get_channel(channel_id))["name"]
+
+
+class Desk:
+    """Two agents of the transfer queues on their sipp phones, a caller, and the admin's view."""
+
+    def __init__(self, daemon, http, credentials, admin_headers):
+        self.daemon, self.http, self.admin = daemon, http, admin_headers
+        self.password = credentials["TELEPHONY_SIP_AGENT_PASSWORD"]
+        self.agents: list[Agent] = []
+        self.caller: asyncio.Task | None = None
+
+    async def agent(self, name: str, phone: str, extension: str, queues: dict, scenario="agent_answers.xml",
+                    ring_ms: int = 200, log_in: bool = True) -> Agent:
+        agent = await Agent(self.daemon, self.http, AgentPhone(phone, self.password)).create(
+            self.admin, name, queues, extension=extension)
+        await agent.phone.register()
+        await agent.phone.start(scenario, ring_ms=ring_ms)
+        await agent.listen()
+        if log_in:
+            await agent.log_in()
+        self.agents.append(agent)
+        return agent
+
+    async def call(self, did: str, caller: str, answered_by: Agent, hang_up_after_ms: int | None = None) -> str:
+        """A caller (who waits for our hang-up, or hangs up `hang_up_after_ms` after the answer) reaching an
+        agent; the call's id."""
+        placed = (place_call(did, caller) if hang_up_after_ms is None
+                  else place_call_and_hang_up(did, caller, after_ms=hang_up_after_ms))
+        self.caller = asyncio.create_task(placed)
+        await wait_until(lambda: "on_call" in answered_by.states(), what="the agent to answer")
+        return (await answered_by._call("GET", "/api/v1/me/call", answered_by.headers, None, 200))["call_id"]
+
+    async def transfer(self, agent: Agent, kind: str, target_kind: str, value: str, expected=202,
+                       ring_timeout: int = 20) -> dict:
+        return await self.post(agent, "/api/v1/me/call/transfer", {
+            "kind": kind, "to": {"kind": target_kind, "value": value}, "ring_timeout": ring_timeout}, expected)
+
+    async def post(self, agent: Agent, path: str, body=None, expected=202):
+        async with self.http.post(self.daemon.url + path, headers=agent.headers, json=body) as resp:
+            answer = await resp.text()
+            assert resp.status == expected, answer
+            return answer
+
+    async def hang_up(self, agent: Agent) -> None:
+        await self.post(agent, "/api/v1/me/call/hangup", expected=204)
+        assert (await asyncio.wait_for(self.caller, 30)).returncode == 0
+
+    async def close(self) -> None:
+        if self.caller is not None and not self.caller.done():
+            self.caller.cancel()
+            with contextlib.suppress(BaseException):
+                await self.caller
+        for agent in self.agents:
+            await agent.close()
+
+
+@pytest_asyncio.fixture
+async def desk(daemon, credentials, admin_headers):
+    async with aiohttp.ClientSession() as http:
+        desk = Desk(daemon, http, credentials, admin_headers)
+        try:
+            yield desk
+        finally:
+            await desk.close()
+
+
+async def segments(db, call_id: str) -> list:
+    await wait_for_row(db, "SELECT 1 FROM interactions WHERE channel_id = $1 AND ended_at IS NOT NULL", call_id)
+    row = await wait_for_row(db, """SELECT array_agg(s.kind || ':' || coalesce(s.agent_id::text, s.target) || ':'
+                                                    || coalesce(s.outcome, '') ORDER BY s.started_at, s.id) AS story
+                                    FROM interaction_segments s JOIN interactions i ON i.id = s.interaction_id
+                                    WHERE i.channel_id = $1 HAVING count(*) > 0""", call_id)
+    return row["story"]
+
+
+async def test_blind_transfer_to_an_agent(desk, db, ari):
+    ann = await desk.agent("xf-ann", "1001", "2460", {"xfer-desk": 0})
+    bob = await desk.agent("xf-bob", "1002", "2461", {}, ring_ms=500)
+    call = await desk.call("495", "+4930460001", ann)
+    await desk.transfer(ann, "blind", "agent", bob.id)
+    talk = await until_bridge(ari, f"{call}-talk", lambda c: len(c) == 2 and call in c and f"{call}-leg-1" not in c)
+    [bob_leg] = talk - {call}
+    assert (await channel_of(ari, bob_leg)).startswith("PJSIP/1002-")
+    assert (await ann.phone.finish(timeout=15)).returncode == 0  # the transferring agent was hung up
+    await wait_until(lambda: ann.states()[-2:] == ["wrap_up", "available"], what="ann's wrap-up")
+    current = await bob._call("GET", "/api/v1/me/call", bob.headers, None, 200)
+    assert current["phase"] == "connected" and current["call_id"] == call
+    await desk.hang_up(bob)
+    assert (await bob.phone.finish(timeout=15)).returncode == 0
+    assert await segments(db, call) == [f"queue:{ann.id}:transferred", f"transfer:{bob.id}:caller hung up"]
+
+
+async def test_blind_transfer_to_a_queue_keeps_the_priority(desk, db, ari):
+    ann = await desk.agent("xf-ann2", "1001", "2462", {"xfer-requeue": 0})
+    bob = await desk.agent("xf-bob2", "1002", "2463", {"xfer-second": 0})
+    call = await desk.call("496", "+4930460002", ann)
+    await desk.transfer(ann, "attended", "queue", "xfer-second", expected=409)  # a queue is blind only
+    await desk.transfer(ann, "blind", "queue", "xfer-second")
+    await wait_until(lambda: "on_call" in bob.states(), what="bob to be offered the call and answer")
+    assert (await ann.phone.finish(timeout=15)).returncode == 0
+    offered = next(e["data"] for e in bob.events if e["type"] == "call.offered")
+    assert offered["call_id"] == call and offered["queue"] == "xfer-second"
+    requeued = [line for line in desk.daemon.log_lines() if line.get("command") == "CallQueued"
+                and line.get("call_id") == call]
+    assert [(q["queue"], q["priority"]) for q in requeued] == [("xfer-requeue", 6), ("xfer-second", 6)]
+    await desk.hang_up(bob)
+    row = await wait_for_row(db, "SELECT * FROM interactions WHERE channel_id = $1 AND talk_seconds IS NOT NULL "
+                                 "AND queue = 'xfer-second'", call)
+    assert str(row["agent_id"]) == bob.id
+    assert (await segments(db, call))[0] == f"queue:{ann.id}:transferred"
+
+
+async def test_blind_transfer_to_an_external_number_through_the_trunk(desk, db, ari):
+    ann = await desk.agent("xf-ann3", "1001", "2464", {"xfer-desk": 0})
+    mobile = await start_sipp("agent_answers.xml", "+4915100000460", "-d", "300", ports=(5070, 27920))
+    try:
+        call = await desk.call("495", "+4930460003", ann, hang_up_after_ms=6000)
+        await desk.transfer(ann, "blind", "number", "+4915100000460")
+        talk = await until_bridge(ari, f"{call}-talk", lambda c: len(c) == 2 and f"{call}-leg-1" not in c)
+        [far] = talk - {call}
+        assert (await channel_of(ari, far)).startswith("PJSIP/trunk-")
+        assert (await ann.phone.finish(timeout=15)).returncode == 0
+        assert (await asyncio.wait_for(desk.caller, 30)).returncode == 0
+        assert (await finish_sipp(mobile, 20)).returncode == 0  # the caller hung up: the external leg went too
+        assert await segments(db, call) == [f"queue:{ann.id}:transferred", "transfer:+4915100000460:caller hung up"]
+    finally:
+        if mobile.returncode is None:
+            mobile.kill()
+            await mobile.wait()
+
+
+async def test_attended_transfer_consults_then_completes(desk, db, ari):
+    ann = await desk.agent("xf-ann4", "1001", "2465", {"xfer-desk": 0})
+    bob = await desk.agent("xf-bob4", "1002", "2466", {})
+    call = await desk.call("495", "+4930460004", ann)
+    await desk.post(ann, "/api/v1/me/call/transfer/complete", expected=409)  # nothing to complete yet
+    await desk.transfer(ann, "attended", "extension", "2466")  # bob's extension: bob
+    consult = await until_bridge(ari, f"{call}-consult", lambda c: len(c) == 2)
+    assert f"{call}-leg-1" in consult  # ann talks with bob...
+    assert call in await bridge_channels(ari, f"{call}-xfer-hold")  # ...while the caller holds
+    await desk.post(ann, "/api/v1/me/call/transfer/complete")
+    talk = await until_bridge(ari, f"{call}-talk", lambda c: len(c) == 2 and f"{call}-leg-1" not in c)
+    assert call in talk
+    assert (await ann.phone.finish(timeout=15)).returncode == 0
+    await desk.hang_up(bob)
+    story = await segments(db, call)
+    assert story[0] == f"queue:{ann.id}:transferred" and story[1].startswith(f"transfer:{bob.id}:")
+
+
+async def test_attended_transfer_cancelled_returns_to_the_caller(desk, db, ari):
+    ann = await desk.agent("xf-ann5", "1001", "2467", {"xfer-desk": 0})
+    bob = await desk.agent("xf-bob5", "1002", "2468", {})
+    call = await desk.call("495", "+4930460005", ann)
+    await desk.transfer(ann, "attended", "agent", bob.id)
+    await until_bridge(ari, f"{call}-consult", lambda c: len(c) == 2)
+    await desk.post(ann, "/api/v1/me/call/transfer/cancel")
+    assert (await bob.phone.finish(timeout=15)).returncode == 0  # the target was hung up
+    talk = await until_bridge(ari, f"{call}-talk", lambda c: c == {call, f"{call}-leg-1"})
+    assert talk == {call, f"{call}-leg-1"}
+    await desk.hang_up(ann)
+    assert (await segments(db, call))[1] == f"transfer:{bob.id}:cancelled"
+
+
+async def test_three_way_conference(desk, db, ari):
+    ann = await desk.agent("xf-ann6", "1001", "2469", {"xfer-desk": 0})
+    bob = await desk.agent("xf-bob6", "1002", "2470", {})
+    call = await desk.call("495", "+4930460006", ann)
+    await desk.transfer(ann, "attended", "agent", bob.id)
+    await until_bridge(ari, f"{call}-consult", lambda c: len(c) == 2)
+    await desk.post(ann, "/api/v1/me/call/transfer/conference")
+    talk = await until_bridge(ari, f"{call}-talk", lambda c: len(c) == 3)
+    assert {call, f"{call}-leg-1"} < talk
+    assert await bridge_channels(ari, f"{call}-xfer-hold") == set()
+    await desk.hang_up(ann)
+    assert (await bob.phone.finish(timeout=15)).returncode == 0
+
+
+async def test_busy_and_unanswered_targets_return_the_caller_to_the_agent(desk, db, ari):
+    ann = await desk.agent("xf-ann7", "1001", "2471", {"xfer-desk": 0})
+    busy = await desk.agent("xf-busy", "1002", "2472", {}, scenario="agent_busy.xml")
+    silent = await desk.agent("xf-silent", "1003", "2473", {}, scenario="agent_rings.xml")
+    gone = await desk.agent("xf-gone", "1900", "2474", {}, log_in=False)
+    call = await desk.call("495", "+4930460007", ann)
+    back = {call, f"{call}-leg-1"}
+
+    refused = await desk.transfer(ann, "blind", "agent", gone.id, expected=409)
+    assert "logged out" in refused  # nothing rang; the caller never left ann
+
+    await desk.transfer(ann, "attended", "agent", busy.id)
+    assert (await busy.phone.finish(timeout=15)).returncode == 0
+    await until_bridge(ari, f"{call}-talk", lambda c: c == back)
+
+    await desk.transfer(ann, "attended", "agent", silent.id, ring_timeout=3)
+    assert (await silent.phone.finish(timeout=20)).returncode == 0
+    await until_bridge(ari, f"{call}-talk", lambda c: c == back)
+    assert await bridge_channels(ari, f"{call}-xfer-hold") == set()
+    assert "on_call" == (await ann.state())["state"]
+    await desk.hang_up(ann)
+    story = await segments(db, call)
+    assert story[1] == f"transfer:{busy.id}:busy"
+    assert story[2] == f"transfer:{silent.id}:no answer"
+
+
+async def test_blind_transfer_failing_after_the_agent_left_requeues_the_caller(desk, db, ari):
+    ann = await desk.agent("xf-ann8", "1001", "2475", {"xfer-requeue": 0})
+    silent = await desk.agent("xf-silent8", "1003", "2476", {}, scenario="agent_rings.xml")
+    call = await desk.call("496", "+4930460008", ann)
+    await desk.transfer(ann, "blind", "agent", silent.id, ring_timeout=3)
+    assert (await ann.phone.finish(timeout=15)).returncode == 0  # ann is off the call at once
+    bob = await desk.agent("xf-bob8", "1002", "2477", {"xfer-requeue": 0})
+    assert (await silent.phone.finish(timeout=20)).returncode == 0
+    await wait_until(lambda: "on_call" in bob.states(), what="the requeued caller to reach bob")
+    offered = next(e["data"] for e in bob.events if e["type"] == "call.offered")
+    assert offered["call_id"] == call and offered["queue"] == "xfer-requeue"
+    await desk.hang_up(bob)
+    story = await segments(db, call)
+    assert story[0] == f"queue:{ann.id}:transferred" and story[1] == f"transfer:{silent.id}:no answer"
