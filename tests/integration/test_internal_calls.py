@@ -71,12 +71,12 @@ async def test_a_softphone_call_to_a_colleague_is_bridged_and_the_busy_pair_gets
         daemon, db, credentials, admin_headers, ari):
     async with aiohttp.ClientSession() as http:
         ann, bob, cid = await agents(daemon, http, admin_headers, credentials,
-                                     ("int-ann", "1001", "2471"), ("int-bob", "1002", "2472"),
-                                     ("int-cid", "1003", "2473"))
+                                     ("int-ann", "1001", "2771"), ("int-bob", "1002", "2772"),
+                                     ("int-cid", "1003", "2773"))
         try:
             await bob.phone.start(ring_ms=500)
             await cid.phone.start(ring_ms=300)
-            caller = await dial_from_softphone(credentials, "2472")
+            caller = await dial_from_softphone(credentials, "2772")
             await wait_until(lambda: "on_call" in bob.states() and "on_call" in ann.states(),
                              what="both agents on the internal call")
             bridge = await talk_bridge_of(ari)
@@ -97,7 +97,7 @@ async def test_a_softphone_call_to_a_colleague_is_bridged_and_the_busy_pair_gets
                 assert resp.status == 204
             assert (await finish_sipp(caller, 20)).returncode == 0
             assert (await bob.phone.finish(timeout=20)).returncode == 0
-            row = await interaction(db, "2472")
+            row = await interaction(db, "2772")
             assert row["outcome"] == "answered" and row["customer_id"] is None and row["queue"] is None
             assert row["answered_at"] is not None
             await wait_until(lambda: bob.states()[-1:] == ["available"] and ann.states()[-1:] == ["available"],
@@ -111,13 +111,13 @@ async def test_a_softphone_call_to_a_colleague_is_bridged_and_the_busy_pair_gets
 async def test_a_busy_colleague_is_reported_to_the_caller(daemon, db, credentials, admin_headers):
     async with aiohttp.ClientSession() as http:
         ann, bob = await agents(daemon, http, admin_headers, credentials,
-                                ("int-ann2", "1001", "2474"), ("int-bob2", "1002", "2475"))
+                                ("int-ann2", "1001", "2774"), ("int-bob2", "1002", "2775"))
         try:
             await bob.phone.start("agent_busy.xml")
-            caller = await dial_from_softphone(credentials, "2475")
+            caller = await dial_from_softphone(credentials, "2775")
             result = await finish_sipp(caller, 30)
             assert result.returncode == 0, result.stdout[-1500:]
-            row = await interaction(db, "2475")
+            row = await interaction(db, "2775")
             assert row["outcome"] == "busy" and row["customer_id"] is None
             await wait_until(lambda: bob.states()[-1:] == ["available"] and ann.states()[-1:] == ["available"],
                              what="both agents free again")
@@ -128,14 +128,14 @@ async def test_a_busy_colleague_is_reported_to_the_caller(daemon, db, credential
 async def test_a_colleague_who_does_not_answer_is_missed(daemon, db, credentials, admin_headers):
     async with aiohttp.ClientSession() as http:
         ann, bob = await agents(daemon, http, admin_headers, credentials,
-                                ("int-ann3", "1001", "2476"), ("int-bob3", "1002", "2477"))
+                                ("int-ann3", "1001", "2776"), ("int-bob3", "1002", "2777"))
         try:
             await bob.phone.start("agent_rings.xml")
-            caller = await dial_from_softphone(credentials, "2477")
+            caller = await dial_from_softphone(credentials, "2777")
             result = await finish_sipp(caller, 40)
             assert result.returncode == 0, result.stdout[-1500:]
             assert (await bob.phone.finish(timeout=20)).returncode == 0  # rang, then was cancelled
-            row = await interaction(db, "2477")
+            row = await interaction(db, "2777")
             assert row["outcome"] == "missed"
             assert (row["ended_at"] - row["started_at"]).total_seconds() >= 4  # the ring timeout of the tests
         finally:
@@ -146,8 +146,8 @@ async def test_unknown_extensions_logged_out_agents_and_external_numbers_get_a_p
                                                                                      admin_headers):
     async with aiohttp.ClientSession() as http:
         absent = Agent(daemon, http, AgentPhone("1003", credentials["TELEPHONY_SIP_AGENT_PASSWORD"]))
-        await absent.create(admin_headers, "int-absent", QUEUE, extension="2478")  # never logs in
-        for dialled, outcome in (("2999", "unknown"), ("2478", "unavailable"), ("+4930470099", "refused")):
+        await absent.create(admin_headers, "int-absent", QUEUE, extension="2778")  # never logs in
+        for dialled, outcome in (("2999", "unknown"), ("2778", "unavailable"), ("+4930470099", "refused")):
             caller = await dial_from_softphone(credentials, dialled)
             result = await finish_sipp(caller, 30)
             assert result.returncode == 0, (dialled, result.stdout[-1500:])
@@ -160,12 +160,12 @@ async def test_click_to_call_between_two_agents_holds_both_from_queue_offers(dae
                                                                             admin_headers, ari):
     async with aiohttp.ClientSession() as http:
         ann, bob, cid = await agents(daemon, http, admin_headers, credentials,
-                                     ("int-ann4", "1001", "2481"), ("int-bob4", "1002", "2482"),
-                                     ("int-cid4", "1003", "2483"))
+                                     ("int-ann4", "1001", "2781"), ("int-bob4", "1002", "2782"),
+                                     ("int-cid4", "1003", "2783"))
         try:
             for agent in (ann, bob, cid):
                 await agent.phone.start(ring_ms=300)
-            placed = await ann._call("POST", "/api/v1/me/calls", ann.headers, {"to": "2482"}, 201)
+            placed = await ann._call("POST", "/api/v1/me/calls", ann.headers, {"to": "2782"}, 201)
             bridge = await talk_bridge_of(ari)
             assert bridge["id"] == f"{placed['call_id']}-talk"
             assert sorted(bridge["channels"]) == [f"{placed['call_id']}-leg-1", f"{placed['call_id']}-leg-2"]
