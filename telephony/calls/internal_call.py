@@ -111,7 +111,7 @@ class InternalCallFlow:
         return self.outcome is not None
 
     def phase_for(self, agent_id: str) -> str | None:
-        """The call as one of its agents sees it (for GET /me/agent/call and an API hang-up)."""
+        """The call as one of its agents sees it (GET /api/v1/me/call, and its hang-up)."""
         if agent_id not in self._on_call or self.finished:
             return None
         return "connected" if self._connected else "ringing"
