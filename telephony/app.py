@@ -130,7 +130,7 @@ class Service:
                         desk=self.desk, voicemail_store=VoicemailStore(self.database.pool), reload=self.try_reload,
                         crm=self.crm,
                         recordings=RecordingLibrary(recordings, self.agents, self.settings.recordings_dir),
-                        supervision=self.supervision)
+                        supervision=self.supervision, segments=SegmentStore(self.database.pool))
         self.http = HttpServer(app, self.settings.http_host, self.settings.http_port)
         await self.http.start()
         log.info("service.started", ari_app=self.settings.ari_app)

@@ -144,6 +144,11 @@ MATRIX = [
     ("GET", "/api/v1/voicemails?heard=maybe", "admin", None, 400),
     ("GET", "/api/v1/interactions/{unknown}/voicemails", "sue", None, 200),
     ("GET", "/api/v1/interactions/not-a-uuid/voicemails", "admin", None, 404),
+    ("GET", "/api/v1/interactions/{unknown}/segments", ANON, None, 401),
+    ("GET", "/api/v1/interactions/{unknown}/segments", "alice", None, 403),
+    ("GET", "/api/v1/interactions/{unknown}/segments", "sue", None, 200),
+    ("GET", "/api/v1/interactions/{unknown}/segments", "admin", None, 200),
+    ("GET", "/api/v1/interactions/not-a-uuid/segments", "admin", None, 404),
     ("POST", "/api/v1/me/call/recording", ANON, {"action": "pause"}, 401),
     ("POST", "/api/v1/me/call/recording", "alice", {"action": "pause"}, 404),  # no call in this test app
     ("POST", "/api/v1/me/call/recording", "alice", {"action": "mute"}, 422),
