@@ -275,3 +275,40 @@ async def test_blind_transfer_to_a_plain_extension(desk, db, ari):
         assert await segments(db, call) == [f"queue:{ann.id}:transferred", "transfer:1900:caller hung up"]
     finally:
         await phone.stop()
+
+
+async def test_the_agent_leaving_a_conference_leaves_the_caller_with_the_target(desk, db, ari):
+    ann = await desk.agent("xf-ann10", "1001", "2479", {"xfer-desk": 0})
+    bob = await desk.agent("xf-bob10", "1002", "2480", {})
+    call = await desk.call("460", "+4930460010", ann)
+    await desk.transfer(ann, "attended", "agent", bob.id)
+    await until_bridge(ari, f"{call}-consult", lambda c: len(c) == 2)
+    await desk.post(ann, "/api/v1/me/call/transfer/conference")
+    talk = await until_bridge(ari, f"{call}-talk", lambda c: len(c) == 3)
+    [bob_leg] = talk - {call, f"{call}-leg-1"}
+    await ari.hangup(f"{call}-leg-1")  # ann hangs up her phone: the other two talk on
+    assert await until_bridge(ari, f"{call}-talk", lambda c: c == {call, bob_leg}) == {call, bob_leg}
+    await wait_until(lambda: ann.states()[-2:] == ["wrap_up", "available"], what="ann's wrap-up")
+    assert (await bob.state())["state"] == "on_call"
+    await desk.hang_up(bob)
+    assert (await bob.phone.finish(timeout=15)).returncode == 0
+    story = await segments(db, call)
+    assert story[0] == f"queue:{ann.id}:transferred" and story[1].startswith(f"conference:{bob.id}:")
+    assert transfer_events(ann, call)[:3] == ["started", "answered", "conference"]
+
+
+async def test_the_agent_hanging_up_while_consulting_completes_the_transfer(desk, db, ari):
+    ann = await desk.agent("xf-ann11", "1001", "2481", {"xfer-desk": 0})
+    bob = await desk.agent("xf-bob11", "1002", "2482", {})
+    call = await desk.call("460", "+4930460011", ann)
+    await desk.transfer(ann, "attended", "agent", bob.id)
+    consult = await until_bridge(ari, f"{call}-consult", lambda c: len(c) == 2)
+    [bob_leg] = consult - {f"{call}-leg-1"}
+    await ari.hangup(f"{call}-leg-1")  # as on a PBX: hanging up mid-consultation hands the caller over
+    assert await until_bridge(ari, f"{call}-talk", lambda c: c == {call, bob_leg}) == {call, bob_leg}
+    await wait_until(lambda: ann.states()[-2:] == ["wrap_up", "available"], what="ann's wrap-up")
+    await desk.hang_up(bob)
+    assert (await bob.phone.finish(timeout=15)).returncode == 0
+    await wait_until(lambda: bob.states()[-2:] == ["wrap_up", "available"], what="bob's wrap-up")
+    story = await segments(db, call)
+    assert story[0] == f"queue:{ann.id}:transferred" and story[1].startswith(f"transfer:{bob.id}:")
