@@ -119,6 +119,7 @@ class Service:
         await self.desk.load()
         self.acd.publish = self._publish_acd_record
         self.acd.on_offer = self._announce_offer
+        router.transfer_report = self._publish_transfer
         self.device_states.subscribe(self.acd.device_changed)
         self.acd.writer.start()
         self._acd_task = asyncio.create_task(self.acd.service.run(), name="acd")
@@ -133,7 +134,7 @@ class Service:
                         desk=self.desk, voicemail_store=VoicemailStore(self.database.pool), reload=self.try_reload,
                         crm=self.crm,
                         recordings=RecordingLibrary(recordings, self.agents, self.settings.recordings_dir),
-                        supervision=self.supervision)
+                        supervision=self.supervision, segments=SegmentStore(self.database.pool))
         self.http = HttpServer(app, self.settings.http_host, self.settings.http_port)
         await self.http.start()
         log.info("service.started", ari_app=self.settings.ari_app)
@@ -191,6 +192,13 @@ class Service:
 
     def _publish_to_agent(self, name: str, payload: dict, agent_id: str) -> None:
         self.events.publish(name, payload, self.desk.audience(agent_id))
+
+    def _publish_transfer(self, report) -> None:
+        """call.transfer.<what>: to the transferring agent, the target agent and the queue's supervisors."""
+        audiences = [self.desk.audience(a) for a in (report.agent_id, report.target_agent_id) if a]
+        users = [user for audience in audiences for user in audience.users]
+        queues = [report.queue, *([report.target] if report.target_kind == "queue" else [])]
+        self.events.publish(f"call.transfer.{report.what}", report.payload(), Audience.of(users=users, queues=queues))
 
     def _caller_of(self, call_id: str) -> CallerIdentity | None:
         session = self.registry.sessions.get(call_id) if self.registry else None

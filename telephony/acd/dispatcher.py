@@ -37,6 +37,7 @@ from telephony.acd.events import (
     CallBridged, CallerHungUp, CallQueued, DeviceBusy, DeviceRegistration, InternalCallEnded, InternalCallStarted,
     OfferAnswered, Reconfigured, Tick,
 )
+from telephony.acd.events import TransferTargetAnswered, TransferTargetFreed, TransferTargetRinging
 from telephony.acd.model import AgentProfile, Device
 from telephony.acd.queue import CallQueue, WaitingCall
 from telephony.acd.strategies import Member, make_strategy, skill_score
@@ -91,6 +92,7 @@ class Dispatcher:
         self._busy: dict[str, bool] = {}
         self._internal: dict[str, set[str]] = {}  # agent id -> the internal calls they are on
         self._calls: dict[str, WaitingCall] = {}
+        self._holds: dict[str, tuple[str, str]] = {}  # a transfer target's leg -> (agent, the call's queue)
         self._offers: dict[str, OfferRecord] = {}
         self._timers: list[tuple[float, int, _Timer]] = []
         self._seq = itertools.count()
@@ -108,6 +110,8 @@ class Dispatcher:
             AgentReleased: self._released, InternalCallStarted: self._internal_started,
             InternalCallEnded: self._internal_ended,
         }
+        self._handlers.update({TransferTargetRinging: self._target_ringing,
+                               TransferTargetAnswered: self._target_answered, TransferTargetFreed: self._target_freed})
 
     # -- the interface ---------------------------------------------------------------------------
 
@@ -163,7 +167,8 @@ class Dispatcher:
         priority = queue.config.priority if event.priority is None else event.priority
         if not 0 <= priority <= 10:
             raise ValueError(f"priority {priority} is not within 0-10")
-        call = WaitingCall(event.call_id, queue.name, priority, event.at, event.at, next(self._seq),
+        arrived = event.arrived_at or event.at
+        call = WaitingCall(event.call_id, queue.name, priority, arrived, event.at, next(self._seq),
                            event.caller_number, event.caller_name, skills=tuple(event.skills))
         self._calls[call.call_id] = call
         self._join(call, queue)
@@ -358,6 +363,44 @@ class Dispatcher:
             self._complete(call, agent)
         self._reindex(agent)
 
+    def _target_ringing(self, event: TransferTargetRinging) -> None:
+        """A transfer rings the agent: they are held out of the queues' pools (unless a queue offer holds them
+        already, which then decides); an available agent shows as ringing."""
+        agent = self._agents.get(event.agent_id)
+        if agent is None or agent.leg is not None or agent.status.state is AgentState.LOGGED_OUT:
+            return
+        self._holds[event.hold_id] = (event.agent_id, event.queue)
+        agent.leg = event.hold_id
+        if agent.status.state is AgentState.AVAILABLE:
+            self._apply(agent, agent.status.ring(self._now))
+        self._reindex(agent)
+
+    def _target_answered(self, event: TransferTargetAnswered) -> None:
+        held = self._holds.get(event.hold_id)
+        if held is None:
+            return
+        agent = self._agents[held[0]]
+        if agent.status.state is AgentState.RINGING:
+            self._apply(agent, agent.status.answer(self._now))
+
+    def _target_freed(self, event: TransferTargetFreed) -> None:
+        held = self._holds.pop(event.hold_id, None)
+        if held is None:
+            return
+        agent_id, queue_name = held
+        agent = self._agents[agent_id]
+        if agent.leg == event.hold_id:
+            agent.leg = None
+        if agent.status.state is AgentState.RINGING:
+            self._apply(agent, agent.status.offer_withdrawn(self._now))
+        elif agent.status.state is AgentState.ON_CALL:
+            queue = self._queues.get(queue_name)
+            wrap_up = queue.config.wrap_up_seconds if queue is not None else 0
+            self._apply(agent, agent.status.call_ended(self._now, wrap_up=wrap_up > 0))
+            if wrap_up > 0:
+                self._at(wrap_up, _Timer("wrap_up", agent_id, self._now))
+        self._reindex(agent)
+
     def _winner_lost(self, offer: OfferRecord, call: WaitingCall, agent: AgentRecord) -> None:
         """The agent answered but the call never reached the bridge: back to its place at the head."""
         self._apply(agent, agent.status.leg_lost(self._now))
@@ -515,8 +558,8 @@ class Dispatcher:
 
     def _leave_offer(self, agent: AgentRecord) -> None:
         """The agent stops taking calls while one rings for them: the call goes on to someone else."""
-        if agent.status.state is not AgentState.RINGING:
-            return
+        if agent.status.state is not AgentState.RINGING or agent.leg not in self._offers:
+            return  # nothing rings, or a transfer rings them: its leg's end frees them
         offer = self._offers[agent.leg]
         call = self._calls[offer.call_id]
         call.offers.discard(offer.offer_id)

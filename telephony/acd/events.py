@@ -12,7 +12,9 @@ from telephony.config.models import CallCenterConfig
 
 @dataclass(frozen=True, slots=True)
 class CallQueued:
-    """A caller asks for an agent of `queue`. `priority` None takes the queue's default."""
+    """A caller asks for an agent of `queue`. `priority` None takes the queue's default. `arrived_at`: a
+    caller coming back (a transfer to a queue, a failed transfer) keeps their place among the callers of
+    the same priority; None means now."""
 
     call_id: str
     queue: str
@@ -21,6 +23,7 @@ class CallQueued:
     caller_name: str = ""
     priority: int | None = None
     skills: tuple[tuple[str, int], ...] = ()  # (skill, minimum level) this call needs, beyond the queue's
+    arrived_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +141,35 @@ class Reconfigured:
 
 
 @dataclass(frozen=True, slots=True)
+class TransferTargetRinging:
+    """An agent is rung as a transfer's target (`hold_id`: the target's leg): no queue offer may reach them
+    until `TransferTargetFreed`; an available agent shows as ringing."""
+
+    hold_id: str
+    agent_id: str
+    call_id: str
+    queue: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TransferTargetAnswered:
+    """The transfer's target agent answered: on a call until `TransferTargetFreed`."""
+
+    hold_id: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TransferTargetFreed:
+    """The transfer's target leg is gone (not answered, cancelled, or the call they took over ended): the
+    agent wraps up if they talked, and takes queue calls again."""
+
+    hold_id: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class AgentReleased:
     """The agent of a connected call has left it while the caller goes on elsewhere (a transfer): the
     agent's part is complete (wrap-up follows) and the ACD lets go of the call, without ending it."""
@@ -169,3 +201,6 @@ AcdEvent = Union[
     DeviceRegistration, DeviceBusy, OfferAnswered, CallBridged, AgentLegEnded, Tick, AgentProfileChanged,
     Reconfigured, AgentReleased, InternalCallStarted, InternalCallEnded,
 ]
+
+TRANSFER_TARGET_EVENTS = (TransferTargetRinging, TransferTargetAnswered, TransferTargetFreed)
+AcdEvent = Union[AcdEvent, TransferTargetRinging, TransferTargetAnswered, TransferTargetFreed]

@@ -13,6 +13,7 @@ from telephony.agent_desk import StateRefused
 from telephony.api.agent_routes import DESK, _mine
 from telephony.api.errors import conflict, not_found
 from telephony.api.routing import RouteTable
+from telephony.crm.numbers import normalise
 
 routes = RouteTable()
 PATTERNS = {"agent": r"^[0-9a-fA-F-]{36}$", "queue": r"^[A-Za-z][A-Za-z0-9_-]{0,63}$",
@@ -28,6 +29,8 @@ class TransferTarget(BaseModel):
     def _value_fits_kind(self) -> TransferTarget:
         if not re.fullmatch(PATTERNS[self.kind], self.value):
             raise ValueError(f"{self.value!r} is not a valid {self.kind}")
+        if self.kind == "number" and normalise(self.value, "ZZ") != self.value:
+            raise ValueError(f"{self.value!r} is not a possible phone number in E.164")
         return self
 
 

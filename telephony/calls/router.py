@@ -13,6 +13,9 @@ from telephony.logs import get_logger
 from telephony.recordings.commands import ARCHIVE_NOTES, RECORDING_COMMANDS
 from telephony.supervision.events import SUPERVISION_REPORTS
 
+from telephony.acd.events import TRANSFER_TARGET_EVENTS  # noqa: I001 (kept apart: merges stay trivial)
+from telephony.calls.transfer_reports import TransferReport
+
 log = get_logger(__name__)
 
 ACD_REPORTS = (CallQueued, OfferAnswered, CallBridged, AgentLegEnded, CallerHungUp, AgentReleased,
@@ -22,6 +25,8 @@ ACD_REPORTS = (CallQueued, OfferAnswered, CallBridged, AgentLegEnded, CallerHung
 class CommandRouter:
     """Recording commands that Asterisk carried out are also told to `recording_done` (the archive keeps
     their times); one Asterisk refuses is logged, never allowed to break the call."""
+
+    transfer_report: Callable[[TransferReport], None] | None = None  # call.transfer.* for the event stream
 
     def __init__(self, asterisk: CommandExecutor, submit_to_acd: Callable[[AcdEvent], None],
                  recording_done: Callable[[object], None] = lambda command: None,
@@ -42,6 +47,11 @@ class CommandRouter:
             self._recording_done(command)
         elif isinstance(command, SUPERVISION_REPORTS):
             self._supervision_report(command)
+        elif isinstance(command, TRANSFER_TARGET_EVENTS):
+            self._submit_to_acd(command)
+        elif isinstance(command, TransferReport):
+            if self.transfer_report is not None:
+                self.transfer_report(command)
         elif isinstance(command, RECORDING_COMMANDS):
             try:
                 await self._asterisk.execute(command)

@@ -6,6 +6,10 @@ of the target's leg drive the pure Transfer machine; its results are mapped onto
 - `RequeueCaller` (a transfer to a queue, or a failure once the agent is gone) puts the caller back in the
   ACD with the call's priority, as a new `CallQueued`.
 - Once completed, the target's leg is the call's: its hang-up ends the call, the caller's ends it.
+- An agent target is held by the ACD from the moment their leg rings until it is gone
+  (`TransferTargetRinging` / `TransferTargetAnswered` / `TransferTargetFreed`): no queue offer reaches
+  them meanwhile, and they wrap up after a call they took over.
+- Each step is reported (`TransferReport`) for the event stream.
 Every stretch of the call is a segment (agent, target, kind, times, outcome) for reporting.
 """
 
@@ -14,9 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from telephony.acd.events import AgentReleased, CallQueued
+from telephony.acd.events import (AgentReleased, CallQueued, TransferTargetAnswered, TransferTargetFreed,
+                                  TransferTargetRinging)
 from telephony.calls.transfer import (IllegalTransition, RequeueCaller, Segment, State, Target, Transfer,
                                       from_queue_call)
+from telephony.calls.transfer_reports import TransferReport
 from telephony.commands import DestroyBridge, Hangup
 from telephony.events import LegAnswered, LegEnded
 from telephony.logs import get_logger
@@ -61,6 +67,9 @@ class CallTransfers:
         self.handed_to: str | None = None  # the completed target's leg: now the call's other party
         self.segments: list[Segment] = []
         self._made = 0
+        self._held: set[str] = set()  # target legs holding an agent in the ACD
+        self._request: TransferRequested | None = None
+        self._from_agent = ""
 
     @property
     def ringing_or_consulting(self) -> bool:
@@ -90,17 +99,23 @@ class CallTransfers:
         match event:
             case TransferRequested() | TransferStep():
                 return True
+            case LegEnded(leg_id=leg) if leg in self._held:
+                return True
             case LegAnswered(leg_id=leg) | LegEnded(leg_id=leg):
                 return leg == self.handed_to or (self.active is not None and leg in (
                     self.active.target_leg, self.active.agent_leg if self.ringing_or_consulting else None))
         return False
 
     def handle(self, event) -> list:
+        freed = []
+        if isinstance(event, LegEnded) and event.leg_id in self._held:
+            self._held.discard(event.leg_id)
+            freed = [TransferTargetFreed(event.leg_id, self._flow.clock())]
         try:
-            return self._handle(event)
+            return [*self._handle(event), *freed]
         except (TransferRefused, IllegalTransition) as exc:
             log.info("transfer.refused", reason=str(exc))
-            return []
+            return freed
 
     def caller_gone(self) -> list:
         """The caller hung up: the target's leg and the transfer's bridges go too."""
@@ -111,6 +126,9 @@ class CallTransfers:
         if active is not None:
             commands += [DestroyBridge(active.hold_bridge), DestroyBridge(active.consult_bridge)]
         self._close_segments("caller hung up")
+        now = self._flow.clock()
+        commands += [TransferTargetFreed(leg, now) for leg in sorted(self._held)]
+        self._held.clear()
         return commands
 
     def _handle(self, event) -> list:
@@ -121,15 +139,23 @@ class CallTransfers:
                 return self._start(event)
             case TransferStep(action=action):
                 self.check(action)
-                return self._apply(getattr(self.active, action)())
+                report = self._report({"complete": "completed", "cancel": "cancelled"}.get(action, action))
+                return [*self._apply(getattr(self.active, action)()), report]
             case LegAnswered(leg_id=leg) if self.active and leg == self.active.target_leg:
-                return self._apply(self.active.target_answered(self.target_agent_id))
+                answered = [TransferTargetAnswered(leg, flow.clock())] if leg in self._held else []
+                commands = self._apply(self.active.target_answered(self.target_agent_id))
+                what = "completed" if self.handed_to == leg else "answered"
+                return [*answered, *commands, self._report(what)]
             case LegEnded(leg_id=leg) if leg == self.handed_to:
                 self._close_segments("ended")
                 flow.outcome = "answered"
                 return [Hangup(flow.channel_id), DestroyBridge(flow.talk_bridge)]
             case LegEnded(leg_id=leg, cause=cause) if self.active and leg == self.active.target_leg:
-                return self._apply(self.active.target_failed(FAILURES.get(cause, "hung up")))
+                reason = FAILURES.get(cause, "hung up")
+                failed = self._report("failed", reason)
+                commands = self._apply(self.active.target_failed(reason))
+                requeued = any(isinstance(c, CallQueued) for c in commands)
+                return [failed, *commands, self._report("requeued" if requeued else "returned", reason)]
             case LegEnded(leg_id=leg) if self.active and leg == self.active.agent_leg:
                 return [*self._release_agent("hung up"), *self._apply(self.active.agent_gone())]
         return []
@@ -143,9 +169,25 @@ class CallTransfers:
         self.segments = self.active.segments
         self.target_agent_id = request.target_agent_id
         self.handed_to = None  # a second transfer, by the target: their leg is now the transferring one
+        self._request, self._from_agent = request, flow.agent_id or ""
         target_leg = flow.new_leg()
-        return self._apply(self.active.start(request.mode, request.target, target_leg, flow.caller_number,
-                                             flow.caller_name, request.ring_timeout))
+        queue, now = flow.queue, flow.clock()
+        held = []
+        if request.target_agent_id and request.target.kind != "queue":
+            self._held.add(target_leg)
+            held = [TransferTargetRinging(target_leg, request.target_agent_id, flow.channel_id, queue, now)]
+        started = self._report("started")
+        commands = self._apply(self.active.start(request.mode, request.target, target_leg, flow.caller_number,
+                                                 flow.caller_name, request.ring_timeout))
+        if request.target.kind == "queue":
+            return [started, *commands, self._report("requeued")]
+        return [*held, started, *commands]
+
+    def _report(self, what: str, reason: str = "") -> TransferReport:
+        request = self._request
+        return TransferReport(self._flow.channel_id, what, request.mode, self._flow.queue, self._from_agent,
+                              request.target.kind, request.target.value, request.target_agent_id,
+                              self._flow.clock(), reason)
 
     def _apply(self, commands: list) -> list:
         """Map the machine's commands onto the queue call: releases, requeues, and its completion."""
@@ -177,7 +219,7 @@ class CallTransfers:
         flow.back_to_queue(requeue.queue)
         return [*([DestroyBridge(active.hold_bridge)] if active else []), DestroyBridge(flow.talk_bridge),
                 CallQueued(flow.channel_id, requeue.queue, flow.clock(), flow.caller_number, flow.caller_name,
-                           requeue.priority, flow.skills)]
+                           requeue.priority, flow.skills, requeue.arrived)]
 
     def _close_segments(self, outcome: str) -> None:
         now = self._flow.clock()

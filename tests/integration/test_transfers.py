@@ -14,6 +14,7 @@ from tests.integration.rig import AgentPhone, finish_sipp, place_call, place_cal
 from tests.integration.ari_view import ari, bridge_channels, until_bridge  # noqa: F401  (fixture)
 from tests.integration.test_acd import Agent, wait_until
 from tests.integration.test_inbound_call import wait_for_row
+from tests.integration.test_supervision import supervisor_of
 
 
 async def channel_of(ari, channel_id: str) -> str:
@@ -27,6 +28,7 @@ class Desk:
         self.daemon, self.http, self.admin = daemon, http, admin_headers
         self.password = credentials["TELEPHONY_SIP_AGENT_PASSWORD"]
         self.agents: list[Agent] = []
+        self.listeners: list[Agent] = []  # supervisors: only their event sockets
         self.caller: asyncio.Task | None = None
 
     async def agent(self, name: str, phone: str, extension: str, queues: dict, scenario="agent_answers.xml",
@@ -72,6 +74,9 @@ class Desk:
                 await self.caller
         for agent in self.agents:
             await agent.close()
+        for listener in self.listeners:
+            await listener._ws.close()
+            listener._reader.cancel()
 
 
 @pytest_asyncio.fixture
@@ -82,6 +87,11 @@ async def desk(daemon, credentials, admin_headers):
             yield desk
         finally:
             await desk.close()
+
+
+def transfer_events(listener: Agent, call_id: str) -> list[str]:
+    return [e["type"].removeprefix("call.transfer.") for e in listener.events
+            if e["type"].startswith("call.transfer.") and e["data"]["call_id"] == call_id]
 
 
 async def segments(db, call_id: str) -> list:
@@ -96,7 +106,9 @@ async def segments(db, call_id: str) -> list:
 async def test_blind_transfer_to_an_agent(desk, db, ari):
     ann = await desk.agent("xf-ann", "1001", "2460", {"xfer-desk": 0})
     bob = await desk.agent("xf-bob", "1002", "2461", {}, ring_ms=500)
-    call = await desk.call("495", "+4930460001", ann)
+    sup = await supervisor_of(desk.daemon, desk.http, desk.admin, "xf-sup", "xfer-desk")
+    desk.listeners.append(sup)
+    call = await desk.call("460", "+4930460001", ann)
     await desk.transfer(ann, "blind", "agent", bob.id)
     talk = await until_bridge(ari, f"{call}-talk", lambda c: len(c) == 2 and call in c and f"{call}-leg-1" not in c)
     [bob_leg] = talk - {call}
@@ -105,15 +117,20 @@ async def test_blind_transfer_to_an_agent(desk, db, ari):
     await wait_until(lambda: ann.states()[-2:] == ["wrap_up", "available"], what="ann's wrap-up")
     current = await bob._call("GET", "/api/v1/me/call", bob.headers, None, 200)
     assert current["phase"] == "connected" and current["call_id"] == call
+    assert bob.states()[-2:] == ["ringing", "on_call"]  # held by the ACD from the ring on: no queue offer
     await desk.hang_up(bob)
     assert (await bob.phone.finish(timeout=15)).returncode == 0
+    await wait_until(lambda: bob.states()[-2:] == ["wrap_up", "available"], what="bob's wrap-up")
     assert await segments(db, call) == [f"queue:{ann.id}:transferred", f"transfer:{bob.id}:caller hung up"]
+    for listener in (ann, bob, sup):
+        await wait_until(lambda: transfer_events(listener, call) == ["started", "completed"],
+                         what="call.transfer.started and completed")  # noqa: B023 (awaited at once)
 
 
 async def test_blind_transfer_to_a_queue_keeps_the_priority(desk, db, ari):
     ann = await desk.agent("xf-ann2", "1001", "2462", {"xfer-requeue": 0})
     bob = await desk.agent("xf-bob2", "1002", "2463", {"xfer-second": 0})
-    call = await desk.call("496", "+4930460002", ann)
+    call = await desk.call("461", "+4930460002", ann)
     await desk.transfer(ann, "attended", "queue", "xfer-second", expected=409)  # a queue is blind only
     await desk.transfer(ann, "blind", "queue", "xfer-second")
     await wait_until(lambda: "on_call" in bob.states(), what="bob to be offered the call and answer")
@@ -123,6 +140,8 @@ async def test_blind_transfer_to_a_queue_keeps_the_priority(desk, db, ari):
     requeued = [line for line in desk.daemon.log_lines() if line.get("command") == "CallQueued"
                 and line.get("call_id") == call]
     assert [(q["queue"], q["priority"]) for q in requeued] == [("xfer-requeue", 6), ("xfer-second", 6)]
+    assert requeued[1]["arrived_at"] and requeued[1]["arrived_at"] != requeued[1]["at"]  # its first arrival
+    assert transfer_events(ann, call) == ["started", "requeued"]
     await desk.hang_up(bob)
     row = await wait_for_row(db, "SELECT * FROM interactions WHERE channel_id = $1 AND talk_seconds IS NOT NULL "
                                  "AND queue = 'xfer-second'", call)
@@ -134,7 +153,7 @@ async def test_blind_transfer_to_an_external_number_through_the_trunk(desk, db, 
     ann = await desk.agent("xf-ann3", "1001", "2464", {"xfer-desk": 0})
     mobile = await start_sipp("agent_answers.xml", "+4915100000460", "-d", "300", ports=(5070, 27920))
     try:
-        call = await desk.call("495", "+4930460003", ann, hang_up_after_ms=6000)
+        call = await desk.call("460", "+4930460003", ann, hang_up_after_ms=6000)
         await desk.transfer(ann, "blind", "number", "+4915100000460")
         talk = await until_bridge(ari, f"{call}-talk", lambda c: len(c) == 2 and f"{call}-leg-1" not in c)
         [far] = talk - {call}
@@ -152,7 +171,7 @@ async def test_blind_transfer_to_an_external_number_through_the_trunk(desk, db, 
 async def test_attended_transfer_consults_then_completes(desk, db, ari):
     ann = await desk.agent("xf-ann4", "1001", "2465", {"xfer-desk": 0})
     bob = await desk.agent("xf-bob4", "1002", "2466", {})
-    call = await desk.call("495", "+4930460004", ann)
+    call = await desk.call("460", "+4930460004", ann)
     await desk.post(ann, "/api/v1/me/call/transfer/complete", expected=409)  # nothing to complete yet
     await desk.transfer(ann, "attended", "extension", "2466")  # bob's extension: bob
     consult = await until_bridge(ari, f"{call}-consult", lambda c: len(c) == 2)
@@ -170,7 +189,7 @@ async def test_attended_transfer_consults_then_completes(desk, db, ari):
 async def test_attended_transfer_cancelled_returns_to_the_caller(desk, db, ari):
     ann = await desk.agent("xf-ann5", "1001", "2467", {"xfer-desk": 0})
     bob = await desk.agent("xf-bob5", "1002", "2468", {})
-    call = await desk.call("495", "+4930460005", ann)
+    call = await desk.call("460", "+4930460005", ann)
     await desk.transfer(ann, "attended", "agent", bob.id)
     await until_bridge(ari, f"{call}-consult", lambda c: len(c) == 2)
     await desk.post(ann, "/api/v1/me/call/transfer/cancel")
@@ -184,7 +203,7 @@ async def test_attended_transfer_cancelled_returns_to_the_caller(desk, db, ari):
 async def test_three_way_conference(desk, db, ari):
     ann = await desk.agent("xf-ann6", "1001", "2469", {"xfer-desk": 0})
     bob = await desk.agent("xf-bob6", "1002", "2470", {})
-    call = await desk.call("495", "+4930460006", ann)
+    call = await desk.call("460", "+4930460006", ann)
     await desk.transfer(ann, "attended", "agent", bob.id)
     await until_bridge(ari, f"{call}-consult", lambda c: len(c) == 2)
     await desk.post(ann, "/api/v1/me/call/transfer/conference")
@@ -200,7 +219,7 @@ async def test_busy_and_unanswered_targets_return_the_caller_to_the_agent(desk, 
     busy = await desk.agent("xf-busy", "1002", "2472", {}, scenario="agent_busy.xml")
     silent = await desk.agent("xf-silent", "1003", "2473", {}, scenario="agent_rings.xml")
     gone = await desk.agent("xf-gone", "1900", "2474", {}, log_in=False)
-    call = await desk.call("495", "+4930460007", ann)
+    call = await desk.call("460", "+4930460007", ann)
     back = {call, f"{call}-leg-1"}
 
     refused = await desk.transfer(ann, "blind", "agent", gone.id, expected=409)
@@ -216,6 +235,8 @@ async def test_busy_and_unanswered_targets_return_the_caller_to_the_agent(desk, 
     assert await bridge_channels(ari, f"{call}-xfer-hold") == set()
     assert "on_call" == (await ann.state())["state"]
     await desk.hang_up(ann)
+    assert transfer_events(ann, call) == ["started", "failed", "returned"] * 2
+    assert "available" == (await busy.state())["state"] == (await silent.state())["state"]  # freed, no miss
     story = await segments(db, call)
     assert story[1] == f"transfer:{busy.id}:busy"
     assert story[2] == f"transfer:{silent.id}:no answer"
@@ -224,7 +245,7 @@ async def test_busy_and_unanswered_targets_return_the_caller_to_the_agent(desk, 
 async def test_blind_transfer_failing_after_the_agent_left_requeues_the_caller(desk, db, ari):
     ann = await desk.agent("xf-ann8", "1001", "2475", {"xfer-requeue": 0})
     silent = await desk.agent("xf-silent8", "1003", "2476", {}, scenario="agent_rings.xml")
-    call = await desk.call("496", "+4930460008", ann)
+    call = await desk.call("461", "+4930460008", ann)
     await desk.transfer(ann, "blind", "agent", silent.id, ring_timeout=3)
     assert (await ann.phone.finish(timeout=15)).returncode == 0  # ann is off the call at once
     bob = await desk.agent("xf-bob8", "1002", "2477", {"xfer-requeue": 0})
@@ -235,3 +256,59 @@ async def test_blind_transfer_failing_after_the_agent_left_requeues_the_caller(d
     await desk.hang_up(bob)
     story = await segments(db, call)
     assert story[0] == f"queue:{ann.id}:transferred" and story[1] == f"transfer:{silent.id}:no answer"
+
+
+async def test_blind_transfer_to_a_plain_extension(desk, db, ari):
+    ann = await desk.agent("xf-ann9", "1001", "2478", {"xfer-desk": 0})
+    phone = AgentPhone("1900", desk.password)  # an extension that is nobody's agent
+    await phone.register()
+    await phone.start("agent_answers.xml", ring_ms=300)
+    try:
+        call = await desk.call("460", "+4930460009", ann, hang_up_after_ms=5000)
+        await desk.transfer(ann, "blind", "extension", "1900")
+        talk = await until_bridge(ari, f"{call}-talk", lambda c: len(c) == 2 and f"{call}-leg-1" not in c)
+        [far] = talk - {call}
+        assert (await channel_of(ari, far)).startswith("PJSIP/1900-")
+        assert (await ann.phone.finish(timeout=15)).returncode == 0
+        assert (await asyncio.wait_for(desk.caller, 30)).returncode == 0
+        assert (await phone.finish(timeout=20)).returncode == 0
+        assert await segments(db, call) == [f"queue:{ann.id}:transferred", "transfer:1900:caller hung up"]
+    finally:
+        await phone.stop()
+
+
+async def test_the_agent_leaving_a_conference_leaves_the_caller_with_the_target(desk, db, ari):
+    ann = await desk.agent("xf-ann10", "1001", "2479", {"xfer-desk": 0})
+    bob = await desk.agent("xf-bob10", "1002", "2480", {})
+    call = await desk.call("460", "+4930460010", ann)
+    await desk.transfer(ann, "attended", "agent", bob.id)
+    await until_bridge(ari, f"{call}-consult", lambda c: len(c) == 2)
+    await desk.post(ann, "/api/v1/me/call/transfer/conference")
+    talk = await until_bridge(ari, f"{call}-talk", lambda c: len(c) == 3)
+    [bob_leg] = talk - {call, f"{call}-leg-1"}
+    await ari.hangup(f"{call}-leg-1")  # ann hangs up her phone: the other two talk on
+    assert await until_bridge(ari, f"{call}-talk", lambda c: c == {call, bob_leg}) == {call, bob_leg}
+    await wait_until(lambda: ann.states()[-2:] == ["wrap_up", "available"], what="ann's wrap-up")
+    assert (await bob.state())["state"] == "on_call"
+    await desk.hang_up(bob)
+    assert (await bob.phone.finish(timeout=15)).returncode == 0
+    story = await segments(db, call)
+    assert story[0] == f"queue:{ann.id}:transferred" and story[1].startswith(f"conference:{bob.id}:")
+    assert transfer_events(ann, call)[:3] == ["started", "answered", "conference"]
+
+
+async def test_the_agent_hanging_up_while_consulting_completes_the_transfer(desk, db, ari):
+    ann = await desk.agent("xf-ann11", "1001", "2481", {"xfer-desk": 0})
+    bob = await desk.agent("xf-bob11", "1002", "2482", {})
+    call = await desk.call("460", "+4930460011", ann)
+    await desk.transfer(ann, "attended", "agent", bob.id)
+    consult = await until_bridge(ari, f"{call}-consult", lambda c: len(c) == 2)
+    [bob_leg] = consult - {f"{call}-leg-1"}
+    await ari.hangup(f"{call}-leg-1")  # as on a PBX: hanging up mid-consultation hands the caller over
+    assert await until_bridge(ari, f"{call}-talk", lambda c: c == {call, bob_leg}) == {call, bob_leg}
+    await wait_until(lambda: ann.states()[-2:] == ["wrap_up", "available"], what="ann's wrap-up")
+    await desk.hang_up(bob)
+    assert (await bob.phone.finish(timeout=15)).returncode == 0
+    await wait_until(lambda: bob.states()[-2:] == ["wrap_up", "available"], what="bob's wrap-up")
+    story = await segments(db, call)
+    assert story[0] == f"queue:{ann.id}:transferred" and story[1].startswith(f"transfer:{bob.id}:")

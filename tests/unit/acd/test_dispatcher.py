@@ -1,5 +1,7 @@
 """The call flow through the dispatcher: offers, timeouts, overflow, abandon, wrap-up and the races."""
 
+from datetime import timedelta
+
 import pytest
 
 from telephony.acd import events as ev
@@ -469,3 +471,63 @@ def test_a_call_nobody_free_can_serve_waits_without_holding_up_the_calls_behind_
     assert rig.offered(out) == [("plain", "ann")]
     out = rig.login("cid", skills={"german": 5})
     assert rig.offered(out) == [("needs-german", "cid")]
+
+
+# -- transfers -----------------------------------------------------------------------------------
+
+
+def test_a_transfer_target_is_held_from_queue_offers_then_wraps_up_after_the_call():
+    rig = Rig(BASIC)
+    rig.login("bob")
+    rig.send(ev.TransferTargetRinging, "c9-leg-2", "bob", "c9", "q")
+    assert rig.state("bob") is S.RINGING
+    assert rig.offered(rig.call("c1")) == []  # held: the queue call waits
+    rig.send(ev.TransferTargetAnswered, "c9-leg-2")
+    assert rig.state("bob") is S.ON_CALL
+    rig.advance(30)
+    assert rig.offered(rig.send(ev.TransferTargetFreed, "c9-leg-2")) == []
+    assert rig.state("bob") is S.WRAP_UP
+    assert rig.offered(rig.advance(10)) == [("c1", "bob")]
+
+
+def test_an_unanswered_transfer_frees_the_target_without_a_miss():
+    rig = Rig(BASIC)
+    rig.login("bob")
+    rig.send(ev.TransferTargetRinging, "c9-leg-2", "bob", "c9", "q")
+    out = rig.send(ev.TransferTargetFreed, "c9-leg-2")
+    assert [(c.state, c.cause) for c in of(StateChanged, out)] == [(S.AVAILABLE, "withdrawn")]
+    assert rig.dispatcher.agent("bob").missed_in_row == 0
+    assert rig.offered(rig.call("c1")) == [("c1", "bob")]
+    rig.send(ev.TransferTargetFreed, "c9-leg-2")  # twice: nothing more
+    assert rig.state("bob") is S.RINGING
+
+
+def test_a_paused_target_stays_paused_and_an_agent_held_by_an_offer_is_not_taken():
+    rig = Rig(BASIC)
+    rig.login("bob", paused="lunch")
+    rig.send(ev.TransferTargetRinging, "c9-leg-2", "bob", "c9", "q")
+    rig.send(ev.TransferTargetAnswered, "c9-leg-2")
+    assert rig.state("bob") is S.PAUSED
+    rig.send(ev.TransferTargetFreed, "c9-leg-2")
+    assert rig.state("bob") is S.PAUSED
+    rig.login("ann")
+    (offer,) = rig.offers(rig.call("c1"))
+    rig.send(ev.TransferTargetRinging, "c8-leg-2", "ann", "c8", "q")
+    assert rig.dispatcher.holds_offer("ann") == offer.offer_id
+
+
+def test_a_target_logging_out_while_rung_is_freed_cleanly():
+    rig = Rig(BASIC)
+    rig.login("bob")
+    rig.send(ev.TransferTargetRinging, "c9-leg-2", "bob", "c9", "q")
+    rig.send(ev.AgentLoggedOut, "bob")
+    rig.send(ev.TransferTargetFreed, "c9-leg-2")
+    assert rig.state("bob") is S.LOGGED_OUT and rig.dispatcher.holds_offer("bob") is None
+
+
+def test_a_requeued_call_keeps_its_first_arrival_among_equal_priorities():
+    rig = Rig(BASIC)
+    rig.call("later")
+    rig.advance(5)
+    rig.send(ev.CallQueued, "back", "q", arrived_at=rig.now - timedelta(seconds=60))
+    assert rig.offered(rig.login("ann")) == [("back", "ann")]
