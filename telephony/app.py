@@ -221,7 +221,8 @@ class Service:
             if isinstance(record, CallConnected):
                 self.screen_pops.answered(record.call_id, record.agent_id, record.queue)
             elif isinstance(record, CallCompleted):
-                self.supervision.call_ended(record.call_id, record.queue, self.desk.audience(record.agent_id))
+                self.supervision.agent_done(record.call_id, record.queue, record.agent_id,
+                                            self.desk.audience(record.agent_id), record.handed_over)
 
     def _agent_session(self, agent_id: str):
         """The session of the call an agent is offered or talking on, with its phase."""

@@ -130,13 +130,15 @@ class CallConnected:
 
 @dataclass(frozen=True, slots=True)
 class CallCompleted:
-    """Record: a connected call ended; `talked` feeds the estimated wait of the queue."""
+    """Record: a connected call ended for its agent; `talked` feeds the estimated wait of the queue.
+    `handed_over`: a transfer took the caller on, so the call itself goes on without this agent."""
 
     call_id: str
     queue: str
     agent_id: str
     talked: float
     at: datetime
+    handed_over: bool = False
 
 
 Command = Union[HoldCaller, Offer, CancelOffer, ConnectCallToAgent, Announce, Overflow, EndCall]

@@ -236,13 +236,13 @@ class Dispatcher:
     def _abandoned(self, call: WaitingCall) -> None:
         self._out.append(CallAbandoned(call.call_id, call.queue, self._seconds(call.arrived_at), self._now))
 
-    def _complete(self, call: WaitingCall, agent: AgentRecord) -> None:
-        """A connected call ended: the agent wraps up and the queue learns the handle time."""
+    def _complete(self, call: WaitingCall, agent: AgentRecord, handed_over: bool = False) -> None:
+        """A connected call ended for its agent: the agent wraps up and the queue learns the handle time."""
         queue = self._queues[call.queue]
         talked = self._seconds(call.connected_at)
         wrap_up = queue.config.wrap_up_seconds
         queue.record_handle_time(talked + wrap_up)
-        self._out.append(CallCompleted(call.call_id, call.queue, agent.profile.id, talked, self._now))
+        self._out.append(CallCompleted(call.call_id, call.queue, agent.profile.id, talked, self._now, handed_over))
         self._apply(agent, agent.status.call_ended(self._now, wrap_up=wrap_up > 0))
         if wrap_up > 0:
             self._at(wrap_up, _Timer("wrap_up", agent.profile.id, self._now))
@@ -360,7 +360,7 @@ class Dispatcher:
             agent.leg = None
         call = self._calls.pop(offer.call_id, None)
         if call is not None:
-            self._complete(call, agent)
+            self._complete(call, agent, handed_over=True)
         self._reindex(agent)
 
     def _target_ringing(self, event: TransferTargetRinging) -> None:

@@ -113,8 +113,11 @@ class SupervisorDesk:
                                                "supervisor": str(supervisor) if supervisor else None,
                                                "mode": mode}, self._supervisors(call))
 
-    def call_ended(self, call_id: str, queue: str | None, agent_audience: Audience) -> None:
-        cleared = self.help.call_ended(call_id)
+    def agent_done(self, call_id: str, queue: str | None, agent_id: str, agent_audience: Audience,
+                   handed_over: bool = False) -> None:
+        """The agent's part of the call is over: their help request goes, as `ended`, or as `handed_over`
+        when a transfer took the caller on (a request the agent did not make stays)."""
+        cleared = self.help.agent_done(call_id, agent_id, "handed_over" if handed_over else "ended")
         if cleared:
             self._publish(*cleared, Audience.of(users=agent_audience.users, queues=[queue] if queue else []))
 

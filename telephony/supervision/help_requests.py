@@ -33,8 +33,11 @@ class HelpRequests:
     def supervisor_joined(self, call_id: str) -> tuple[str, dict] | None:
         return self._clear(call_id, "joined")
 
-    def call_ended(self, call_id: str) -> tuple[str, dict] | None:
-        return self._clear(call_id, "ended")
+    def agent_done(self, call_id: str, agent_id: str, reason: str = "ended") -> tuple[str, dict] | None:
+        request = self._open.get(call_id)
+        if request is None or request.agent_id != agent_id:
+            return None
+        return self._clear(call_id, reason)
 
     def _clear(self, call_id: str, reason: str) -> tuple[str, dict] | None:
         request = self._open.pop(call_id, None)

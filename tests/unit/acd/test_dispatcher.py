@@ -531,3 +531,14 @@ def test_a_requeued_call_keeps_its_first_arrival_among_equal_priorities():
     rig.advance(5)
     rig.send(ev.CallQueued, "back", "q", arrived_at=rig.now - timedelta(seconds=60))
     assert rig.offered(rig.login("ann")) == [("back", "ann")]
+
+
+def test_a_transfer_releasing_the_agent_completes_their_part_as_handed_over_without_ending_the_call():
+    rig = Rig(BASIC)
+    rig.login("ann")
+    (offer,) = rig.offers(rig.call("c1"))
+    rig.answer_and_bridge(offer.offer_id)
+    rig.advance(20)
+    out = rig.send(ev.AgentReleased, offer.offer_id)
+    assert [(c.agent_id, c.talked, c.handed_over) for c in of(CallCompleted, out)] == [("ann", 20.0, True)]
+    assert of(EndCall, out) == [] and rig.state("ann") is S.WRAP_UP
