@@ -64,8 +64,12 @@ class CallFlow:
                 commands = [*commands, *self.ivr.take_message(self.queue.voicemail_box)]
         else:
             commands = self._hand_over(self.ivr.handle(event))
-        if self.supervision is not None and (isinstance(event, ChannelHungUp) or self.finished):
-            commands = [*commands, *self.supervision.call_ended()]
+        if self.supervision is not None:
+            if isinstance(event, ChannelHungUp) or self.finished:
+                commands = [*commands, *self.supervision.call_ended()]
+            else:
+                talking = self.talking
+                commands = [*commands, *self.supervision.agent_changed(talking.connected_leg if talking else None)]
         return commands
 
     @property

@@ -36,6 +36,13 @@ class CallSupervision:
             return []
         return [*self.session.stop(), *self._left("call ended")]
 
+    def agent_changed(self, agent_channel: str | None) -> list:
+        """The call's agent channel now: the session ends once the agent it watches has left (a transfer
+        handed the caller on); the supervisor starts again on the new agent if they want."""
+        if self.session is None or self.session.agent_channel == agent_channel:
+            return []
+        return [*self.session.stop(), *self._left("agent left")]
+
     def _handle(self, event, agent_channel, talk_bridge) -> list:
         session = self.session
         match event:

@@ -45,3 +45,13 @@ def test_an_unanswered_supervisor_phone_and_a_stop_are_reported():
     commands = supervision.handle(MonitorStopped("c1"), "c1-leg-1", "c1-talk")
     assert commands[0] == Hangup("c1-sup-0-leg") and commands[-1] == SupervisorLeft("c1", "u2", "stopped")
     assert supervision.handle(SnoopEntered("c1", "c1-sup-1-snoop"), None, None) == [Hangup("c1-sup-1-snoop")]
+
+
+def test_the_watched_agent_leaving_by_a_transfer_ends_the_session():
+    supervision = CallSupervision("c1")
+    supervision.handle(MonitorRequested("c1", "listen", "PJSIP/1900", "u1"), "c1-leg-1", "c1-talk")
+    supervision.handle(SupervisorLegAnswered("c1", "c1-sup-0-leg"), "c1-leg-1", "c1-talk")
+    assert supervision.agent_changed("c1-leg-1") == []
+    commands = supervision.agent_changed("c1-leg-2")
+    assert Hangup("c1-sup-0-leg") in commands and commands[-1] == SupervisorLeft("c1", "u1", "agent left")
+    assert supervision.session is None and supervision.agent_changed(None) == []
