@@ -21,6 +21,17 @@ async def channel_of(ari, channel_id: str) -> str:
     return (await ari.get_channel(channel_id))["name"]
 
 
+async def blind_transfer_reaches(desk, ari, agent, call: str, target_kind: str, value: str, channel_prefix: str):
+    """The agent's blind transfer puts the caller in the talk bridge with a channel named `channel_prefix`…;
+    the agent's phone is done and the caller (who hangs up by themselves) finishes cleanly."""
+    await desk.transfer(agent, "blind", target_kind, value)
+    talk = await until_bridge(ari, f"{call}-talk", lambda c: len(c) == 2 and f"{call}-leg-1" not in c)
+    [far] = talk - {call}
+    assert (await channel_of(ari, far)).startswith(channel_prefix)
+    assert (await agent.phone.finish(timeout=15)).returncode == 0
+    assert (await asyncio.wait_for(desk.caller, 30)).returncode == 0
+
+
 class Desk:
     """Two agents of the transfer queues on their sipp phones, a caller, and the admin's view."""
 
@@ -154,12 +165,7 @@ async def test_blind_transfer_to_an_external_number_through_the_trunk(desk, db, 
     mobile = await start_sipp("agent_answers.xml", "+4915100000460", "-d", "300", ports=(5070, 27920))
     try:
         call = await desk.call("460", "+4930460003", ann, hang_up_after_ms=6000)
-        await desk.transfer(ann, "blind", "number", "+4915100000460")
-        talk = await until_bridge(ari, f"{call}-talk", lambda c: len(c) == 2 and f"{call}-leg-1" not in c)
-        [far] = talk - {call}
-        assert (await channel_of(ari, far)).startswith("PJSIP/trunk-")
-        assert (await ann.phone.finish(timeout=15)).returncode == 0
-        assert (await asyncio.wait_for(desk.caller, 30)).returncode == 0
+        await blind_transfer_reaches(desk, ari, ann, call, "number", "+4915100000460", "PJSIP/trunk-")
         assert (await finish_sipp(mobile, 20)).returncode == 0  # the caller hung up: the external leg went too
         assert await segments(db, call) == [f"queue:{ann.id}:transferred", "transfer:+4915100000460:caller hung up"]
     finally:
@@ -265,12 +271,7 @@ async def test_blind_transfer_to_a_plain_extension(desk, db, ari):
     await phone.start("agent_answers.xml", ring_ms=300)
     try:
         call = await desk.call("460", "+4930460009", ann, hang_up_after_ms=5000)
-        await desk.transfer(ann, "blind", "extension", "1900")
-        talk = await until_bridge(ari, f"{call}-talk", lambda c: len(c) == 2 and f"{call}-leg-1" not in c)
-        [far] = talk - {call}
-        assert (await channel_of(ari, far)).startswith("PJSIP/1900-")
-        assert (await ann.phone.finish(timeout=15)).returncode == 0
-        assert (await asyncio.wait_for(desk.caller, 30)).returncode == 0
+        await blind_transfer_reaches(desk, ari, ann, call, "extension", "1900", "PJSIP/1900-")
         assert (await phone.finish(timeout=20)).returncode == 0
         assert await segments(db, call) == [f"queue:{ann.id}:transferred", "transfer:1900:caller hung up"]
     finally:
@@ -312,3 +313,36 @@ async def test_the_agent_hanging_up_while_consulting_completes_the_transfer(desk
     await wait_until(lambda: bob.states()[-2:] == ["wrap_up", "available"], what="bob's wrap-up")
     story = await segments(db, call)
     assert story[0] == f"queue:{ann.id}:transferred" and story[1].startswith(f"transfer:{bob.id}:")
+
+
+async def test_a_transfer_ends_the_supervisors_session_and_the_agents_help_request(desk, db, ari):
+    ann = await desk.agent("xf-ann12", "1001", "2483", {"xfer-desk": 0})
+    bob = await desk.agent("xf-bob12", "1002", "2484", {})
+    sup = await supervisor_of(desk.daemon, desk.http, desk.admin, "xf-sup12", "xfer-desk")
+    desk.listeners.append(sup)
+    sup_phone = AgentPhone("1900", desk.password)
+    await sup_phone.register()
+    await sup_phone.start("agent_answers.xml", ring_ms=200)
+    try:
+        call = await desk.call("460", "+4930460012", ann)
+        await sup._call("POST", f"/api/v1/calls/{call}/monitor", sup.headers, {"mode": "listen", "to": "1900"}, 202)
+        await wait_until(lambda: monitor_states(sup, call) == ["joined"], what="the supervisor listening in")
+        await desk.post(ann, "/api/v1/me/call/help", expected=204)
+        await desk.transfer(ann, "blind", "agent", bob.id)
+        await until_bridge(ari, f"{call}-talk", lambda c: len(c) == 2 and call in c and f"{call}-leg-1" not in c)
+        await wait_until(lambda: monitor_states(sup, call)[-1:] == ["left"], what="the supervisor's session to end")
+        left = [e["data"] for e in sup.events if e["type"] == "call.monitor" and e["data"]["state"] == "left"]
+        assert left[-1]["reason"] == "agent left"
+        assert (await sup_phone.finish(timeout=15)).returncode == 0  # their phone was hung up
+        await wait_until(lambda: any(e["type"] == "help.cleared" for e in sup.events), what="help cleared")
+        cleared = next(e["data"] for e in sup.events if e["type"] == "help.cleared")
+        assert cleared["reason"] == "handed_over" and cleared["call_id"] == call
+        assert (await bob._call("GET", "/api/v1/me/call", bob.headers, None, 200))["call_id"] == call
+        await desk.hang_up(bob)
+    finally:
+        await sup_phone.stop()
+
+
+def monitor_states(listener: Agent, call_id: str) -> list[str]:
+    return [e["data"]["state"] for e in listener.events
+            if e["type"] == "call.monitor" and e["data"]["call_id"] == call_id and e["data"]["state"] != "dialing"]
