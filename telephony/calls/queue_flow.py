@@ -144,7 +144,7 @@ class QueueFlow:
             case ChannelHungUp():
                 return self._caller_gone()
             case HangupRequested():
-                return [Hangup(self.channel_id)]
+                return self.transfers.agent_hanging_up() or [Hangup(self.channel_id)]
             case RecordingRequested(action=action):
                 try:
                     return self.recording_request(action)

@@ -117,6 +117,14 @@ class CallTransfers:
             log.info("transfer.refused", reason=str(exc))
             return freed
 
+    def agent_hanging_up(self) -> list:
+        """The transferring agent hangs up over the API while consulting or in a conference: only their own
+        leg goes (as when they put their phone down), so the caller stays with the target."""
+        active = self.active
+        if active is None or active.agent_leg is None or active.state not in (State.CONSULTING, State.CONFERENCE):
+            return []
+        return [Hangup(active.agent_leg)]
+
     def caller_gone(self) -> list:
         """The caller hung up: the target's leg and the transfer's bridges go too."""
         commands = []

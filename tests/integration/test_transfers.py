@@ -216,7 +216,11 @@ async def test_three_way_conference(desk, db, ari):
     talk = await until_bridge(ari, f"{call}-talk", lambda c: len(c) == 3)
     assert {call, f"{call}-leg-1"} < talk
     assert await bridge_channels(ari, f"{call}-xfer-hold") == set()
-    await desk.hang_up(ann)
+    [bob_leg] = talk - {call, f"{call}-leg-1"}
+    await desk.post(ann, "/api/v1/me/call/hangup", expected=204)  # over the API: only ann leaves
+    assert await until_bridge(ari, f"{call}-talk", lambda c: c == {call, bob_leg}) == {call, bob_leg}
+    assert (await ann.phone.finish(timeout=15)).returncode == 0
+    await desk.hang_up(bob)
     assert (await bob.phone.finish(timeout=15)).returncode == 0
 
 

@@ -14,7 +14,7 @@ from telephony.calls.transfer import Target
 from telephony.calls.transfer_control import TransferRequested, TransferStep
 from telephony.calls.transfer_reports import TransferReport
 from telephony.commands import AddToBridge, Hangup, Originate
-from telephony.events import ChannelHungUp, LegAnswered, LegEnded
+from telephony.events import ChannelHungUp, HangupRequested, LegAnswered, LegEnded
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 BOB = Target("agent", "bob", "PJSIP/1002")
@@ -112,3 +112,16 @@ def test_the_caller_hanging_up_mid_transfer_frees_the_held_target():
     out = flow.handle(ChannelHungUp("c1", 16))
     assert Hangup("c1-leg-2") in out
     assert of(TransferTargetFreed, out) == [TransferTargetFreed("c1-leg-2", clock.now)]
+
+
+def test_the_agent_hanging_up_over_the_api_in_a_conference_leaves_only_themselves():
+    flow, _ = connected()
+    assert flow.handle(HangupRequested("c1", "agent:a1")) == [Hangup("c1")]  # no transfer: the call ends
+    flow, _ = connected()
+    flow.handle(TransferRequested("c1", "attended", BOB, "bob"))
+    flow.handle(LegAnswered("c1", "c1-leg-2"))
+    flow.handle(TransferStep("c1", "conference"))
+    assert flow.handle(HangupRequested("c1", "agent:a1")) == [Hangup("c1-leg-1")]
+    out = flow.handle(LegEnded("c1", "c1-leg-1", 16))
+    assert of(AgentReleased, out) and Hangup("c1") not in out
+    assert flow.phase_for("bob") == "connected" and not flow.finished
