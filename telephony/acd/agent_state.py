@@ -32,8 +32,9 @@ ALLOWED: dict[AgentState, frozenset[AgentState]] = {
     # A call in progress is finished first: no logout from on_call, and a pause asked for during the call
     # waits for its end (AgentStatus.pause_after_call).
     S.ON_CALL: frozenset({S.WRAP_UP, S.AVAILABLE, S.PAUSED}),
-    S.WRAP_UP: frozenset({S.AVAILABLE, S.PAUSED, S.LOGGED_OUT}),
-    S.PAUSED: frozenset({S.AVAILABLE, S.PAUSED, S.LOGGED_OUT}),
+    # on_call from wrap_up or paused: a transfer put straight to the agent, which they answered
+    S.WRAP_UP: frozenset({S.AVAILABLE, S.PAUSED, S.LOGGED_OUT, S.ON_CALL}),
+    S.PAUSED: frozenset({S.AVAILABLE, S.PAUSED, S.LOGGED_OUT, S.ON_CALL}),
 }
 
 
@@ -129,6 +130,16 @@ class AgentStatus:
             raise IllegalTransition(self.agent_id, self.state, S.ON_CALL)
         self.missed_in_row = 0
         return self._go(S.ON_CALL, at, "answered")
+
+    def transfer_answered(self, at: datetime) -> StateChanged:
+        """A colleague's transfer answered while paused or wrapping up: on the call now; a pause comes back
+        when the call (and its wrap-up) is over, so pause time never counts talk."""
+        if self.state not in (S.PAUSED, S.WRAP_UP):
+            raise IllegalTransition(self.agent_id, self.state, S.ON_CALL)
+        pending = self.reason if self.state is S.PAUSED else self.pause_pending
+        change = self._go(S.ON_CALL, at, "transfer_answered")
+        self.pause_pending = pending
+        return change
 
     def missed(self, at: datetime, limit: int) -> StateChanged:
         """An offer rang out or was refused; the `limit`-th in a row pauses the agent with reason missed."""

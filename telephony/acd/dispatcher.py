@@ -382,6 +382,8 @@ class Dispatcher:
         agent = self._agents[held[0]]
         if agent.status.state is AgentState.RINGING:
             self._apply(agent, agent.status.answer(self._now))
+        elif agent.status.state in (AgentState.PAUSED, AgentState.WRAP_UP):
+            self._apply(agent, agent.status.transfer_answered(self._now))
 
     def _target_freed(self, event: TransferTargetFreed) -> None:
         held = self._holds.pop(event.hold_id, None)

@@ -502,14 +502,17 @@ def test_an_unanswered_transfer_frees_the_target_without_a_miss():
     assert rig.state("bob") is S.RINGING
 
 
-def test_a_paused_target_stays_paused_and_an_agent_held_by_an_offer_is_not_taken():
+def test_a_paused_target_is_on_the_call_then_paused_again_and_an_agent_held_by_an_offer_is_not_taken():
     rig = Rig(BASIC)
     rig.login("bob", paused="lunch")
     rig.send(ev.TransferTargetRinging, "c9-leg-2", "bob", "c9", "q")
+    assert rig.state("bob") is S.PAUSED  # rung while paused: shown paused until they answer
     rig.send(ev.TransferTargetAnswered, "c9-leg-2")
-    assert rig.state("bob") is S.PAUSED
+    assert rig.state("bob") is S.ON_CALL  # talk is not pause time
     rig.send(ev.TransferTargetFreed, "c9-leg-2")
-    assert rig.state("bob") is S.PAUSED
+    assert rig.state("bob") is S.WRAP_UP
+    out = rig.advance(10)
+    assert [(c.state, c.reason) for c in of(StateChanged, out)] == [(S.PAUSED, "lunch")]
     rig.login("ann")
     (offer,) = rig.offers(rig.call("c1"))
     rig.send(ev.TransferTargetRinging, "c8-leg-2", "ann", "c8", "q")
@@ -542,3 +545,22 @@ def test_a_transfer_releasing_the_agent_completes_their_part_as_handed_over_with
     out = rig.send(ev.AgentReleased, offer.offer_id)
     assert [(c.agent_id, c.talked, c.handed_over) for c in of(CallCompleted, out)] == [("ann", 20.0, True)]
     assert of(EndCall, out) == [] and rig.state("ann") is S.WRAP_UP
+
+
+def test_a_target_in_wrap_up_answering_a_transfer_is_on_the_call_and_the_old_wrap_up_timer_is_void():
+    rig = Rig(BASIC)
+    rig.login("bob")
+    (offer,) = rig.offers(rig.call("c1"))
+    rig.answer_and_bridge(offer.offer_id)
+    rig.send(ev.AgentLegEnded, offer.offer_id)
+    assert rig.state("bob") is S.WRAP_UP
+    rig.send(ev.TransferTargetRinging, "c9-leg-2", "bob", "c9", "q")
+    rig.advance(2)
+    rig.send(ev.TransferTargetAnswered, "c9-leg-2")
+    assert rig.state("bob") is S.ON_CALL
+    rig.advance(20)  # the first wrap-up's timer has passed: it must not free bob mid-call
+    assert rig.state("bob") is S.ON_CALL
+    rig.send(ev.TransferTargetFreed, "c9-leg-2")
+    assert rig.state("bob") is S.WRAP_UP
+    rig.advance(10)
+    assert rig.state("bob") is S.AVAILABLE
