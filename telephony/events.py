@@ -46,6 +46,7 @@ class ChannelHungUp:
 
 
 FOUND_GONE = "found_gone"
+FAILED = "failed"  # the call's task failed: the flow lets go of the call as if the caller had hung up
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from telephony.commands import (Answer, CancelTimer, ChannelGone, Command, Comma
                                 StartTimer)
 from telephony.crm.model import CallerIdentity
 from telephony.errors import AriError, AsteriskUnavailable
-from telephony.events import FOUND_GONE, CallArrived, CallEvent, ChannelHungUp, LegEnded
+from telephony.events import FAILED, FOUND_GONE, CallArrived, CallEvent, ChannelHungUp, LegEnded
 from telephony.ivr.flow import IvrFlow
 from telephony.logs import get_logger
 
@@ -112,7 +112,15 @@ class CallSession:
                 self._recorder.answered(self._clock())
 
     async def _hang_up_quietly(self) -> None:
-        await self._clean_up([Hangup(self.channel_id)])
+        """After a failure of ours: the flow is told the call is over, so that what it holds (agents in the
+        ACD, legs, bridges) is let go, then the caller is hung up. If the flow fails again, only the hang-up."""
+        self._gone = True
+        try:
+            commands = self.flow.handle(ChannelHungUp(self.channel_id, FAILED))
+        except Exception:
+            log.exception("call.release_failed")
+            commands = []
+        await self._clean_up([*commands, Hangup(self.channel_id)])
 
     async def _clean_up(self, commands: list[Command]) -> None:
         """Release what the call held (legs, bridges) after it ended; each step is best effort."""
