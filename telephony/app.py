@@ -106,8 +106,9 @@ class Service:
         self.recordings = RecordingArchive(self.ari, recordings, self.settings.recordings_dir, utcnow)
         self.supervision = SupervisorDesk(self._live_call, self._agent_live_call, self._deliver, self.agents,
                                           self.events.publish, utcnow)
-        directory = InternalDirectory(self.agents, self.acd.dispatcher,
-                                      lambda extension: self.ari.endpoint_exists("PJSIP", extension), self._deliver)
+        directory = self.directory = InternalDirectory(
+            self.agents, self.acd.dispatcher, lambda extension: self.ari.endpoint_exists("PJSIP", extension),
+            self._deliver)
         router = CommandRouter(AriCommandExecutor(self.ari, self.settings.ari_app), self.acd.submit,
                                self.recordings.observe, self.supervision.report, directory.find)
         self.crm = CrmService(CustomerStore(self.database.pool), TicketStore(self.database.pool),
@@ -337,23 +338,25 @@ class Service:
         return self.registry.deliver(session.channel_id, RecordingRequested(session.channel_id, action))
 
     async def click_to_call(self, agent, target: str) -> str:
-        """Ring the agent's own device, then `target` (an extension or an E.164 number); bridge the two."""
+        """Ring the agent's own device, then `target` (an extension or an E.164 number); bridge the two.
+        An extension is looked up as a softphone-dialled one is: a colleague logged out, busy or unknown is
+        refused (ValueError, saying why) before anything rings; a colleague is rung on their current device."""
         device = agent.device() or agent.device("softphone") or agent.device("mobile")
         if device is None:
             raise ValueError(f"agent {agent.name} has no device")
-        target_agent = None if target.startswith("+") else await self.agents.by_extension(target)
+        target_agent_id = None
         if target.startswith("+"):
             target_endpoint = f"PJSIP/{target}@trunk"
-        elif target_agent is not None and target_agent.softphone:
-            target_endpoint = target_agent.softphone
         else:
-            target_endpoint = f"PJSIP/{target}"
+            found = await self.directory.target(target, str(agent.id))
+            if found.kind not in ("agent", "extension") or found.endpoint is None:
+                raise ValueError(f"{target}: {found.reason or found.kind}")
+            target_endpoint, target_agent_id = found.endpoint, found.agent_id
         call_id = f"c2c{uuid.uuid4().hex[:16]}"
         arrived = CallArrived(call_id, "outbound" if target.startswith("+") else "internal", target,
                               agent.extension, agent.name, utcnow(), answered=True)
         flow = ClickToCallFlow(call_id, str(agent.id), dial_string(device), agent.extension, agent.name,
-                               target_endpoint, target, utcnow,
-                               target_agent_id=str(target_agent.id) if target_agent is not None else None)
+                               target_endpoint, target, utcnow, target_agent_id=target_agent_id)
         self.registry.start_call(arrived, flow)
         return call_id
 

@@ -188,5 +188,11 @@ async def test_click_to_call_between_two_agents_holds_both_from_queue_offers(dae
             assert row["direction"] == "internal" and row["customer_id"] is None and row["outcome"] == "answered"
             await wait_until(lambda: bob.states()[-1:] == ["available"] and ann.states()[-1:] == ["available"],
                              what="both agents free again")
+
+            # refused before anything rings, saying why: nobody's extension, herself, a colleague logged out
+            await bob._call("POST", "/api/v1/me/agent/logout", bob.headers, None, 200)
+            for to, why in (("2999", "no agent or endpoint"), ("2781", "themselves"), ("2782", "logged out")):
+                refused = await ann._call("POST", "/api/v1/me/calls", ann.headers, {"to": to}, 409)
+                assert why in refused["error"]["message"], refused
         finally:
             await close_all(ann, bob, cid)
