@@ -186,12 +186,12 @@ async def test_click_to_call_rings_the_agent_then_the_target_and_hangs_up_from_t
     async with aiohttp.ClientSession() as http:
         eve = await Agent(daemon, http, AgentPhone("1001", password)).create(
             admin_headers, "eve", {"helpdesk": 0}, extension="2005")
-        colleague = AgentPhone("1002", password)
+        colleague = AgentPhone("1900", password)  # a plain extension: nobody's agent
         for phone in (eve.phone, colleague):
             await phone.register()
             await phone.start(ring_ms=300)
         try:
-            placed = await eve._call("POST", "/api/v1/me/calls", eve.headers, {"to": "1002"}, 201)
+            placed = await eve._call("POST", "/api/v1/me/calls", eve.headers, {"to": "1900"}, 201)
             await wait_until(lambda: colleague.process.returncode is None, what="the colleague's phone")
             async with asyncio.timeout(15):
                 while True:
@@ -207,7 +207,7 @@ async def test_click_to_call_rings_the_agent_then_the_target_and_hangs_up_from_t
             assert (await colleague.finish(timeout=20)).returncode == 0
             row = await wait_for_row(db, "SELECT * FROM interactions WHERE channel_id = $1 AND ended_at IS NOT NULL",
                                      placed["call_id"])
-            assert row["direction"] == "internal" and row["dialled"] == "1002" and row["caller_raw"] == "2005"
+            assert row["direction"] == "internal" and row["dialled"] == "1900" and row["caller_raw"] == "2005"
             assert row["outcome"] == "answered" and row["customer_id"] is None
         finally:
             await eve.close()
