@@ -344,6 +344,11 @@ class Service:
         device = agent.device() or agent.device("softphone") or agent.device("mobile")
         if device is None:
             raise ValueError(f"agent {agent.name} has no device")
+        dispatcher = self.acd.dispatcher
+        if dispatcher.knows_agent(str(agent.id)):
+            status = dispatcher.agent(str(agent.id))
+            if status.state in (AgentState.RINGING, AgentState.ON_CALL) or status.on_internal_call:
+                raise ValueError(f"you are {status.state.value}: finish that call first")
         target_agent_id = None
         if target.startswith("+"):
             target_endpoint = f"PJSIP/{target}@trunk"

@@ -171,6 +171,8 @@ async def test_click_to_call_between_two_agents_holds_both_from_queue_offers(dae
             assert sorted(bridge["channels"]) == [f"{placed['call_id']}-leg-1", f"{placed['call_id']}-leg-2"]
             await wait_until(lambda: "on_call" in bob.states() and "on_call" in ann.states(),
                              what="both agents on the click-to-call")
+            busy = await ann._call("POST", "/api/v1/me/calls", ann.headers, {"to": "2783"}, 409)
+            assert "on_call" in busy["error"]["message"]  # one call at a time
 
             queued = await place_call_and_hang_up("470", "+4930470002", after_ms=1500)
             assert queued.returncode == 0, queued.stdout[-1500:]
