@@ -251,7 +251,7 @@ class Service:
 
     def hang_up_agent_call(self, agent_id: str) -> bool:
         found = self._agent_session(agent_id)
-        if found is None or found[2] != "connected":
+        if found is None or found[2] not in ("connected", "consulting"):
             return False
         call_id = found[0].channel_id
         return self.registry.deliver(call_id, HangupRequested(call_id, by=f"agent:{agent_id}"))

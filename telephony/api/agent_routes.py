@@ -51,7 +51,8 @@ class ScreenPop(BaseModel):
 
 class CurrentCall(BaseModel):
     call_id: str
-    phase: Literal["ringing", "connected"]
+    phase: Literal["ringing", "connected", "consulting"] = Field(
+        description="consulting: the answered target of a colleague's transfer (consultation or conference)")
     queue: str
     arrived_at: datetime
     screen_pop: ScreenPop

@@ -143,8 +143,8 @@ class QueueFlow:
                 return [Hangup(self.channel_id), DestroyBridge(self.hold_bridge)]
             case ChannelHungUp():
                 return self._caller_gone()
-            case HangupRequested():
-                return self.transfers.agent_hanging_up() or [Hangup(self.channel_id)]
+            case HangupRequested(by=by):
+                return self.transfers.agent_hanging_up(by.removeprefix("agent:")) or [Hangup(self.channel_id)]
             case RecordingRequested(action=action):
                 try:
                     return self.recording_request(action)
@@ -213,11 +213,14 @@ class QueueFlow:
         return self._joined_at
 
     def phase_for(self, agent_id: str) -> str | None:
-        """How this call stands for an agent: "connected" (talking), "ringing" (offered), or None."""
+        """How this call stands for an agent: "connected" (talking), "ringing" (offered), "consulting" (the
+        answered target of the agent's transfer, before it completes: consultation or conference), or None."""
         if self.connected_leg and self.agent_id == agent_id and not self.finished:
             return "connected"
         if any(self._offered_to.get(offer) == agent_id for offer in self._legs):
             return "ringing"
+        if not self.finished and self.transfers.consulting(agent_id):
+            return "consulting"
         return None
 
     def _connect(self, offer: str, agent: str) -> list:

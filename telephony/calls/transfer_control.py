@@ -117,13 +117,24 @@ class CallTransfers:
             log.info("transfer.refused", reason=str(exc))
             return freed
 
-    def agent_hanging_up(self) -> list:
-        """The transferring agent hangs up over the API while consulting or in a conference: only their own
-        leg goes (as when they put their phone down), so the caller stays with the target."""
+    def consulting(self, agent_id: str) -> bool:
+        """`agent_id` is the target agent of this call's transfer, answered: consulting or in a conference."""
         active = self.active
-        if active is None or active.agent_leg is None or active.state not in (State.CONSULTING, State.CONFERENCE):
+        return (active is not None and agent_id == self.target_agent_id
+                and active.state in (State.CONSULTING, State.CONFERENCE))
+
+    def agent_hanging_up(self, agent_id: str | None) -> list:
+        """An agent hangs up over the API while consulting or in a conference: only their own leg goes (as
+        when they put their phone down). The transferring agent leaves the caller with the target; the
+        target leaves the caller with the transferring agent."""
+        active = self.active
+        if active is None or active.state not in (State.CONSULTING, State.CONFERENCE):
             return []
-        return [Hangup(active.agent_leg)]
+        if agent_id == self._from_agent and active.agent_leg:
+            return [Hangup(active.agent_leg)]
+        if self.consulting(agent_id or "") and active.target_leg:
+            return [Hangup(active.target_leg)]
+        return []
 
     def caller_gone(self) -> list:
         """The caller hung up: the target's leg and the transfer's bridges go too."""

@@ -350,3 +350,23 @@ async def test_a_transfer_ends_the_supervisors_session_and_the_agents_help_reque
 def monitor_states(listener: Agent, call_id: str) -> list[str]:
     return [e["data"]["state"] for e in listener.events
             if e["type"] == "call.monitor" and e["data"]["call_id"] == call_id and e["data"]["state"] != "dialing"]
+
+
+async def test_the_target_sees_the_caller_while_consulting_and_leaving_a_conference_returns_it_to_the_agent(
+        desk, db, ari):
+    ann = await desk.agent("xf-ann13", "1001", "2485", {"xfer-desk": 0})
+    bob = await desk.agent("xf-bob13", "1002", "2486", {})
+    call = await desk.call("460", "+4930460013", ann)
+    await desk.transfer(ann, "attended", "agent", bob.id)
+    await until_bridge(ari, f"{call}-consult", lambda c: len(c) == 2)
+    current = await bob._call("GET", "/api/v1/me/call", bob.headers, None, 200)
+    assert current["call_id"] == call and current["phase"] == "consulting"
+    assert current["screen_pop"]["caller_number"] == "+4930460013"  # bob knows who he is about to take
+    await desk.post(ann, "/api/v1/me/call/transfer/conference")
+    talk = await until_bridge(ari, f"{call}-talk", lambda c: len(c) == 3)
+    await desk.post(bob, "/api/v1/me/call/hangup", expected=204)  # bob leaves; ann keeps the caller
+    assert (await bob.phone.finish(timeout=15)).returncode == 0
+    assert await until_bridge(ari, f"{call}-talk", lambda c: c == {call, f"{call}-leg-1"}) < talk
+    assert (await ann._call("GET", "/api/v1/me/call", ann.headers, None, 200))["phase"] == "connected"
+    await desk.hang_up(ann)
+    assert (await ann.phone.finish(timeout=15)).returncode == 0

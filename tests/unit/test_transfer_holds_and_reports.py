@@ -125,3 +125,17 @@ def test_the_agent_hanging_up_over_the_api_in_a_conference_leaves_only_themselve
     out = flow.handle(LegEnded("c1", "c1-leg-1", 16))
     assert of(AgentReleased, out) and Hangup("c1") not in out
     assert flow.phase_for("bob") == "connected" and not flow.finished
+
+
+def test_the_answered_target_is_consulting_and_hanging_up_over_the_api_returns_the_caller_to_the_agent():
+    flow, _ = connected()
+    flow.handle(TransferRequested("c1", "attended", BOB, "bob"))
+    assert flow.phase_for("bob") is None  # still ringing: theirs to answer or reject on the phone
+    flow.handle(LegAnswered("c1", "c1-leg-2"))
+    assert flow.phase_for("bob") == "consulting" and flow.phase_for("a1") == "connected"
+    flow.handle(TransferStep("c1", "conference"))
+    assert flow.phase_for("bob") == "consulting"
+    assert flow.handle(HangupRequested("c1", "agent:bob")) == [Hangup("c1-leg-2")]
+    out = flow.handle(LegEnded("c1", "c1-leg-2", 16))
+    assert Hangup("c1") not in out and not of(AgentReleased, out)
+    assert flow.phase_for("a1") == "connected" and flow.phase_for("bob") is None
