@@ -8,23 +8,13 @@ from __future__ import annotations
 import asyncio
 
 import aiohttp
-import pytest_asyncio
 
-from telephony.asterisk.ari import AriClient
+from tests.integration.ari_view import ari  # noqa: F401  (fixture)
 from tests.integration.rig import AgentPhone, finish_sipp, place_call_and_hang_up, start_sipp
 from tests.integration.test_acd import Agent, wait_until
 from tests.integration.test_inbound_call import wait_for_row
 
 QUEUE = {"int-helpdesk": 0}
-
-
-@pytest_asyncio.fixture
-async def ari(asterisk, credentials):
-    client = AriClient("http://127.0.0.1:8088/ari", credentials["TELEPHONY_ARI_USER"],
-                       credentials["TELEPHONY_ARI_PASSWORD"])
-    await client.start()
-    yield client
-    await client.close()
 
 
 async def dial_from_softphone(credentials, dialled: str, extension: str = "1001", timeout: float = 40):
