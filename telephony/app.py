@@ -23,12 +23,11 @@ from telephony.agent_desk import AgentDesk
 from telephony.api.events import Audience
 from telephony.acd_runtime import AcdRuntime
 from telephony.auth.service import build_auth_service
+from telephony.calls.agent_calls import AgentCallControl, caller_pop
 from telephony.calls.call_flow import CallFlow
 from telephony.calls.queue_flow import QueueFlow
-from telephony.calls.click_to_call import ClickToCallFlow
 from telephony.calls.internal_call import InternalCallFlow
 from telephony.calls.internal_directory import InternalDirectory
-from telephony.calls.queue_flow import dial_string
 from telephony.calls.registry import CallRegistry
 from telephony.calls.router import CommandRouter
 from telephony.db.agents import AgentStore
@@ -43,18 +42,13 @@ from telephony.db.migrations import migrate
 from telephony.db.pool import Database
 from telephony.db.tickets import TicketStore
 from telephony.errors import AriError, AsteriskUnavailable, ConfigError
-from telephony.events import CallRecordingFinished, CallArrived, HangupRequested, RecordingRequested
+from telephony.events import CallRecordingFinished, CallArrived
 from telephony.db.recordings import RecordingStore
 from telephony.db.segments import SegmentStore
-from telephony.acd.agent_state import AgentState
-from telephony.calls.transfer import Target
-from telephony.calls.transfer_control import TransferRefused, TransferRequested, TransferStep
-from telephony.db.agents import AgentNotFound
-from uuid import UUID
 from telephony.recordings.archive import RecordingArchive
 from telephony.recordings.library import RecordingLibrary
 from telephony.recordings.policy import effective_policy
-from telephony.supervision.desk import LiveCall, SupervisorDesk
+from telephony.supervision.desk import SupervisorDesk
 from telephony.ivr.flow import flow_for_call
 from telephony.logs import get_logger
 from telephony.settings import Settings
@@ -104,9 +98,10 @@ class Service:
         self.acd = AcdRuntime(self.config, self.agents, self._deliver, utcnow, store)
         recordings = RecordingStore(self.database.pool)
         self.recordings = RecordingArchive(self.ari, recordings, self.settings.recordings_dir, utcnow)
-        self.supervision = SupervisorDesk(self._live_call, self._agent_live_call, self._deliver, self.agents,
-                                          self.events.publish, utcnow)
-        directory = self.directory = InternalDirectory(
+        self.supervision = SupervisorDesk(lambda call_id: self.calls.live_call(call_id),
+                                          lambda agent_id: self.calls.agent_live_call(agent_id), self._deliver,
+                                          self.agents, self.events.publish, utcnow)
+        directory = InternalDirectory(
             self.agents, self.acd.dispatcher, lambda extension: self.ari.endpoint_exists("PJSIP", extension),
             self._deliver)
         router = CommandRouter(AriCommandExecutor(self.ari, self.settings.ari_app), self.acd.submit,
@@ -116,7 +111,9 @@ class Service:
         self.screen_pops = ScreenPops(self._caller_of, self.crm.screen_pop, self._publish_to_agent)
         self.registry = CallRegistry(self._flow_for, router, store, utcnow, identify=self.crm.identify_caller,
                                      write_segments=SegmentStore(self.database.pool).replace)
-        self.desk = AgentDesk(self.agents, self.acd.dispatcher, self.acd.service, utcnow, calls=self)
+        self.calls = AgentCallControl(self.registry, self.agents, self.acd.dispatcher, directory, self.screen_pops,
+                                      lambda: self.config.queues, lambda agent: self.desk.audience(agent), utcnow)
+        self.desk = AgentDesk(self.agents, self.acd.dispatcher, self.acd.service, utcnow, calls=self.calls)
         await self.desk.load()
         self.acd.publish = self._publish_acd_record
         self.acd.on_offer = self._announce_offer
@@ -225,154 +222,10 @@ class Service:
                 self.supervision.agent_done(record.call_id, record.queue, record.agent_id,
                                             self.desk.audience(record.agent_id), record.handed_over)
 
-    def _agent_session(self, agent_id: str):
-        """The session of the call an agent is offered or talking on, with its phase."""
-        for session in list(self.registry.sessions.values()) if self.registry else []:
-            flow = getattr(session.flow, "queue", None) or session.flow
-            phase = flow.phase_for(agent_id) if hasattr(flow, "phase_for") else None
-            if phase:
-                return session, flow, phase
-        return None
-
-    async def agent_call(self, agent_id: str) -> dict | None:
-        """The call an agent is offered or talking on, with its screen pop: the caller and, once identified,
-        the customer with their last interactions and open tickets."""
-        found = self._agent_session(agent_id)
-        if found is None:
-            return None
-        session, flow, phase = found
-        pop = self.screen_pop(session.arrived)
-        customer = await self.screen_pops.lookup(session.channel_id) if self.screen_pops else None
-        if customer:
-            pop.update(customer=customer["customer"], recent_interactions=customer["interactions"],
-                       open_tickets=customer["open_tickets"])
-        return {"call_id": session.channel_id, "phase": phase, "queue": getattr(flow, "queue", ""),
-                "arrived_at": session.arrived.at, "screen_pop": pop}
-
-    def hang_up_agent_call(self, agent_id: str) -> bool:
-        found = self._agent_session(agent_id)
-        if found is None or found[2] not in ("connected", "consulting"):
-            return False
-        call_id = found[0].channel_id
-        return self.registry.deliver(call_id, HangupRequested(call_id, by=f"agent:{agent_id}"))
-
-    def _live_call(self, call_id: str) -> LiveCall | None:
-        """A call as supervision sees it: its queue and the agent talking on it, if any."""
-        session = self.registry.sessions.get(call_id) if self.registry else None
-        if session is None:
-            return None
-        queue = getattr(session.flow, "queue", None)
-        talking = getattr(session.flow, "talking", None)
-        agent = talking.agent_id if talking is not None else None
-        return LiveCall(call_id, queue.queue if queue is not None else None, agent,
-                        self.desk.audience(agent) if agent else Audience.of())
-
-    def _agent_live_call(self, agent_id: str) -> LiveCall | None:
-        found = self._agent_session(agent_id)
-        if found is None or found[2] != "connected":
-            return None
-        return self._live_call(found[0].channel_id)
-
-    async def transfer_call(self, agent_id: str, kind: str, target_kind: str, value: str,
-                            ring_timeout: int) -> bool:
-        """Start a blind or attended transfer of the agent's connected call; False if they have none,
-        TransferRefused (a ValueError) saying why it cannot be done."""
-        flow = self._connected_flow(agent_id)
-        if flow is None:
-            return False
-        target, target_agent = await self._transfer_target(target_kind, value, agent_id)
-        flow.check_transfer("start", kind, target)
-        return self.registry.deliver(flow.channel_id, TransferRequested(flow.channel_id, kind, target, target_agent,
-                                                                        ring_timeout))
-
-    def transfer_step(self, agent_id: str, action: str) -> bool:
-        flow = self._connected_flow(agent_id)
-        if flow is None:
-            return False
-        flow.check_transfer(action)
-        return self.registry.deliver(flow.channel_id, TransferStep(flow.channel_id, action))
-
-    def _connected_flow(self, agent_id: str):
-        found = self._agent_session(agent_id)
-        if found is None or found[2] != "connected" or not hasattr(found[1], "check_transfer"):
-            return None
-        return found[1]
-
-    async def _transfer_target(self, kind: str, value: str, agent_id: str) -> tuple[Target, str | None]:
-        """What to ring for a transfer target: an agent's current device (an extension that is an agent's
-        counts as the agent), a queue of the call-center file, an extension, an E.164 number via the trunk."""
-        if kind == "queue":
-            if value not in self.config.queues:
-                raise TransferRefused(f"there is no queue {value!r}")
-            return Target("queue", value), None
-        if kind == "number":
-            return Target("number", value, f"PJSIP/{value}@trunk"), None
-        agent = None
-        if kind == "agent":
-            try:
-                agent = await self.agents.get(UUID(value))
-            except (ValueError, AgentNotFound):
-                raise TransferRefused(f"there is no agent {value!r}") from None
-        else:
-            agent = await self.agents.by_extension(value)
-            if agent is None:
-                return Target("extension", value, f"PJSIP/{value}"), None
-        if str(agent.id) == agent_id:
-            raise TransferRefused("you cannot transfer a call to yourself")
-        dispatcher = self.acd.dispatcher
-        if not dispatcher.knows_agent(str(agent.id)) or dispatcher.agent(str(agent.id)).state is AgentState.LOGGED_OUT:
-            raise TransferRefused(f"agent {agent.name} is logged out")
-        device = agent.device()
-        if device is None:
-            raise TransferRefused(f"agent {agent.name} has no device")
-        return Target("agent", str(agent.id), dial_string(device)), str(agent.id)
-
-    def control_recording(self, agent_id: str, action: str) -> bool:
-        """Hand the agent's recording request to their connected call's task, once the call's recording
-        has said it can be done (RecordingRefused, a ValueError, says why not)."""
-        found = self._agent_session(agent_id)
-        if found is None or found[2] != "connected" or not hasattr(found[1], "check_recording"):
-            return False
-        session, flow, _ = found
-        flow.check_recording(action)
-        return self.registry.deliver(session.channel_id, RecordingRequested(session.channel_id, action))
-
-    async def click_to_call(self, agent, target: str) -> str:
-        """Ring the agent's own device, then `target` (an extension or an E.164 number); bridge the two.
-        An extension is looked up as a softphone-dialled one is: a colleague logged out, busy or unknown is
-        refused (ValueError, saying why) before anything rings; a colleague is rung on their current device."""
-        device = agent.device() or agent.device("softphone") or agent.device("mobile")
-        if device is None:
-            raise ValueError(f"agent {agent.name} has no device")
-        dispatcher = self.acd.dispatcher
-        if dispatcher.knows_agent(str(agent.id)):
-            status = dispatcher.agent(str(agent.id))
-            if status.state in (AgentState.RINGING, AgentState.ON_CALL) or status.on_internal_call:
-                raise ValueError(f"you are {status.state.value}: finish that call first")
-        target_agent_id = None
-        if target.startswith("+"):
-            target_endpoint = f"PJSIP/{target}@trunk"
-        else:
-            found = await self.directory.target(target, str(agent.id))
-            if found.kind not in ("agent", "extension") or found.endpoint is None:
-                raise ValueError(f"{target}: {found.reason or found.kind}")
-            target_endpoint, target_agent_id = found.endpoint, found.agent_id
-        call_id = f"c2c{uuid.uuid4().hex[:16]}"
-        arrived = CallArrived(call_id, "outbound" if target.startswith("+") else "internal", target,
-                              agent.extension, agent.name, utcnow(), answered=True)
-        flow = ClickToCallFlow(call_id, str(agent.id), dial_string(device), agent.extension, agent.name,
-                               target_endpoint, target, utcnow, target_agent_id=target_agent_id)
-        self.registry.start_call(arrived, flow)
-        return call_id
-
-    def screen_pop(self, arrived: CallArrived) -> dict:
-        return {"caller_number": arrived.caller_number, "caller_name": arrived.caller_name,
-                "dialled": arrived.dialled}
-
     def _announce_offer(self, offer) -> None:
         session = self.registry.sessions.get(offer.call_id) if self.registry else None
-        pop = self.screen_pop(session.arrived) if session else {"caller_number": offer.caller_number,
-                                                                 "caller_name": offer.caller_name}
+        pop = caller_pop(session.arrived) if session else {"caller_number": offer.caller_number,
+                                                            "caller_name": offer.caller_name}
         self.events.publish("call.offered", {"call_id": offer.call_id, "queue": offer.queue,
                                              "agent_id": offer.agent_id, "ring_timeout": offer.timeout,
                                              "screen_pop": pop},
