@@ -105,7 +105,8 @@ class Service:
             self.agents, self.acd.dispatcher, lambda extension: self.ari.endpoint_exists("PJSIP", extension),
             self._deliver)
         router = CommandRouter(AriCommandExecutor(self.ari, self.settings.ari_app), self.acd.submit,
-                               self.recordings.observe, self.supervision.report, directory.find)
+                               self.recordings.observe, self.supervision.report, directory.find,
+                               self._publish_transfer)
         self.crm = CrmService(CustomerStore(self.database.pool), TicketStore(self.database.pool),
                               self.settings.default_region, self._publish_crm_event, utcnow)
         self.screen_pops = ScreenPops(self._caller_of, self.crm.screen_pop, self._publish_to_agent)
@@ -117,7 +118,6 @@ class Service:
         await self.desk.load()
         self.acd.publish = self._publish_acd_record
         self.acd.on_offer = self._announce_offer
-        router.transfer_report = self._publish_transfer
         self.device_states.subscribe(self.acd.device_changed)
         self.acd.writer.start()
         self._acd_task = asyncio.create_task(self.acd.service.run(), name="acd")

@@ -33,11 +33,10 @@ from telephony.acd.commands import (
 )
 from telephony.acd.events import (
     AcdEvent, AgentLegEnded, AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentProfileChanged, AgentReleased,
-    AgentUnpaused,
-    CallBridged, CallerHungUp, CallQueued, DeviceBusy, DeviceRegistration, InternalCallEnded, InternalCallStarted,
-    OfferAnswered, Reconfigured, Tick,
+    AgentUnpaused, CallBridged, CallerHungUp, CallQueued, DeviceBusy, DeviceRegistration, InternalCallEnded,
+    InternalCallStarted, OfferAnswered, Reconfigured, Tick, TransferTargetAnswered, TransferTargetFreed,
+    TransferTargetRinging,
 )
-from telephony.acd.events import TransferTargetAnswered, TransferTargetFreed, TransferTargetRinging
 from telephony.acd.model import AgentProfile, Device
 from telephony.acd.queue import CallQueue, WaitingCall
 from telephony.acd.strategies import Member, make_strategy, skill_score
@@ -108,10 +107,9 @@ class Dispatcher:
             OfferAnswered: self._answered, CallBridged: self._bridged, AgentLegEnded: self._leg_ended,
             Tick: self._tick, AgentProfileChanged: self._profile_changed, Reconfigured: self._reconfigured,
             AgentReleased: self._released, InternalCallStarted: self._internal_started,
-            InternalCallEnded: self._internal_ended,
+            InternalCallEnded: self._internal_ended, TransferTargetRinging: self._target_ringing,
+            TransferTargetAnswered: self._target_answered, TransferTargetFreed: self._target_freed,
         }
-        self._handlers.update({TransferTargetRinging: self._target_ringing,
-                               TransferTargetAnswered: self._target_answered, TransferTargetFreed: self._target_freed})
 
     # -- the interface ---------------------------------------------------------------------------
 

@@ -200,7 +200,5 @@ AcdEvent = Union[
     CallQueued, CallerHungUp, AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentUnpaused,
     DeviceRegistration, DeviceBusy, OfferAnswered, CallBridged, AgentLegEnded, Tick, AgentProfileChanged,
     Reconfigured, AgentReleased, InternalCallStarted, InternalCallEnded,
+    TransferTargetRinging, TransferTargetAnswered, TransferTargetFreed,
 ]
-
-TRANSFER_TARGET_EVENTS = (TransferTargetRinging, TransferTargetAnswered, TransferTargetFreed)
-AcdEvent = Union[AcdEvent, TransferTargetRinging, TransferTargetAnswered, TransferTargetFreed]

@@ -5,34 +5,35 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from telephony.acd.events import (AcdEvent, AgentLegEnded, AgentReleased, CallBridged, CallerHungUp, CallQueued,
-                                  InternalCallEnded, InternalCallStarted, OfferAnswered)
+                                  InternalCallEnded, InternalCallStarted, OfferAnswered, TransferTargetAnswered,
+                                  TransferTargetFreed, TransferTargetRinging)
 from telephony.calls.internal_call import FindInternalTarget
+from telephony.calls.transfer_reports import TransferReport
 from telephony.commands import CommandExecutor
 from telephony.errors import AriError
 from telephony.logs import get_logger
 from telephony.recordings.commands import ARCHIVE_NOTES, RECORDING_COMMANDS
 from telephony.supervision.events import SUPERVISION_REPORTS
 
-from telephony.acd.events import TRANSFER_TARGET_EVENTS  # noqa: I001 (kept apart: merges stay trivial)
-from telephony.calls.transfer_reports import TransferReport
-
 log = get_logger(__name__)
 
 ACD_REPORTS = (CallQueued, OfferAnswered, CallBridged, AgentLegEnded, CallerHungUp, AgentReleased,
-               InternalCallStarted, InternalCallEnded)
+               InternalCallStarted, InternalCallEnded, TransferTargetRinging, TransferTargetAnswered,
+               TransferTargetFreed)
 
 
 class CommandRouter:
     """Recording commands that Asterisk carried out are also told to `recording_done` (the archive keeps
     their times); one Asterisk refuses is logged, never allowed to break the call."""
 
-    transfer_report: Callable[[TransferReport], None] | None = None  # call.transfer.* for the event stream
-
     def __init__(self, asterisk: CommandExecutor, submit_to_acd: Callable[[AcdEvent], None],
                  recording_done: Callable[[object], None] = lambda command: None,
                  supervision_report: Callable[[object], None] = lambda report: None,
-                 find_internal_target: Callable[[FindInternalTarget], Awaitable[None]] | None = None):
+                 find_internal_target: Callable[[FindInternalTarget], Awaitable[None]] | None = None,
+                 transfer_report: Callable[[TransferReport], None] = lambda report: None):
+        """`transfer_report`: each step of a transfer, for the event stream (call.transfer.*)."""
         self._supervision_report = supervision_report
+        self._transfer_report = transfer_report
         self._find_internal_target = find_internal_target
         self._asterisk = asterisk
         self._submit_to_acd = submit_to_acd
@@ -47,11 +48,8 @@ class CommandRouter:
             self._recording_done(command)
         elif isinstance(command, SUPERVISION_REPORTS):
             self._supervision_report(command)
-        elif isinstance(command, TRANSFER_TARGET_EVENTS):
-            self._submit_to_acd(command)
         elif isinstance(command, TransferReport):
-            if self.transfer_report is not None:
-                self.transfer_report(command)
+            self._transfer_report(command)
         elif isinstance(command, RECORDING_COMMANDS):
             try:
                 await self._asterisk.execute(command)
