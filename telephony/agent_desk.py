@@ -231,12 +231,8 @@ class AgentDesk:
             views.append(QueueView(name, len(calls), round(longest, 1), queue.staffed, queue.config.strategy))
         return views
 
-    def _logged_in(self, agent_id: str) -> bool:
-        return (self._dispatcher.knows_agent(agent_id)
-                and self._dispatcher.agent(agent_id).state is not AgentState.LOGGED_OUT)
-
     async def _ask(self, event) -> None:
-        if not isinstance(event, AgentLoggedIn) and not self._logged_in(event.agent_id):
+        if not isinstance(event, AgentLoggedIn) and not self._dispatcher.logged_in(event.agent_id):
             raise StateRefused("the agent is not logged in")
         try:
             await self._acd.ask(event)

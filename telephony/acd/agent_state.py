@@ -85,6 +85,11 @@ class AgentStatus:
                 and not self.on_internal_call)
 
     @property
+    def engaged(self) -> bool:
+        """Ringing or on a call (a queue call, a transfer, an internal call): not to be rung for another."""
+        return self.state in (S.RINGING, S.ON_CALL) or self.on_internal_call
+
+    @property
     def staffed(self) -> bool:
         """Counted as working the queue (for the estimated wait): logged in and not paused."""
         return self.state not in (S.LOGGED_OUT, S.PAUSED)

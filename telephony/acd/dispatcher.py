@@ -151,6 +151,9 @@ class Dispatcher:
     def knows_agent(self, agent_id: str) -> bool:
         return agent_id in self._agents
 
+    def logged_in(self, agent_id: str) -> bool:
+        return agent_id in self._agents and self._agents[agent_id].status.state is not AgentState.LOGGED_OUT
+
     def logged_in_on(self, device: str) -> list[str]:
         """The agents logged in on `device` (an endpoint such as PJSIP/1001, or a mobile number)."""
         return sorted(a for a in self._by_device.get(device, ())
@@ -241,6 +244,10 @@ class Dispatcher:
         wrap_up = queue.config.wrap_up_seconds
         queue.record_handle_time(talked + wrap_up)
         self._out.append(CallCompleted(call.call_id, call.queue, agent.profile.id, talked, self._now, handed_over))
+        self._talk_ended(agent, wrap_up)
+
+    def _talk_ended(self, agent: AgentRecord, wrap_up: float) -> None:
+        """The agent's talk is over: wrap-up for `wrap_up` seconds (if any), then free again."""
         self._apply(agent, agent.status.call_ended(self._now, wrap_up=wrap_up > 0))
         if wrap_up > 0:
             self._at(wrap_up, _Timer("wrap_up", agent.profile.id, self._now))
@@ -395,10 +402,7 @@ class Dispatcher:
             self._apply(agent, agent.status.offer_withdrawn(self._now))
         elif agent.status.state is AgentState.ON_CALL:
             queue = self._queues.get(queue_name)
-            wrap_up = queue.config.wrap_up_seconds if queue is not None else 0
-            self._apply(agent, agent.status.call_ended(self._now, wrap_up=wrap_up > 0))
-            if wrap_up > 0:
-                self._at(wrap_up, _Timer("wrap_up", agent_id, self._now))
+            self._talk_ended(agent, queue.config.wrap_up_seconds if queue is not None else 0)
         self._reindex(agent)
 
     def _winner_lost(self, offer: OfferRecord, call: WaitingCall, agent: AgentRecord) -> None:

@@ -9,7 +9,6 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from uuid import UUID
 
-from telephony.acd.agent_state import AgentState
 from telephony.acd.dispatcher import Dispatcher
 from telephony.api.events import Audience
 from telephony.calls.click_to_call import ClickToCallFlow
@@ -137,7 +136,7 @@ class AgentCallControl:
                 return Target("extension", value, f"PJSIP/{value}"), None
         if str(agent.id) == agent_id:
             raise TransferRefused("you cannot transfer a call to yourself")
-        if self._state(str(agent.id)) in (None, AgentState.LOGGED_OUT):
+        if not self._dispatcher.logged_in(str(agent.id)):
             raise TransferRefused(f"agent {agent.name} is logged out")
         device = agent.device()
         if device is None:
@@ -163,7 +162,7 @@ class AgentCallControl:
             raise ValueError(f"agent {agent.name} has no device")
         if self._dispatcher.knows_agent(str(agent.id)):
             status = self._dispatcher.agent(str(agent.id))
-            if status.state in (AgentState.RINGING, AgentState.ON_CALL) or status.on_internal_call:
+            if status.engaged:
                 raise ValueError(f"you are {status.state.value}: finish that call first")
         target_agent_id = None
         if target.startswith("+"):
@@ -180,6 +179,3 @@ class AgentCallControl:
                                target_endpoint, target, self._clock, target_agent_id=target_agent_id)
         self._registry.start_call(arrived, flow)
         return call_id
-
-    def _state(self, agent_id: str) -> AgentState | None:
-        return self._dispatcher.agent(agent_id).state if self._dispatcher.knows_agent(agent_id) else None

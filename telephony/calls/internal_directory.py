@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from telephony.acd.agent_state import AgentState
 from telephony.acd.dispatcher import Dispatcher
 from telephony.calls.internal_call import FindInternalTarget, InternalTarget, InternalTargetFound
 from telephony.calls.queue_flow import dial_string
@@ -56,10 +55,10 @@ class InternalDirectory:
             return InternalTarget("agent" if on_phone else "extension", endpoint, on_phone)
         if str(agent.id) == caller_agent_id:
             return InternalTarget("refused", agent_id=None, name=agent.name, reason="an agent calling themselves")
-        if not self._logged_in(str(agent.id)):
+        if not self._dispatcher.logged_in(str(agent.id)):
             return InternalTarget("unavailable", name=agent.name, reason="agent logged out")
         status = self._dispatcher.agent(str(agent.id))
-        if status.state in (AgentState.RINGING, AgentState.ON_CALL) or status.on_internal_call:
+        if status.engaged:
             return InternalTarget("busy", name=agent.name, reason=f"agent {status.state.value}")
         device = agent.device()
         if device is None:
@@ -72,10 +71,6 @@ class InternalDirectory:
             return on_phone
         agent: Agent | None = await self._agents.by_extension(number) if number.isdigit() else None
         return str(agent.id) if agent else None
-
-    def _logged_in(self, agent_id: str) -> bool:
-        return (self._dispatcher.knows_agent(agent_id)
-                and self._dispatcher.agent(agent_id).state is not AgentState.LOGGED_OUT)
 
     def _logged_in_on(self, device: str) -> str | None:
         found = self._dispatcher.logged_in_on(device)
