@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from telephony.acd.events import InternalCallEnded, InternalCallStarted
+from telephony.calls.internal_holds import AgentsOnCall
 from telephony.calls.legs import leg_id
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Ring
 from telephony.events import HangupRequested, LegAnswered, LegEnded
@@ -31,7 +31,10 @@ class ClickToCallFlow:
     voicemail: None = None
     _connected: bool = False
     _live: dict[str, None] = field(default_factory=dict)  # our legs still up, in the order made
-    _on_call: dict[str, None] = field(default_factory=dict)  # agents reported to the ACD as on this call
+    _on_call: AgentsOnCall = field(init=False)  # its agents get no queue offers until it ends
+
+    def __post_init__(self) -> None:
+        self._on_call = AgentsOnCall(self.call_id, self.clock)
 
     @property
     def agent_leg(self) -> str:
@@ -61,15 +64,17 @@ class ClickToCallFlow:
 
     def start(self) -> list:
         self._live[self.agent_leg] = None
-        return [*self._mark(self.agent_id), Originate(self.agent_leg, self.call_id, self.agent_endpoint, self.target, f"Call {self.target}",
+        return [*self._on_call.mark(self.agent_id),
+                Originate(self.agent_leg, self.call_id, self.agent_endpoint, self.target, f"Call {self.target}",
                           self.ring_timeout)]
 
     def handle(self, event) -> list:
         match event:
             case LegAnswered(leg_id=leg) if leg == self.agent_leg and not self.finished:
                 self._live[self.target_leg] = None
-                return [*self._mark(self.target_agent_id), Ring(self.agent_leg), Originate(self.target_leg, self.call_id, self.target_endpoint,
-                                                        self.agent_number, self.agent_name, self.ring_timeout)]
+                return [*self._on_call.mark(self.target_agent_id), Ring(self.agent_leg),
+                        Originate(self.target_leg, self.call_id, self.target_endpoint, self.agent_number,
+                                  self.agent_name, self.ring_timeout)]
             case LegAnswered(leg_id=leg) if leg == self.target_leg and not self.finished:
                 self._connected = True
                 return [CreateBridge(self.bridge, "mixing"), AddToBridge(self.bridge, self.agent_leg),
@@ -84,20 +89,9 @@ class ClickToCallFlow:
                 return [Hangup(leg) for leg in self._live]
         return []
 
-    def _mark(self, agent_id: str | None) -> list:
-        """An agent on a click-to-call gets no queue offers until it ends (see InternalCallStarted)."""
-        if agent_id is None or agent_id in self._on_call:
-            return []
-        self._on_call[agent_id] = None
-        return [InternalCallStarted(self.call_id, agent_id, self.clock())]
-
     def _free(self) -> list:
         """Once no leg is left, the agents are free again."""
-        if self._live:
-            return []
-        freed = [InternalCallEnded(self.call_id, agent_id, self.clock()) for agent_id in self._on_call]
-        self._on_call.clear()
-        return freed
+        return [] if self._live else self._on_call.free_all()
 
     def _outcome_when(self, leg: str, cause: int) -> str:
         if self._connected:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from telephony.acd.events import InternalCallEnded, InternalCallStarted
+from telephony.calls.internal_holds import AgentsOnCall
 from telephony.calls.legs import leg_id
 from telephony.commands import (AddToBridge, Answer, CancelTimer, CreateBridge, DestroyBridge, Hangup, Originate,
                                 Play, Ring, StartTimer)
@@ -96,7 +96,10 @@ class InternalCallFlow:
     _connected: bool = False
     _leg_live: bool = False
     _prompting: bool = False
-    _on_call: dict[str, None] = field(default_factory=dict)  # agents reported to the ACD, not yet freed
+    _on_call: AgentsOnCall = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._on_call = AgentsOnCall(self.channel_id, self.clock)
 
     @property
     def leg(self) -> str:
@@ -133,7 +136,7 @@ class InternalCallFlow:
                 self._leg_live = False
                 if self._connected:
                     self.outcome = self.outcome or "answered"
-                    return [DestroyBridge(self.bridge), *self._free_all(), Hangup(self.channel_id)]
+                    return [DestroyBridge(self.bridge), *self._on_call.free_all(), Hangup(self.channel_id)]
                 if self.finished:
                     return self._free(self.target.agent_id if self.target else None)
                 return [CancelTimer(RINGING_TIMER), *self._free(self.target.agent_id),
@@ -152,20 +155,20 @@ class InternalCallFlow:
                 leg = [Hangup(self.leg)] if self._leg_live else []
                 bridge = [DestroyBridge(self.bridge)] if self._connected and self._leg_live else []
                 self._leg_live = False
-                return [*leg, *bridge, *self._free_all()]
+                return [*leg, *bridge, *self._on_call.free_all()]
         return []
 
     def _found(self, target: InternalTarget, caller_agent: str | None) -> list:
         if self.target is not None:
             return []
         self.target, self.caller_agent_id = target, caller_agent
-        marks = self._mark(caller_agent)
+        marks = self._on_call.mark(caller_agent)
         if self.adopted:
-            return [*marks, *self._mark(target.agent_id)]
+            return [*marks, *self._on_call.mark(target.agent_id)]
         if target.endpoint is None:
             return [*marks, *self._refuse(target.kind)]
         self._leg_live = True
-        return [*marks, *self._mark(target.agent_id), Ring(self.channel_id),
+        return [*marks, *self._on_call.mark(target.agent_id), Ring(self.channel_id),
                 Originate(self.leg, self.channel_id, target.endpoint, self.caller_number, self.caller_name,
                           self.ring_timeout + ORIGINATE_GRACE),
                 StartTimer(RINGING_TIMER, self.ring_timeout)]
@@ -177,19 +180,6 @@ class InternalCallFlow:
         return [Answer(self.channel_id), Play(self.channel_id, f"{self.channel_id}-refused", (PROMPTS[outcome],)),
                 StartTimer(PROMPT_TIMER, 15)]
 
-    def _mark(self, agent_id: str | None) -> list:
-        if agent_id is None or agent_id in self._on_call:
-            return []
-        self._on_call[agent_id] = None
-        return [InternalCallStarted(self.channel_id, agent_id, self.clock())]
-
     def _free(self, agent_id: str | None) -> list:
-        if agent_id is None or agent_id not in self._on_call or agent_id == self.caller_agent_id:
-            return []
-        del self._on_call[agent_id]
-        return [InternalCallEnded(self.channel_id, agent_id, self.clock())]
-
-    def _free_all(self) -> list:
-        freed = [InternalCallEnded(self.channel_id, agent_id, self.clock()) for agent_id in self._on_call]
-        self._on_call.clear()
-        return freed
+        """The target is free again when their leg is gone; the calling agent only when the call ends."""
+        return [] if agent_id == self.caller_agent_id else self._on_call.free(agent_id)
