@@ -110,8 +110,9 @@ class Service:
         self.crm = CrmService(CustomerStore(self.database.pool), TicketStore(self.database.pool),
                               self.settings.default_region, self._publish_crm_event, utcnow)
         self.screen_pops = ScreenPops(self._caller_of, self.crm.screen_pop, self._publish_to_agent)
+        segments = SegmentStore(self.database.pool)
         self.registry = CallRegistry(self._flow_for, router, store, utcnow, identify=self.crm.identify_caller,
-                                     write_segments=SegmentStore(self.database.pool).replace)
+                                     write_segments=segments.replace)
         self.calls = AgentCallControl(self.registry, self.agents, self.acd.dispatcher, directory, self.screen_pops,
                                       lambda: self.config.queues, lambda agent: self.desk.audience(agent), utcnow)
         self.desk = AgentDesk(self.agents, self.acd.dispatcher, self.acd.service, utcnow, calls=self.calls)
@@ -132,7 +133,7 @@ class Service:
                         desk=self.desk, voicemail_store=VoicemailStore(self.database.pool), reload=self.try_reload,
                         crm=self.crm,
                         recordings=RecordingLibrary(recordings, self.agents, self.settings.recordings_dir),
-                        supervision=self.supervision, segments=SegmentStore(self.database.pool))
+                        supervision=self.supervision, segments=segments)
         self.http = HttpServer(app, self.settings.http_host, self.settings.http_port)
         await self.http.start()
         log.info("service.started", ari_app=self.settings.ari_app)

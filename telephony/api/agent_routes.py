@@ -11,12 +11,11 @@ from pydantic import BaseModel, Field
 
 from telephony.agent_desk import AgentDesk, AgentView, NoAgent, QueueView, StateRefused
 from telephony.api.errors import conflict, not_found
-from telephony.api.routing import RouteTable, principal_of, uuid_param
+from telephony.api.routing import SUPERVISING, RouteTable, principal_of, uuid_param
 from telephony.db.agents import AgentNotFound, DuplicateExtension
 
 routes = RouteTable()
 DESK = web.AppKey("agent_desk", AgentDesk)
-SUPERVISING = frozenset({"supervisor", "admin"})
 
 
 class AgentOut(BaseModel):

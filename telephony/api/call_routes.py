@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from telephony.api.routing import RouteTable, principal_of
+from telephony.api.routing import SUPERVISING, RouteTable, principal_of
 from telephony.api.schemas import CallList, CallOut
 from telephony.auth.policy import can_see_call
 
@@ -19,7 +19,7 @@ CALLS = web.AppKey("calls", CallsProvider)
 
 
 @routes.route("GET", "/api/v1/calls", "Calls in progress (supervisors: those of their queues)",
-              roles=frozenset({"supervisor", "admin"}), response=CallList, errors=(403,), tag="calls",
+              roles=SUPERVISING, response=CallList, errors=(403,), tag="calls",
               description="Supervisors see the calls queued for or handled in their queues; calls not (yet) "
                           "in a queue, such as those in the IVR, are for admins.")
 async def list_calls(request: web.Request) -> CallList:

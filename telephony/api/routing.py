@@ -22,6 +22,7 @@ from telephony.auth.policy import Principal, require_role
 
 PRINCIPAL = web.RequestKey("principal", Principal)  # the authenticated caller
 ALL_ROLES = frozenset(ROLES)
+SUPERVISING = frozenset({"supervisor", "admin"})  # routes for who watches over agents and queues
 PATH_PARAM = re.compile(r"\{([a-z_]+)\}")
 
 Auth = Literal["token", "public", "websocket"]

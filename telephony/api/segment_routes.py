@@ -8,12 +8,11 @@ from datetime import datetime
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from telephony.api.routing import RouteTable, uuid_param
+from telephony.api.routing import SUPERVISING, RouteTable, uuid_param
 from telephony.db.segments import SegmentStore
 
 routes = RouteTable()
 SEGMENTS = web.AppKey("segments", SegmentStore)
-SUPERVISING = frozenset({"supervisor", "admin"})
 
 
 class SegmentOut(BaseModel):

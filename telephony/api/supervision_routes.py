@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from telephony.api.agent_routes import _mine
 from telephony.api.errors import conflict, not_found
-from telephony.api.routing import RouteTable, principal_of
+from telephony.api.routing import SUPERVISING, RouteTable, principal_of
 from telephony.supervision.desk import MonitorConflict, NoSuchCall, SupervisorDesk
 
 routes = RouteTable()
@@ -100,7 +100,7 @@ async def request_help(request: web.Request) -> None:
 
 
 @routes.route("GET", "/api/v1/help-requests", "Open help requests (supervisors: of their queues)",
-              roles=frozenset({"supervisor", "admin"}), response=HelpRequestList, errors=(403,), tag="supervision")
+              roles=SUPERVISING, response=HelpRequestList, errors=(403,), tag="supervision")
 async def list_help_requests(request: web.Request) -> HelpRequestList:
     found = _desk(request).open_help_requests(principal_of(request))
     return HelpRequestList(help_requests=[HelpRequestOut(**r) for r in found])

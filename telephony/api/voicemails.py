@@ -9,12 +9,11 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from telephony.api.errors import ApiError
-from telephony.api.routing import RouteTable, uuid_param
+from telephony.api.routing import SUPERVISING, RouteTable, uuid_param
 from telephony.db.voicemails import VoicemailStore
 
 routes = RouteTable()
 VOICEMAILS = web.AppKey("voicemails", VoicemailStore)
-SUPERVISING = frozenset({"supervisor", "admin"})
 
 
 class VoicemailOut(BaseModel):
