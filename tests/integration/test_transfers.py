@@ -32,6 +32,18 @@ async def blind_transfer_reaches(desk, ari, agent, call: str, target_kind: str, 
     assert (await asyncio.wait_for(desk.caller, 30)).returncode == 0
 
 
+async def consult_with(desk, ari, agent, target, call: str) -> set[str]:
+    """The agent's attended transfer to `target` (an agent), answered: the consult bridge's two channels."""
+    await desk.transfer(agent, "attended", "agent", target.id)
+    return await until_bridge(ari, f"{call}-consult", lambda c: len(c) == 2)
+
+
+async def conference(desk, ari, agent, call: str) -> set[str]:
+    """The consulting agent makes it a three-way conference: the talk bridge's three channels."""
+    await desk.post(agent, "/api/v1/me/call/transfer/conference")
+    return await until_bridge(ari, f"{call}-talk", lambda c: len(c) == 3)
+
+
 class Desk:
     """Two agents of the transfer queues on their sipp phones, a caller, and the admin's view."""
 
@@ -196,8 +208,7 @@ async def test_attended_transfer_cancelled_returns_to_the_caller(desk, db, ari):
     ann = await desk.agent("xf-ann5", "1001", "2467", {"xfer-desk": 0})
     bob = await desk.agent("xf-bob5", "1002", "2468", {})
     call = await desk.call("460", "+4930460005", ann)
-    await desk.transfer(ann, "attended", "agent", bob.id)
-    await until_bridge(ari, f"{call}-consult", lambda c: len(c) == 2)
+    await consult_with(desk, ari, ann, bob, call)
     await desk.post(ann, "/api/v1/me/call/transfer/cancel")
     assert (await bob.phone.finish(timeout=15)).returncode == 0  # the target was hung up
     talk = await until_bridge(ari, f"{call}-talk", lambda c: c == {call, f"{call}-leg-1"})
@@ -210,10 +221,8 @@ async def test_three_way_conference(desk, db, ari):
     ann = await desk.agent("xf-ann6", "1001", "2469", {"xfer-desk": 0})
     bob = await desk.agent("xf-bob6", "1002", "2470", {})
     call = await desk.call("460", "+4930460006", ann)
-    await desk.transfer(ann, "attended", "agent", bob.id)
-    await until_bridge(ari, f"{call}-consult", lambda c: len(c) == 2)
-    await desk.post(ann, "/api/v1/me/call/transfer/conference")
-    talk = await until_bridge(ari, f"{call}-talk", lambda c: len(c) == 3)
+    await consult_with(desk, ari, ann, bob, call)
+    talk = await conference(desk, ari, ann, call)
     assert {call, f"{call}-leg-1"} < talk
     assert await bridge_channels(ari, f"{call}-xfer-hold") == set()
     [bob_leg] = talk - {call, f"{call}-leg-1"}
@@ -286,10 +295,8 @@ async def test_the_agent_leaving_a_conference_leaves_the_caller_with_the_target(
     ann = await desk.agent("xf-ann10", "1001", "2479", {"xfer-desk": 0})
     bob = await desk.agent("xf-bob10", "1002", "2480", {})
     call = await desk.call("460", "+4930460010", ann)
-    await desk.transfer(ann, "attended", "agent", bob.id)
-    await until_bridge(ari, f"{call}-consult", lambda c: len(c) == 2)
-    await desk.post(ann, "/api/v1/me/call/transfer/conference")
-    talk = await until_bridge(ari, f"{call}-talk", lambda c: len(c) == 3)
+    await consult_with(desk, ari, ann, bob, call)
+    talk = await conference(desk, ari, ann, call)
     [bob_leg] = talk - {call, f"{call}-leg-1"}
     await ari.hangup(f"{call}-leg-1")  # ann hangs up her phone: the other two talk on
     assert await until_bridge(ari, f"{call}-talk", lambda c: c == {call, bob_leg}) == {call, bob_leg}
@@ -306,8 +313,7 @@ async def test_the_agent_hanging_up_while_consulting_completes_the_transfer(desk
     ann = await desk.agent("xf-ann11", "1001", "2481", {"xfer-desk": 0})
     bob = await desk.agent("xf-bob11", "1002", "2482", {})
     call = await desk.call("460", "+4930460011", ann)
-    await desk.transfer(ann, "attended", "agent", bob.id)
-    consult = await until_bridge(ari, f"{call}-consult", lambda c: len(c) == 2)
+    consult = await consult_with(desk, ari, ann, bob, call)
     [bob_leg] = consult - {f"{call}-leg-1"}
     await ari.hangup(f"{call}-leg-1")  # as on a PBX: hanging up mid-consultation hands the caller over
     assert await until_bridge(ari, f"{call}-talk", lambda c: c == {call, bob_leg}) == {call, bob_leg}
@@ -357,13 +363,11 @@ async def test_the_target_sees_the_caller_while_consulting_and_leaving_a_confere
     ann = await desk.agent("xf-ann13", "1001", "2485", {"xfer-desk": 0})
     bob = await desk.agent("xf-bob13", "1002", "2486", {})
     call = await desk.call("460", "+4930460013", ann)
-    await desk.transfer(ann, "attended", "agent", bob.id)
-    await until_bridge(ari, f"{call}-consult", lambda c: len(c) == 2)
+    await consult_with(desk, ari, ann, bob, call)
     current = await bob._call("GET", "/api/v1/me/call", bob.headers, None, 200)
     assert current["call_id"] == call and current["phase"] == "consulting"
     assert current["screen_pop"]["caller_number"] == "+4930460013"  # bob knows who he is about to take
-    await desk.post(ann, "/api/v1/me/call/transfer/conference")
-    talk = await until_bridge(ari, f"{call}-talk", lambda c: len(c) == 3)
+    talk = await conference(desk, ari, ann, call)
     await desk.post(bob, "/api/v1/me/call/hangup", expected=204)  # bob leaves; ann keeps the caller
     assert (await bob.phone.finish(timeout=15)).returncode == 0
     assert await until_bridge(ari, f"{call}-talk", lambda c: c == {call, f"{call}-leg-1"}) < talk

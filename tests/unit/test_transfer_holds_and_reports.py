@@ -2,7 +2,7 @@
 requeue with the call's priority and arrival), what the event stream hears, and what is left when the
 caller hangs up mid-transfer."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from itertools import count
 
 from telephony.acd.commands import ConnectCallToAgent, Offer
@@ -15,18 +15,9 @@ from telephony.calls.transfer_control import TransferRequested, TransferStep
 from telephony.calls.transfer_reports import TransferReport
 from telephony.commands import AddToBridge, Hangup, Originate
 from telephony.events import ChannelHungUp, HangupRequested, LegAnswered, LegEnded
+from tests.unit.test_transfer import T0, Clock
 
-T0 = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 BOB = Target("agent", "bob", "PJSIP/1002")
-
-
-class Clock:
-    def __init__(self):
-        self.now = T0
-
-    def __call__(self):
-        return self.now
-
 
 def connected():
     """A call of queue support (priority 5) talking with agent a1 on leg c1-leg-1, 30 s after it arrived."""
