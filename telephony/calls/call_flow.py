@@ -1,7 +1,8 @@
 """A call's whole flow: the IVR, then the queue it hands the caller to.
 
 The IVR ends with an EnterQueue command; here it becomes a QueueFlow for the rest of the call, whose
-reports go to the ACD, unless the queue overflows to voicemail: then the IVR takes the message. Everything else the IVR learnt (path, data, voicemail) stays on the interaction.
+reports go to the ACD, unless the queue overflows to voicemail: then the IVR takes the message. Everything
+else the IVR learnt (path, data, voicemail) stays on the interaction.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Who an internal call reaches: the answer to an InternalCallFlow's FindInternalTarget.
 
 An extension that is an agent's reaches the agent on the device they logged in with (their mobile via the
-trunk), if they are logged in and not on (or being offered) another call; an extension that is no agent's but a SIP endpoint Asterisk knows (a
-supervisor's phone) is rung as it is; anything else is unknown. External numbers are refused here: a
+trunk), if they are logged in and not on (or being offered) another call; an extension that is no agent's
+but a SIP endpoint Asterisk knows (a supervisor's phone) is rung as it is; anything else is unknown. External numbers are refused here: a
 call to a customer is placed with click-to-call, which records it as outbound. The calling agent is the
 one logged in on the calling phone, or else the agent whose extension the caller number is.
 """

@@ -9,12 +9,14 @@ NOW = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 
 
 def make():
-    return ClickToCallFlow("c2c-1", "agent-1", "PJSIP/1001", "1001", "Ann", "PJSIP/+4930555@trunk", "+4930555", lambda: NOW)
+    return ClickToCallFlow("c2c-1", "agent-1", "PJSIP/1001", "1001", "Ann", "PJSIP/+4930555@trunk", "+4930555",
+                           lambda: NOW)
 
 
 def test_rings_the_agent_first_then_the_target_and_bridges_them():
     flow = make()
-    assert flow.start() == [InternalCallStarted("c2c-1", "agent-1", NOW), Originate("c2c-1-leg-1", "c2c-1", "PJSIP/1001", "+4930555", "Call +4930555", 30)]
+    assert flow.start() == [InternalCallStarted("c2c-1", "agent-1", NOW),
+                            Originate("c2c-1-leg-1", "c2c-1", "PJSIP/1001", "+4930555", "Call +4930555", 30)]
     assert flow.handle(LegAnswered("c2c-1", "c2c-1-leg-1")) == [
         Ring("c2c-1-leg-1"), Originate("c2c-1-leg-2", "c2c-1", "PJSIP/+4930555@trunk", "1001", "Ann", 30)]
     assert flow.handle(LegAnswered("c2c-1", "c2c-1-leg-2")) == [
