@@ -5,6 +5,30 @@ class TelephonyError(Exception):
     """Base of every error this package raises on purpose."""
 
 
+class Refused(TelephonyError):
+    """A request that makes no sense now (the call is not connected, the agent is logged out, a transfer
+    is already under way...). `reason` says why, for the person who asked; `code` names the kind of
+    refusal for programs. The HTTP API answers every Refused with 409 in one place."""
+
+    code = "refused"
+
+    def __init__(self, reason: str, code: str | None = None):
+        self.reason = reason
+        if code is not None:
+            self.code = code
+        super().__init__(reason)
+
+
+class IllegalTransition(TelephonyError):
+    """A phase table has no move for this event in this phase: a bug in our logic, never a refusal."""
+
+    def __init__(self, what: str, phase: str, event: str):
+        self.what = what
+        self.phase = phase
+        self.event = event
+        super().__init__(f"{what}: no transition {phase} -> {event}")
+
+
 class SettingsError(TelephonyError):
     """A process setting is missing or invalid; the message names it."""
 
