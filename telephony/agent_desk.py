@@ -17,7 +17,7 @@ from telephony.acd.agent_state import AgentState, IllegalTransition
 from telephony.acd.dispatcher import Dispatcher
 from telephony.acd.events import AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentUnpaused
 from telephony.acd.service import AcdService
-from telephony.api.events import Audience
+from telephony.audience import Audience
 from telephony.auth.policy import Forbidden, Principal
 from telephony.db.agents import Agent, AgentStore
 

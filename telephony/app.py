@@ -20,7 +20,7 @@ from telephony.acd.agent_state import StateChanged
 from telephony.acd.commands import CallAbandoned, CallCompleted, CallConnected, CallOverflowed
 from telephony.acd.events import Reconfigured
 from telephony.agent_desk import AgentDesk
-from telephony.api.events import Audience
+from telephony.audience import Audience
 from telephony.acd_runtime import AcdRuntime
 from telephony.auth.service import build_auth_service
 from telephony.calls.agent_calls import AgentCallControl, caller_pop

@@ -16,40 +16,16 @@ Event types are `noun.verb`, and the audience names who the event is about, for 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from telephony.auth.policy import Principal
+from telephony.audience import Audience
 from telephony.logs import get_logger
 
 log = get_logger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Audience:
-    """Who may see an event.
-
-    `users`: these users (an agent's own offers, calls and state changes); `queues`: supervisors of
-    these queues; `supervisors`: every supervisor. Admins see every event.
-    """
-
-    users: frozenset[UUID] = frozenset()
-    queues: frozenset[str] = frozenset()
-    supervisors: bool = False
-
-    @classmethod
-    def of(cls, users: Iterable[UUID] = (), queues: Iterable[str] = (), supervisors: bool = False) -> Audience:
-        return cls(frozenset(users), frozenset(queues), supervisors)
-
-    def admits(self, principal: Principal) -> bool:
-        if principal.is_admin or principal.user_id in self.users:
-            return True
-        if principal.role != "supervisor":
-            return False
-        return self.supervisors or not self.queues.isdisjoint(principal.supervised_queues)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from datetime import datetime
 from uuid import UUID
 
 from telephony.acd.dispatcher import Dispatcher
-from telephony.api.events import Audience
+from telephony.audience import Audience
 from telephony.calls.click_to_call import ClickToCallFlow
 from telephony.calls.internal_directory import InternalDirectory
 from telephony.calls.queue_flow import dial_string

@@ -13,7 +13,7 @@ from datetime import datetime
 from uuid import UUID
 
 from telephony.acd.model import Device
-from telephony.api.events import Audience
+from telephony.audience import Audience
 from telephony.auth.policy import Forbidden, Principal, can_supervise_queue
 from telephony.calls.queue_flow import dial_string
 from telephony.db.agents import AgentStore

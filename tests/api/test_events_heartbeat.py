@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from telephony.api.events import Audience
+from telephony.audience import Audience
 from telephony.api.ws import CLOSE_UNAUTHENTICATED, WsOptions
 from tests.api.test_events_socket import next_message, receive, welcomed
 

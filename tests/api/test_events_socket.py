@@ -8,7 +8,7 @@ import asyncio
 import aiohttp
 import pytest
 
-from telephony.api.events import Audience
+from telephony.audience import Audience
 from telephony.api.ws import CLOSE_ACCESS_CHANGED, CLOSE_TOO_SLOW, CLOSE_UNAUTHENTICATED
 
 TIMEOUT = 3

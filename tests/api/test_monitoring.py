@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telephony.api.events import Audience
+from telephony.audience import Audience
 from telephony.supervision.desk import LiveCall
 from telephony.supervision.events import MonitorRequested, MonitorStopped, MonitorSwitched
 

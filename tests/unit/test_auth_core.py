@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from argon2 import PasswordHasher
 
-from telephony.api.events import Audience, EventHub
+from telephony.api.events import EventHub
+from telephony.audience import Audience
 from telephony.auth.passwords import Passwords
 from telephony.auth.policy import (
     Forbidden,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import uuid4
 
-from telephony.api.events import Audience
+from telephony.audience import Audience
 from telephony.supervision.desk import LiveCall, SupervisorDesk
 from telephony.supervision.events import SupervisorJoined, SupervisorLeft
 
