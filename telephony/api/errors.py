@@ -13,6 +13,8 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from telephony.auth.policy import Forbidden
+from telephony.calls.requests import CallGone, NoCall
+from telephony.errors import Refused
 from telephony.auth.service import TooManyAttempts, Unauthenticated
 from telephony.db.users import DuplicateUserName
 from telephony.logs import get_logger
@@ -66,6 +68,10 @@ def _from_exception(exc: Exception) -> web.Response | None:
     if isinstance(exc, TooManyAttempts):
         return error_response(429, "too_many_attempts", str(exc), {"retry_after": exc.retry_after},
                               {"Retry-After": str(exc.retry_after)})
+    if isinstance(exc, Refused):
+        return error_response(409, exc.code, exc.reason)
+    if isinstance(exc, (CallGone, NoCall)):
+        return error_response(404, "not_found", str(exc))
     if isinstance(exc, DuplicateUserName):
         return error_response(409, "duplicate_name", str(exc), {"name": exc.name})
     if isinstance(exc, web.HTTPException) and exc.status >= 400:

@@ -9,10 +9,10 @@ from uuid import UUID
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from telephony.agent_desk import StateRefused
 from telephony.api.agent_routes import DESK, _mine
-from telephony.api.errors import ApiError, conflict, not_found
+from telephony.api.errors import ApiError, not_found
 from telephony.api.routing import RouteTable, principal_of, uuid_param
+from telephony.recordings.control import RecordingAction
 from telephony.recordings.library import RecordingLibrary, RecordingMissing
 
 routes = RouteTable()
@@ -21,7 +21,7 @@ CONTENT_TYPES = {"wav": "audio/wav", "wav16": "audio/wav", "gsm": "audio/x-gsm",
                  "alaw": "audio/x-alaw-basic", "g722": "audio/G722"}
 
 
-class RecordingAction(BaseModel):
+class RecordingActionIn(BaseModel):
     action: Literal["start", "stop", "pause", "resume"] = Field(
         description="start or stop recording; pause and resume leave the span between out of the file")
 
@@ -69,14 +69,9 @@ def _time(request: web.Request, name: str) -> datetime | None:
 
 
 @routes.route("POST", "/api/v1/me/call/recording", "Start, stop, pause or resume recording my current call",
-              body=RecordingAction, status=204, errors=(404, 409), tag="recording")
-async def control_my_recording(request: web.Request, body: RecordingAction) -> None:
-    agent = await _mine(request)
-    try:
-        if not request.app[DESK].control_recording(agent, body.action):
-            raise not_found("connected call")
-    except StateRefused as exc:
-        raise conflict("recording_refused", str(exc)) from None
+              body=RecordingActionIn, status=204, errors=(404, 409), tag="recording")
+async def control_my_recording(request: web.Request, body: RecordingActionIn) -> None:
+    await request.app[DESK].control_recording(await _mine(request), RecordingAction(body.action))
 
 
 @routes.route("GET", "/api/v1/recordings", "Recordings I may hear, newest first (query: interaction_id, since, "

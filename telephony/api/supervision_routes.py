@@ -9,9 +9,10 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 
 from telephony.api.agent_routes import _mine
-from telephony.api.errors import conflict, not_found
+from telephony.api.errors import not_found
 from telephony.api.routing import SUPERVISING, RouteTable, principal_of
-from telephony.supervision.desk import MonitorConflict, NoSuchCall, SupervisorDesk
+from telephony.supervision.desk import NoSuchCall, SupervisorDesk
+from telephony.supervision.monitor import Mode as MonitorMode
 
 routes = RouteTable()
 SUPERVISION = web.AppKey("supervision", SupervisorDesk)
@@ -58,25 +59,22 @@ ONLY_SUPERVISORS = frozenset({"supervisor"})
               status=202, errors=(403, 404, 409), tag="supervision")
 async def start_monitor(request: web.Request, body: MonitorIn) -> MonitorOut:
     try:
-        result = await _desk(request).monitor(principal_of(request), request.match_info["call_id"], body.mode,
-                                              body.to)
+        result = await _desk(request).monitor(principal_of(request), request.match_info["call_id"],
+                                              MonitorMode(body.mode), body.to)
     except NoSuchCall:
         raise not_found("call") from None
-    except MonitorConflict as exc:
-        raise conflict("monitor_refused", str(exc)) from None
     return MonitorOut(**result)
 
 
 @routes.route("PATCH", "/api/v1/calls/{call_id}/monitor", "Switch between listen, whisper and barge without "
-              "hanging up", roles=ONLY_SUPERVISORS, body=MonitorSwitch, response=MonitorOut, status=202,
+              "hanging up", roles=ONLY_SUPERVISORS, body=MonitorSwitch, response=MonitorOut, status=200,
               errors=(403, 404, 409), tag="supervision")
 async def switch_monitor(request: web.Request, body: MonitorSwitch) -> MonitorOut:
     try:
-        result = _desk(request).switch(principal_of(request), request.match_info["call_id"], body.mode)
+        result = await _desk(request).switch(principal_of(request), request.match_info["call_id"],
+                                             MonitorMode(body.mode))
     except NoSuchCall:
         raise not_found("call") from None
-    except MonitorConflict as exc:
-        raise conflict("monitor_refused", str(exc)) from None
     return MonitorOut(**result)
 
 
@@ -84,11 +82,9 @@ async def switch_monitor(request: web.Request, body: MonitorSwitch) -> MonitorOu
               roles=ONLY_SUPERVISORS, status=204, errors=(403, 404, 409), tag="supervision")
 async def stop_monitor(request: web.Request) -> None:
     try:
-        _desk(request).stop(principal_of(request), request.match_info["call_id"])
+        await _desk(request).stop(principal_of(request), request.match_info["call_id"])
     except NoSuchCall:
         raise not_found("call") from None
-    except MonitorConflict as exc:
-        raise conflict("monitor_refused", str(exc)) from None
 
 
 @routes.route("POST", "/api/v1/me/call/help", "Ask a supervisor to help on my current call", status=204,

@@ -9,10 +9,10 @@ from typing import Literal
 from aiohttp import web
 from pydantic import BaseModel, Field, model_validator
 
-from telephony.agent_desk import StateRefused
 from telephony.api.agent_routes import DESK, _mine
-from telephony.api.errors import conflict, not_found
 from telephony.api.routing import RouteTable
+from telephony.calls.requests import TransferAction
+from telephony.calls.transfer import TargetKind, TransferMode
 from telephony.crm.numbers import normalise
 
 routes = RouteTable()
@@ -46,31 +46,22 @@ class TransferIn(BaseModel):
               description="If the target does not answer, is busy or logged out, the caller comes back to you "
                           "(or to the queue, if you have left the call); a queue target is always blind.")
 async def transfer_my_call(request: web.Request, body: TransferIn) -> None:
-    agent = await _mine(request)
-    try:
-        done = await request.app[DESK].transfer(agent, body.kind, body.to.kind, body.to.value, body.ring_timeout)
-    except StateRefused as exc:
-        raise conflict("transfer_refused", str(exc)) from None
-    if not done:
-        raise not_found("connected call")
+    """202: the call's task has started the transfer (the target rings); call.transfer.* events tell the rest."""
+    await request.app[DESK].transfer(await _mine(request), TransferMode(body.kind), TargetKind(body.to.kind),
+                                     body.to.value, body.ring_timeout)
 
 
-def _step(action: str):
+def _step(action: TransferAction):
     async def step(request: web.Request) -> None:
-        agent = await _mine(request)
-        try:
-            done = request.app[DESK].transfer_step(agent, action)
-        except StateRefused as exc:
-            raise conflict("transfer_refused", str(exc)) from None
-        if not done:
-            raise not_found("connected call")
+        await request.app[DESK].transfer_step(await _mine(request), action)
 
-    step.__name__ = f"{action}_transfer"
+    step.__name__ = f"{action.value}_transfer"
     return step
 
 
-for _action, _summary in (("complete", "Complete my attended transfer: the caller goes to the target"),
-                          ("cancel", "Cancel my transfer: back to the caller, the target hung up"),
-                          ("conference", "Make my attended transfer a three-way conference")):
-    routes.route("POST", f"/api/v1/me/call/transfer/{_action}", _summary, status=202, errors=(404, 409),
+STEPS = ((TransferAction.COMPLETE, "Complete my attended transfer: the caller goes to the target"),
+         (TransferAction.CANCEL, "Cancel my transfer: back to the caller, the target hung up"),
+         (TransferAction.CONFERENCE, "Make my attended transfer a three-way conference"))
+for _action, _summary in STEPS:
+    routes.route("POST", f"/api/v1/me/call/transfer/{_action.value}", _summary, status=204, errors=(404, 409),
                  tag="agent")(_step(_action))

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from datetime import datetime
 
+from telephony.calls.flow import AgentCallPhase, CallStory, CallView
 from telephony.calls.internal_holds import AgentsOnCall
+from telephony.calls.requests import CallRequest, HangupRequested, NotConnected
 from telephony.calls.legs import leg_id
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Ring
-from telephony.events import HangupRequested, LegAnswered, LegEnded
+from telephony.events import LegAnswered, LegEnded
 
 
 @dataclass
@@ -26,9 +29,6 @@ class ClickToCallFlow:
     ring_timeout: int = 30
     target_agent_id: str | None = None  # the target is an agent: held from queue offers like the caller
     outcome: str | None = None
-    path: list = field(default_factory=list)
-    data: dict = field(default_factory=dict)
-    voicemail: None = None
     _connected: bool = False
     _live: dict[str, None] = field(default_factory=dict)  # our legs still up, in the order made
     _on_call: AgentsOnCall = field(init=False)  # its agents get no queue offers until it ends
@@ -57,10 +57,25 @@ class ClickToCallFlow:
         """No channel of ours is left: the call's task may end."""
         return self.finished and not self._live
 
-    def phase_for(self, agent_id: str) -> str | None:
-        if agent_id != self.agent_id or self.finished:
-            return None
-        return "connected" if self._connected else "ringing"
+    def view(self) -> CallView:
+        """The call as the agent who placed it sees it (the target agent, if any, is held, not shown)."""
+        if self.finished:
+            return CallView()
+        phase = AgentCallPhase.CONNECTED if self._connected else AgentCallPhase.RINGING
+        return CallView(agents=MappingProxyType({self.agent_id: phase}))
+
+    def story(self) -> CallStory:
+        return CallStory(self.outcome)
+
+    def request(self, request: CallRequest) -> list:
+        """The agent who placed the call may hang it up; it is not transferred, recorded or monitored."""
+        match request:
+            case HangupRequested(agent_id=agent) if agent == self.agent_id and not self.finished:
+                self.outcome = "answered" if self._connected else "cancelled"
+                return [Hangup(leg) for leg in self._live]
+            case HangupRequested():
+                raise NotConnected("you are not on this call")
+        raise NotConnected("a click-to-call is not transferred, recorded or monitored")
 
     def start(self) -> list:
         self._live[self.agent_leg] = None
@@ -84,9 +99,6 @@ class ClickToCallFlow:
                 if self.outcome is None:
                     self.outcome = self._outcome_when(leg, event.cause)
                 return [*[Hangup(other) for other in self._live], DestroyBridge(self.bridge), *self._free()]
-            case HangupRequested() if not self.finished:
-                self.outcome = "answered" if self._connected else "cancelled"
-                return [Hangup(leg) for leg in self._live]
         return []
 
     def _free(self) -> list:

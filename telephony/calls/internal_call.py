@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from telephony.calls.flow import AgentCallPhase, CallStory, CallView, agents_view
 from telephony.calls.internal_holds import AgentsOnCall
+from telephony.calls.requests import CallRequest, HangupRequested, NotConnected
 from telephony.calls.legs import leg_id
 from telephony.commands import (AddToBridge, Answer, CancelTimer, CreateBridge, DestroyBridge, Hangup, Originate,
                                 Play, Ring, StartTimer)
-from telephony.events import (ChannelHungUp, HangupRequested, LegAnswered, LegEnded, PlaybackFinished,
-                              TimerFired)
+from telephony.events import ChannelHungUp, LegAnswered, LegEnded, PlaybackFinished, TimerFired
 
 TargetKind = Literal["agent", "extension", "busy", "unknown", "unavailable", "refused"]
 
@@ -88,14 +89,12 @@ class InternalCallFlow:
     ring_timeout: int = 30
     adopted: bool = False  # met again after a restart: already connected, or as good as gone
     outcome: str | None = None
-    path: list = field(default_factory=list)
-    data: dict = field(default_factory=dict)
-    voicemail: None = None
     target: InternalTarget | None = None
     caller_agent_id: str | None = None
     _connected: bool = False
     _leg_live: bool = False
     _prompting: bool = False
+    _caller_gone: bool = False
     _on_call: AgentsOnCall = field(init=False)
 
     def __post_init__(self) -> None:
@@ -113,11 +112,29 @@ class InternalCallFlow:
     def finished(self) -> bool:
         return self.outcome is not None
 
-    def phase_for(self, agent_id: str) -> str | None:
-        """The call as one of its agents sees it (GET /api/v1/me/call, and its hang-up)."""
-        if agent_id not in self._on_call or self.finished:
-            return None
-        return "connected" if self._connected else "ringing"
+    @property
+    def ended(self) -> bool:
+        return self._caller_gone
+
+    def view(self) -> CallView:
+        """The call as its agents see it (GET /api/v1/me/call, and its hang-up)."""
+        if self.finished:
+            return CallView()
+        phase = AgentCallPhase.CONNECTED if self._connected else AgentCallPhase.RINGING
+        return CallView(agents=agents_view({agent: phase for agent in self._on_call}))
+
+    def story(self) -> CallStory:
+        return CallStory(self.outcome)
+
+    def request(self, request: CallRequest) -> list:
+        """Either agent may hang up over the API; an internal call is not transferred, recorded or monitored."""
+        match request:
+            case HangupRequested(agent_id=agent) if agent in self._on_call and not self._prompting:
+                self.outcome = self.outcome or ("answered" if self._connected else "cancelled")
+                return [*([Hangup(self.leg)] if self._leg_live else []), Hangup(self.channel_id)]
+            case HangupRequested():
+                raise NotConnected("you are not on this call")
+        raise NotConnected("an internal call is not transferred, recorded or monitored")
 
     def start(self) -> list:
         if self.adopted:
@@ -147,10 +164,8 @@ class InternalCallFlow:
             case PlaybackFinished() | TimerFired() if self._prompting and _ends_prompt(event):
                 self._prompting = False
                 return [CancelTimer(PROMPT_TIMER), Hangup(self.channel_id)]
-            case HangupRequested() if not self._prompting:
-                self.outcome = self.outcome or ("answered" if self._connected else "cancelled")
-                return [*([Hangup(self.leg)] if self._leg_live else []), Hangup(self.channel_id)]
             case ChannelHungUp():
+                self._caller_gone = True
                 self.outcome = self.outcome or ("answered" if self._connected else "cancelled")
                 leg = [Hangup(self.leg)] if self._leg_live else []
                 bridge = [DestroyBridge(self.bridge)] if self._connected and self._leg_live else []

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 from uuid import UUID
 
 from telephony.acd.model import Device
@@ -17,9 +18,11 @@ from telephony.audience import Audience
 from telephony.auth.policy import Forbidden, Principal, can_supervise_queue
 from telephony.calls.queue_flow import dial_string
 from telephony.db.agents import AgentStore
+from telephony.errors import Refused
 from telephony.supervision.events import (MonitorRequested, MonitorStopped, MonitorSwitched, SupervisorJoined,
                                           SupervisorLeft)
 from telephony.supervision.help_requests import HelpRequests
+from telephony.supervision.monitor import Mode
 
 
 @dataclass(frozen=True)
@@ -34,17 +37,27 @@ class NoSuchCall(LookupError):
     pass
 
 
-class MonitorConflict(ValueError):
-    """The request clashes with the call's state or another supervisor; the message says why."""
+class MonitorConflict(Refused):
+    """The request clashes with the call's state or another supervisor; the reason says why."""
+
+    code = "monitor_refused"
+
+
+class LiveCalls(Protocol):
+    """The calls in flight as supervision sees them, and the way to ask one of them."""
+
+    def live_call(self, call_id: str) -> LiveCall | None: ...
+
+    def agent_live_call(self, agent_id: str) -> LiveCall | None: ...
+
+    async def ask(self, call_id: str, request: MonitorRequested | MonitorSwitched | MonitorStopped) -> None:
+        """The call's task answers: done, MonitorError (a Refused) saying why not, or CallGone."""
 
 
 class SupervisorDesk:
-    def __init__(self, find_call: Callable[[str], LiveCall | None], find_agent_call: Callable[[str], LiveCall | None],
-                 deliver: Callable[[str, object], bool], agents: AgentStore,
-                 publish: Callable[[str, dict, Audience], None], clock: Callable[[], datetime]):
-        self._find_call = find_call
-        self._find_agent_call = find_agent_call
-        self._deliver = deliver
+    def __init__(self, calls: LiveCalls, agents: AgentStore, publish: Callable[[str, dict, Audience], None],
+                 clock: Callable[[], datetime]):
+        self._calls = calls
         self._agents = agents
         self._publish = publish
         self._clock = clock
@@ -52,39 +65,54 @@ class SupervisorDesk:
         self._monitors: dict[str, UUID] = {}  # call id -> the supervisor on it
         self._modes: dict[str, str] = {}
 
-    async def monitor(self, principal: Principal, call_id: str, mode: str, to: str | None) -> dict:
+    async def monitor(self, principal: Principal, call_id: str, mode: Mode, to: str | None) -> dict:
+        """Ring the supervisor's phone to join the call in `mode` (or, already on, switch to it); answered once
+        the call's task has taken the request."""
         call = self._call(principal, call_id)
         if call.agent_id is None:
             raise MonitorConflict("the call is not connected to an agent yet")
+        self._not_anothers(principal, call_id)
         owner = self._monitors.get(call_id)
-        if owner is not None and owner != principal.user_id:
-            raise MonitorConflict("another supervisor is monitoring this call")
         if owner is None:
             endpoint = await self._endpoint(principal, to)
+            self._not_anothers(principal, call_id)  # another supervisor may have joined meanwhile
             self._monitors[call_id] = principal.user_id
         else:
             endpoint = ""  # already on: a new mode only
-        self._modes[call_id] = mode
-        self._deliver(call_id, MonitorRequested(call_id, mode, endpoint, str(principal.user_id)))
+        previous_mode, self._modes[call_id] = self._modes.get(call_id), mode
+        try:
+            await self._calls.ask(call_id, MonitorRequested(call_id, mode, endpoint, str(principal.user_id)))
+        except BaseException:
+            if owner is None:
+                self._monitors.pop(call_id, None)
+                self._modes.pop(call_id, None)
+            elif previous_mode is not None:
+                self._modes[call_id] = previous_mode
+            raise
         state = "dialing" if owner is None else "switched"
         self._announce(call, state, principal.user_id, mode)
         return {"call_id": call_id, "mode": mode, "state": state}
 
-    def switch(self, principal: Principal, call_id: str, mode: str) -> dict:
+    async def switch(self, principal: Principal, call_id: str, mode: Mode) -> dict:
         call = self._mine(principal, call_id)
-        self._modes[call_id] = mode
-        self._deliver(call_id, MonitorSwitched(call_id, mode))
+        previous_mode, self._modes[call_id] = self._modes.get(call_id), mode
+        try:
+            await self._calls.ask(call_id, MonitorSwitched(call_id, mode))
+        except BaseException:
+            if previous_mode is not None:
+                self._modes[call_id] = previous_mode
+            raise
         self._announce(call, "switched", self._monitors[call_id], mode)
         return {"call_id": call_id, "mode": mode, "state": "switched"}
 
-    def stop(self, principal: Principal, call_id: str) -> None:
+    async def stop(self, principal: Principal, call_id: str) -> None:
         self._mine(principal, call_id)
-        self._deliver(call_id, MonitorStopped(call_id))
+        await self._calls.ask(call_id, MonitorStopped(call_id))
 
     def request_help_for(self, agent_id: str) -> bool:
         """The agent asks for a supervisor on their connected call; False if they have none. Asking again
         while the request is open changes nothing."""
-        call = self._find_agent_call(agent_id)
+        call = self._calls.agent_live_call(agent_id)
         if call is None:
             return False
         event = self.help.request(call.call_id, agent_id, call.queue or "", self._clock())
@@ -99,7 +127,7 @@ class SupervisorDesk:
 
     def report(self, report) -> None:
         """What the call's task reports: the supervisor's phone answered, or the session ended."""
-        call = self._find_call(report.call_id) or LiveCall(report.call_id, None, None, Audience.of())
+        call = self._calls.live_call(report.call_id) or LiveCall(report.call_id, None, None, Audience.of())
         match report:
             case SupervisorJoined(call_id=call_id, mode=mode):
                 self._announce(call, "joined", self._monitors.get(call_id), mode)
@@ -122,13 +150,18 @@ class SupervisorDesk:
             self._publish(*cleared, Audience.of(users=agent_audience.users, queues=[queue] if queue else []))
 
     def _call(self, principal: Principal, call_id: str) -> LiveCall:
-        call = self._find_call(call_id)
+        call = self._calls.live_call(call_id)
         if call is None:
             raise NoSuchCall("call")
         if call.queue is None:
             raise Forbidden("only calls in a queue are supervised", "not_your_queue")
         can_supervise_queue(principal, call.queue)
         return call
+
+    def _not_anothers(self, principal: Principal, call_id: str) -> None:
+        owner = self._monitors.get(call_id)
+        if owner is not None and owner != principal.user_id:
+            raise MonitorConflict("another supervisor is monitoring this call")
 
     def _mine(self, principal: Principal, call_id: str) -> LiveCall:
         call = self._call(principal, call_id)

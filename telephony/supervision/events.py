@@ -1,4 +1,4 @@
-"""Supervision's events on a call (from the API and from Asterisk) and its reports to the service."""
+"""Supervision's requests on a call (from the API), its events (from Asterisk) and its reports to the service."""
 
 from __future__ import annotations
 
@@ -45,8 +45,8 @@ class SnoopEntered:
     snoop_id: str
 
 
-SUPERVISION_EVENTS = (MonitorRequested, MonitorSwitched, MonitorStopped, SupervisorLegAnswered, SupervisorLegEnded,
-                      SnoopEntered)
+SUPERVISION_EVENTS = (SupervisorLegAnswered, SupervisorLegEnded, SnoopEntered)  # Asterisk's, on the session's channels
+SUPERVISION_REQUESTS = (MonitorRequested, MonitorSwitched, MonitorStopped)  # the supervisor's, over the API
 
 
 @dataclass(frozen=True, slots=True)

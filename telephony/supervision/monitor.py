@@ -19,6 +19,7 @@ import enum
 from dataclasses import dataclass, field
 
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate
+from telephony.errors import Refused
 from telephony.supervision.commands import RemoveFromBridge, Snoop
 
 SUPERVISION_MARK = "-sup-"
@@ -36,8 +37,10 @@ class Phase(str, enum.Enum):
     ENDED = "ended"
 
 
-class MonitorError(Exception):
-    """A request the session cannot carry out in its present phase; the message says why."""
+class MonitorError(Refused):
+    """A supervisor's request the call cannot carry out now; the reason says why."""
+
+    code = "monitor_refused"
 
 
 def supervision_id(call_id: str, n: int) -> str:

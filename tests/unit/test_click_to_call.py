@@ -1,9 +1,12 @@
 from datetime import datetime, timezone
 
+import pytest
+
 from telephony.acd.events import InternalCallEnded, InternalCallStarted
 from telephony.calls.click_to_call import ClickToCallFlow
+from telephony.calls.requests import HangupRequested, NotConnected
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Ring
-from telephony.events import HangupRequested, LegAnswered, LegEnded
+from telephony.events import LegAnswered, LegEnded
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 
@@ -49,7 +52,9 @@ def test_hang_up_from_the_api():
     flow.start()
     flow.handle(LegAnswered("c2c-1", "c2c-1-leg-1"))
     flow.handle(LegAnswered("c2c-1", "c2c-1-leg-2"))
-    assert flow.handle(HangupRequested("c2c-1", "agent")) == [Hangup("c2c-1-leg-1"), Hangup("c2c-1-leg-2")]
+    with pytest.raises(NotConnected):
+        flow.request(HangupRequested("c2c-1", "agent-2"))  # only the agent who placed it
+    assert flow.request(HangupRequested("c2c-1", "agent-1")) == [Hangup("c2c-1-leg-1"), Hangup("c2c-1-leg-2")]
     assert flow.outcome == "answered"
 
 

@@ -9,7 +9,8 @@ from telephony.calls.internal_call import (RINGING_TIMER, FindInternalTarget, In
                                            InternalTargetFound)
 from telephony.commands import (AddToBridge, Answer, CancelTimer, CreateBridge, DestroyBridge, Hangup, Originate,
                                 Play, Ring, StartTimer)
-from telephony.events import ChannelHungUp, HangupRequested, LegAnswered, LegEnded, PlaybackFinished, TimerFired
+from telephony.calls.requests import HangupRequested
+from telephony.events import ChannelHungUp, LegAnswered, LegEnded, PlaybackFinished, TimerFired
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 BOB = InternalTarget("agent", "PJSIP/1002", "bob", "Bob")
@@ -35,11 +36,11 @@ def test_rings_the_agent_with_ringing_to_the_caller_bridges_on_answer_and_ends_w
     assert acd(out) == [("InternalCallStarted", "ann"), ("InternalCallStarted", "bob")]
     assert out[2:] == [Ring("ch1"), Originate("ch1-leg-1", "ch1", "PJSIP/1002", "1001", "Ann", 25),
                        StartTimer(RINGING_TIMER, 20)]
-    assert flow.phase_for("bob") == "ringing" and flow.phase_for("ann") == "ringing"
+    assert flow.view().phase_for("bob") == "ringing" and flow.view().phase_for("ann") == "ringing"
     assert flow.handle(LegAnswered("ch1", "ch1-leg-1")) == [
         CancelTimer(RINGING_TIMER), Answer("ch1"), CreateBridge("ch1-talk", "mixing"),
         AddToBridge("ch1-talk", "ch1"), AddToBridge("ch1-talk", "ch1-leg-1")]
-    assert flow.phase_for("bob") == "connected"
+    assert flow.view().phase_for("bob") == "connected"
     out = flow.handle(LegEnded("ch1", "ch1-leg-1", 16))
     assert out[0] == DestroyBridge("ch1-talk") and out[-1] == Hangup("ch1")
     assert sorted(acd(out)) == [("InternalCallEnded", "ann"), ("InternalCallEnded", "bob")]
@@ -105,7 +106,7 @@ def test_a_plain_extension_is_rung_without_an_agent():
 def test_an_api_hang_up_ends_both():
     flow, _ = ringing()
     flow.handle(LegAnswered("ch1", "ch1-leg-1"))
-    assert flow.handle(HangupRequested("ch1", "agent:bob")) == [Hangup("ch1-leg-1"), Hangup("ch1")]
+    assert flow.request(HangupRequested("ch1", "bob")) == [Hangup("ch1-leg-1"), Hangup("ch1")]
 
 
 def test_an_adopted_call_only_marks_its_agents_busy_again():

@@ -12,11 +12,26 @@ from telephony.supervision.events import SupervisorJoined, SupervisorLeft
 AGENT_USER = uuid4()
 
 
+class OneCall:
+    """Call c1 of queue sales, agent a1 talking; its task takes every request."""
+
+    def __init__(self):
+        self.call = LiveCall("c1", "sales", "a1", Audience.of(users=[AGENT_USER]))
+        self.asked = []
+
+    def live_call(self, call_id):
+        return self.call if call_id == "c1" else None
+
+    def agent_live_call(self, agent_id):
+        return self.call if agent_id == "a1" else None
+
+    async def ask(self, call_id, request):
+        self.asked.append((call_id, request))
+
+
 def desk_with_call():
     published = []
-    call = LiveCall("c1", "sales", "a1", Audience.of(users=[AGENT_USER]))
-    desk = SupervisorDesk(lambda cid: call if cid == "c1" else None, lambda aid: call if aid == "a1" else None,
-                          lambda cid, message: True, agents=None,
+    desk = SupervisorDesk(OneCall(), agents=None,
                           publish=lambda name, data, audience: published.append((name, data, audience)),
                           clock=lambda: datetime(2026, 11, 22, tzinfo=UTC))
     return desk, published
