@@ -51,7 +51,8 @@ class Device:
 
 
 def dial_string(device: Device, trunk: str = "trunk") -> str:
-    """The endpoint Asterisk dials for an agent's device: the softphone itself, or the mobile via the trunk."""
+    """The endpoint Asterisk dials for an agent's device: the softphone itself, or the mobile through the
+    trunk."""
     if device.kind == "mobile":
         return f"PJSIP/{device.address}@{trunk}"
     return device.address if "/" in device.address else f"PJSIP/{device.address}"

@@ -24,7 +24,9 @@ def test_an_ivr_flow_is_a_node_flow():
 
 
 def test_the_handlers_use_nothing_of_the_flow_that_node_flow_does_not_list():
-    used = {(path.name, node.attr) for path in NODES.glob("*.py") for node in ast.walk(ast.parse(path.read_text()))
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "flow"}
+    used = {(path.name, node.attr) for path in NODES.glob("*.py")
+            for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+            and node.value.id == "flow"}
     assert {(file, name) for file, name in used if name not in node_flow_members()} == set()
     assert {name for _, name in used} == node_flow_members()  # and NodeFlow lists nothing they do not use
