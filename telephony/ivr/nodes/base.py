@@ -1,7 +1,7 @@
 """The handler every node kind starts from, and what a handler may use of the flow (`NodeFlow`).
 
 Handlers see the flow only through `NodeFlow`, so this package does not import `telephony.ivr.flow`
-(which imports the handlers): `IvrFlow` is one implementation, a test's stand-in another.
+(which imports the handlers); `IvrFlow` implements it.
 """
 
 from __future__ import annotations
