@@ -13,9 +13,10 @@ from typing import Protocol
 from datetime import datetime
 from uuid import UUID
 
-from telephony.acd.agent_state import AgentState, IllegalTransition
+from telephony.acd.agent_state import IllegalTransition
 from telephony.acd.dispatcher import Dispatcher
 from telephony.acd.events import AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentUnpaused
+from telephony.acd.model import AgentState
 from telephony.acd.service import AcdService
 from telephony.audience import Audience
 from telephony.auth.policy import Forbidden, Principal

@@ -16,9 +16,9 @@ from telephony.asterisk.ari_events import AriEventStream, Connected
 from telephony.asterisk.device_states import DeviceStates
 from telephony.asterisk.executor import AriCommandExecutor
 from telephony.asterisk.translate import call_arrived, stasis_args, translate
-from telephony.acd.agent_state import StateChanged
 from telephony.acd.commands import CallAbandoned, CallCompleted, CallConnected, CallOverflowed
 from telephony.acd.events import Reconfigured
+from telephony.acd.model import StateChanged
 from telephony.agent_desk import AgentDesk
 from telephony.audience import Audience
 from telephony.acd_runtime import AcdRuntime

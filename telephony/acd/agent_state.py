@@ -7,20 +7,10 @@ without touching the state (and so without polluting the state log).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
+from telephony.acd.model import AgentState, StateChanged
 from telephony.config.models import MISSED_REASON
-
-
-class AgentState(StrEnum):
-    LOGGED_OUT = "logged_out"
-    AVAILABLE = "available"
-    RINGING = "ringing"
-    ON_CALL = "on_call"
-    WRAP_UP = "wrap_up"
-    PAUSED = "paused"
 
 
 S = AgentState
@@ -42,23 +32,6 @@ class IllegalTransition(Exception):
     def __init__(self, agent_id: str, current: AgentState, wanted: AgentState):
         self.agent_id, self.current, self.wanted = agent_id, current, wanted
         super().__init__(f"agent {agent_id}: cannot go from {current} to {wanted}")
-
-
-@dataclass(frozen=True, slots=True)
-class StateChanged:
-    """One line of the state log and one event on the stream.
-
-    `reason` is the pause reason while paused; `previous_reason` keeps the one being left, so that an
-    unpause still says which pause it ended. `cause` says what moved the agent (login, offer, missed...).
-    """
-
-    agent_id: str
-    previous: AgentState
-    state: AgentState
-    reason: str | None
-    at: datetime
-    cause: str
-    previous_reason: str | None = None
 
 
 class AgentStatus:

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from telephony.acd.agent_state import AgentState, AgentStatus, StateChanged
+from telephony.acd.agent_state import AgentStatus
 from telephony.acd.commands import (
     Announce, CallAbandoned, CallCompleted, CallConnected, CallMoved, CallOverflowed, CancelOffer, ConnectCallToAgent,
     EndCall, HoldCaller, Offer, Output, Overflow,
@@ -37,7 +37,7 @@ from telephony.acd.events import (
     InternalCallStarted, OfferAnswered, Reconfigured, Tick, TransferTargetAnswered, TransferTargetFreed,
     TransferTargetRinging,
 )
-from telephony.acd.model import AgentProfile, Device
+from telephony.acd.model import AgentProfile, AgentState, Device, StateChanged
 from telephony.acd.queue import CallQueue, WaitingCall
 from telephony.acd.strategies import Member, make_strategy, skill_score
 from telephony.config.models import CallCenterConfig

@@ -16,8 +16,8 @@ from telephony.api.agent_routes import DESK
 from telephony.api.routing import RouteTable, principal_of
 from telephony.auth.policy import Forbidden
 from telephony.db.agents import AgentNotFound
+from telephony.crm.model import TicketStatus
 from telephony.crm.service import NotFound
-from telephony.crm.tickets import TicketStatus
 
 routes = RouteTable()
 

@@ -10,10 +10,10 @@ from datetime import datetime
 from uuid import UUID
 
 from telephony.acd.dispatcher import Dispatcher
+from telephony.acd.model import dial_string
 from telephony.audience import Audience
 from telephony.calls.click_to_call import ClickToCallFlow
 from telephony.calls.internal_directory import InternalDirectory
-from telephony.calls.queue_flow import dial_string
 from telephony.calls.registry import CallRegistry
 from telephony.calls.transfer import Target
 from telephony.calls.transfer_control import TransferRefused, TransferRequested, TransferStep

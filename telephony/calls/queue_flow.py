@@ -14,7 +14,7 @@ from datetime import datetime
 
 from telephony.acd.commands import Announce, CancelOffer, ConnectCallToAgent, EndCall, HoldCaller, Offer, Overflow
 from telephony.acd.events import AgentLegEnded, CallBridged, CallerHungUp, CallQueued, OfferAnswered
-from telephony.acd.model import Device
+from telephony.acd.model import dial_string
 from telephony.calls.legs import leg_id
 from telephony.calls.transfer_control import CallTransfers
 from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Play,
@@ -33,13 +33,6 @@ NO_AGENT_PROMPT = "sound:queue-thankyou"
 
 CAUSES = {16: "normal", 17: "busy", 18: "no-answer", 19: "no-answer", 21: "rejected", 20: "unreachable",
           3: "unreachable", 0: "failed"}
-
-
-def dial_string(device: Device, trunk: str = "trunk") -> str:
-    """The endpoint Asterisk dials for an agent's device: the softphone itself, or the mobile via the trunk."""
-    if device.kind == "mobile":
-        return f"PJSIP/{device.address}@{trunk}"
-    return device.address if "/" in device.address else f"PJSIP/{device.address}"
 
 
 def announcement(position: int, estimated_wait: int | None) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ from datetime import datetime
 
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, StartBridgeMusic
 from telephony.logs import get_logger
+from telephony.model import Segment
 
 log = get_logger(__name__)
 
@@ -94,18 +95,6 @@ class RequeueCaller:
     queue: str
     priority: int | None
     arrived: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """One stretch of the interaction handled by one agent or target; ended when `ended` is set."""
-
-    agent_id: str | None
-    target: str
-    kind: str  # queue | transfer | conference | internal
-    started: datetime
-    ended: datetime | None = None
-    outcome: str | None = None
 
 
 @dataclass

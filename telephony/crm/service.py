@@ -17,9 +17,10 @@ from telephony.crm.model import (
     InteractionSummary,
     ScreenPop,
     Ticket,
+    TicketStatus,
 )
 from telephony.crm.numbers import normalise
-from telephony.crm.tickets import InvalidTransition, TicketStatus, transition
+from telephony.crm.tickets import InvalidTransition, transition
 from telephony.db.customers import CustomerStore
 from telephony.db.tickets import TicketStore
 from telephony.logs import get_logger

@@ -1,4 +1,5 @@
-"""The ticket state machine: explicit statuses, the transitions allowed between them, and why not.
+"""The ticket state machine: the transitions allowed between the statuses (`crm.model.TicketStatus`), and
+why not.
 
     open ──► needs_follow_up (due time required) ──► open / resolved / closed
       │                       ▲ (re-scheduled with a new due time)
@@ -9,20 +10,10 @@
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
 from datetime import datetime
 
+from telephony.crm.model import FINISHED_STATUSES, StatusChange, TicketStatus
 
-class TicketStatus(str, enum.Enum):
-    OPEN = "open"
-    NEEDS_FOLLOW_UP = "needs_follow_up"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-
-
-OPEN_STATUSES = frozenset({TicketStatus.OPEN, TicketStatus.NEEDS_FOLLOW_UP})
-FINISHED_STATUSES = frozenset({TicketStatus.RESOLVED, TicketStatus.CLOSED})
 
 ALLOWED: dict[TicketStatus, frozenset[TicketStatus]] = {
     TicketStatus.OPEN: frozenset({TicketStatus.NEEDS_FOLLOW_UP, TicketStatus.RESOLVED, TicketStatus.CLOSED}),
@@ -40,18 +31,6 @@ class InvalidTransition(Exception):
     def __init__(self, current: TicketStatus, target: TicketStatus, reason: str):
         super().__init__(reason)
         self.current, self.target, self.reason = current, target, reason
-
-
-@dataclass(frozen=True, slots=True)
-class StatusChange:
-    previous: TicketStatus
-    status: TicketStatus
-    follow_up_due: datetime | None
-
-    @property
-    def finishes(self) -> bool:
-        """Closing or resolving: the moment a feedback request may be sent."""
-        return self.status in FINISHED_STATUSES and self.previous not in FINISHED_STATUSES
 
 
 def transition(current: TicketStatus, target: TicketStatus, now: datetime,

@@ -19,8 +19,8 @@ from telephony.config.models import CallCenterConfig, DidRoute
 from telephony.events import (FOUND_GONE, CallArrived, CallEvent, ChannelHungUp, DtmfReceived, PlaybackFinished,
                               RecordingFinished, TimerFired)
 from telephony.ivr.choice import Choice, choice_from_dtmf
+from telephony.ivr.model import VoicemailMessage
 from telephony.ivr.nodes import HANDLERS
-from telephony.ivr.nodes.voicemail import VoicemailMessage
 
 NO_SERVICE_PROMPT = "sound:ss-noservice"
 

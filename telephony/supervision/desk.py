@@ -3,6 +3,10 @@
 One supervisor at a time monitors a call; only they (or an admin) switch its mode or end it. Events:
 `call.monitor` (dialing, joined, switched, left) to the supervisors of the call's queue only, since
 listening in is silent; `help.requested` / `help.cleared` to them and to the call's agent.
+
+Pure of I/O of its own: the calls, the agents on record and the event hub are handed in (the agents as an
+`AgentDirectory`, which `telephony.db.agents.AgentStore` is), so the desk imports no database or API module.
+Who may do what is `telephony.auth.policy`, plain checks on the authenticated Principal.
 """
 
 from __future__ import annotations
@@ -10,13 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 from uuid import UUID
 
-from telephony.acd.model import Device
+from telephony.acd.model import Device, dial_string
 from telephony.audience import Audience
 from telephony.auth.policy import Forbidden, Principal, can_supervise_queue
-from telephony.calls.queue_flow import dial_string
-from telephony.db.agents import AgentStore
 from telephony.supervision.events import (MonitorRequested, MonitorStopped, MonitorSwitched, SupervisorJoined,
                                           SupervisorLeft)
 from telephony.supervision.help_requests import HelpRequests
@@ -30,6 +33,18 @@ class LiveCall:
     agent_audience: Audience
 
 
+class AgentRecord(Protocol):
+    def device(self, kind: str | None = None) -> Device | None:
+        """The agent's device of `kind` ("softphone", "mobile"), if they have one."""
+
+
+class AgentDirectory(Protocol):
+    """What the desk needs of the agents on record: a supervisor's own agent record, for the phone to ring."""
+
+    async def by_user(self, user_id: UUID) -> AgentRecord | None:
+        """The agent record of the user, or None if they have none."""
+
+
 class NoSuchCall(LookupError):
     pass
 
@@ -40,7 +55,7 @@ class MonitorConflict(ValueError):
 
 class SupervisorDesk:
     def __init__(self, find_call: Callable[[str], LiveCall | None], find_agent_call: Callable[[str], LiveCall | None],
-                 deliver: Callable[[str, object], bool], agents: AgentStore,
+                 deliver: Callable[[str, object], bool], agents: AgentDirectory,
                  publish: Callable[[str, dict, Audience], None], clock: Callable[[], datetime]):
         self._find_call = find_call
         self._find_agent_call = find_agent_call

@@ -2,8 +2,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from telephony.crm.model import TicketStatus as S
 from telephony.crm.tickets import InvalidTransition, transition
-from telephony.crm.tickets import TicketStatus as S
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 LATER = NOW + timedelta(days=1)

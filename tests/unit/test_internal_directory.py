@@ -5,9 +5,8 @@ from datetime import datetime, timezone
 from uuid import UUID
 
 from telephony.acd import events as ev
-from telephony.acd.agent_state import AgentState
 from telephony.acd.dispatcher import Dispatcher
-from telephony.acd.model import Device
+from telephony.acd.model import AgentState, Device
 from telephony.calls.internal_call import FindInternalTarget, InternalTarget, InternalTargetFound
 from telephony.calls.internal_directory import InternalDirectory
 from telephony.config import parse_config

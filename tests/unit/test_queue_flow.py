@@ -8,8 +8,8 @@ import pytest
 
 from telephony.acd.commands import Announce, CancelOffer, ConnectCallToAgent, EndCall, HoldCaller, Offer, Overflow
 from telephony.acd.events import AgentLegEnded, CallBridged, CallerHungUp, CallQueued, OfferAnswered
-from telephony.acd.model import Device
-from telephony.calls.queue_flow import QueueFlow, announcement, dial_string
+from telephony.acd.model import Device, dial_string
+from telephony.calls.queue_flow import QueueFlow, announcement
 from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Play,
                                 StartBridgeMusic)
 from telephony.config.models import OverflowTarget

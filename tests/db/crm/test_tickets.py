@@ -3,9 +3,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from telephony.crm.model import TicketStatus as S
 from telephony.crm.service import NotFound
 from telephony.crm.tickets import InvalidTransition
-from telephony.crm.tickets import TicketStatus as S
 from tests.db.crm.conftest import add_interaction
 
 

@@ -5,13 +5,13 @@ from datetime import timedelta
 import pytest
 
 from telephony.acd import events as ev
-from telephony.acd.agent_state import AgentState as S
-from telephony.acd.agent_state import IllegalTransition, StateChanged
+from telephony.acd.agent_state import IllegalTransition
 from telephony.acd.commands import (
     Announce, CallAbandoned, CallCompleted, CallConnected, CallMoved, CancelOffer, ConnectCallToAgent, EndCall,
     HoldCaller, Offer, Overflow,
 )
-from telephony.acd.model import AgentProfile, Device
+from telephony.acd.model import AgentProfile, Device, StateChanged
+from telephony.acd.model import AgentState as S
 from tests.unit.acd.rig import Rig, of
 
 BASIC = "queues: {q: {ring_timeout: 15, wrap_up_seconds: 10, missed_offers_before_pause: 2, moh_class: jazz}}"

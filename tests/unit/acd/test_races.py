@@ -12,10 +12,10 @@ from datetime import timedelta
 import pytest
 
 from telephony.acd import events as ev
-from telephony.acd.agent_state import AgentState as S
 from telephony.acd.agent_state import IllegalTransition
 from telephony.acd.commands import CancelOffer, ConnectCallToAgent, EndCall, Offer, Overflow
 from telephony.acd.model import AgentProfile, Device
+from telephony.acd.model import AgentState as S
 from telephony.config import parse_config
 from tests.unit.acd.rig import Rig
 

@@ -3,9 +3,9 @@
 import pytest
 
 from telephony.acd import events as ev
-from telephony.acd.agent_state import AgentState as S
 from telephony.acd.commands import Announce, Overflow
 from telephony.acd.model import AgentProfile
+from telephony.acd.model import AgentState as S
 from telephony.config import parse_config
 from tests.unit.acd.rig import Rig, of
 

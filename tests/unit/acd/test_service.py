@@ -6,10 +6,9 @@ from datetime import datetime, timezone
 import pytest
 
 from telephony.acd import events as ev
-from telephony.acd.agent_state import StateChanged
 from telephony.acd.commands import CancelOffer, HoldCaller, Offer
 from telephony.acd.dispatcher import Dispatcher
-from telephony.acd.model import AgentProfile, Device
+from telephony.acd.model import AgentProfile, Device, StateChanged
 from telephony.acd.service import AcdService
 from telephony.config import parse_config
 
