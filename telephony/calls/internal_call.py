@@ -24,11 +24,12 @@ from telephony.commands import (AddToBridge, Answer, CancelTimer, CreateBridge, 
                                 Play, Ring, StartTimer)
 from telephony.events import (ChannelHungUp, HangupRequested, LegAnswered, LegEnded, PlaybackFinished,
                               TimerFired)
+from telephony.timers import TimerId, TimerKind
 
 TargetKind = Literal["agent", "extension", "busy", "unknown", "unavailable", "refused"]
 
-RINGING_TIMER = "internal-ring"
-PROMPT_TIMER = "internal-prompt"
+RINGING_TIMER = TimerId(TimerKind.INTERNAL_RING)
+PROMPT_TIMER = TimerId(TimerKind.INTERNAL_PROMPT)
 ORIGINATE_GRACE = 5  # Asterisk's own ring limit, past ours: our timer decides, so the outcome is "missed"
 PROMPTS = {  # outcome -> what the caller hears before the hang-up
     "busy": "sound:vm-nobodyavail",
