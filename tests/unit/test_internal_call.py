@@ -3,10 +3,11 @@
 from datetime import datetime, timezone
 
 import pytest
+from structlog.testing import capture_logs
 
 from telephony.acd.events import InternalCallEnded, InternalCallStarted
 from telephony.calls.internal_call import (PROMPT_TIMER, RINGING_TIMER, FindInternalTarget, InternalCallFlow,
-                                           InternalTarget, InternalTargetFound)
+                                           InternalCallPhase, InternalTarget, InternalTargetFound)
 from telephony.commands import (AddToBridge, Answer, CancelTimer, CreateBridge, DestroyBridge, Hangup, Originate,
                                 Play, Ring, StartTimer)
 from telephony.events import ChannelHungUp, HangupRequested, LegAnswered, LegEnded, PlaybackFinished, TimerFired
@@ -116,3 +117,24 @@ def test_an_adopted_call_only_marks_its_agents_busy_again():
     assert not any(isinstance(c, Originate) for c in out)
     out = flow.handle(LegEnded("ch1", "ch1-leg-1", 16))
     assert out[-1] == Hangup("ch1") and len(acd(out)) == 2
+
+
+def test_each_move_of_the_call_is_logged_with_its_id():
+    with capture_logs() as logs:
+        flow, _ = ringing()
+        flow.handle(LegAnswered("ch1", "ch1-leg-1"))
+        flow.handle(LegEnded("ch1", "ch1-leg-1", 16))
+        flow.handle(ChannelHungUp("ch1", "normal"))
+    moves = [(line["call_id"], line["transition"]) for line in logs if line["event"] == "internal_call.phase"]
+    assert moves == [
+        ("ch1", "finding -> ring -> ringing"), ("ch1", "ringing -> answered -> connected"),
+        ("ch1", "connected -> leg_ended -> hanging_up"), ("ch1", "hanging_up -> caller_gone -> ended")]
+    assert flow.phase is InternalCallPhase.ENDED
+
+
+def test_a_target_found_after_the_caller_hung_up_is_not_rung():
+    flow = make()
+    flow.start()
+    assert flow.handle(HangupRequested("ch1", "agent:ann")) == [Hangup("ch1")]
+    assert flow.handle(InternalTargetFound("ch1", BOB, "ann")) == []
+    assert flow.phase is InternalCallPhase.HANGING_UP and flow.outcome == "cancelled"
