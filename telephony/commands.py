@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, Union
 
+from telephony.timers import TimerId
+
 
 @dataclass(frozen=True, slots=True)
 class Answer:
@@ -98,13 +100,13 @@ class StartTimer:
     Carried out by the call's session, not by Asterisk, so the flows stay pure.
     """
 
-    timer_id: str
+    timer_id: TimerId
     seconds: float
 
 
 @dataclass(frozen=True, slots=True)
 class CancelTimer:
-    timer_id: str
+    timer_id: TimerId
 
 
 @dataclass(frozen=True, slots=True)

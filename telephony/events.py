@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Union
 
+from telephony.timers import TimerId
+
 Direction = Literal["inbound", "outbound", "internal"]
 
 
@@ -73,7 +75,7 @@ class LegEnded:
 @dataclass(frozen=True, slots=True)
 class TimerFired:
     channel_id: str
-    timer_id: str
+    timer_id: TimerId
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,10 @@
 """Click-to-call as a pure state machine: ring the agent's own device first, then the number they asked
-for, and bridge the two. There is no caller channel: the call is its two legs, and it ends with them."""
+for, and bridge the two. There is no caller channel: the call is its two legs, and it ends with them.
+Its phases and their allowed moves are CLICK_TO_CALL_PHASES."""
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,6 +13,30 @@ from telephony.calls.internal_holds import AgentsOnCall
 from telephony.calls.legs import leg_id
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Ring
 from telephony.events import HangupRequested, LegAnswered, LegEnded
+from telephony.phases import PhaseTable
+
+
+class ClickToCallPhase(enum.Enum):
+    CALLING_AGENT = "calling_agent"    # the agent's own device rings
+    CALLING_TARGET = "calling_target"  # the agent took it and hears ringback while the number is called
+    CONNECTED = "connected"            # the two legs talk in the call's bridge
+    ENDING = "ending"                  # the outcome is known; the legs still up are being hung up
+
+
+class ClickToCallEvent(enum.Enum):
+    AGENT_ANSWERED = "agent_answered"
+    TARGET_ANSWERED = "target_answered"
+    LEG_ENDED = "leg_ended"  # the first of the legs to end ends the call
+    HANG_UP = "hang_up"      # asked for over the API
+
+
+P, E = ClickToCallPhase, ClickToCallEvent
+CLICK_TO_CALL_PHASES: PhaseTable[ClickToCallPhase, ClickToCallEvent] = PhaseTable("click_to_call", {
+    (P.CALLING_AGENT, E.AGENT_ANSWERED): P.CALLING_TARGET,
+    (P.CALLING_TARGET, E.TARGET_ANSWERED): P.CONNECTED,
+    **{(phase, event): P.ENDING for phase in (P.CALLING_AGENT, P.CALLING_TARGET, P.CONNECTED)
+       for event in (E.LEG_ENDED, E.HANG_UP)},
+})
 
 
 @dataclass
@@ -29,7 +55,7 @@ class ClickToCallFlow:
     path: list = field(default_factory=list)
     data: dict = field(default_factory=dict)
     voicemail: None = None
-    _connected: bool = False
+    phase: ClickToCallPhase = field(default=ClickToCallPhase.CALLING_AGENT, init=False)
     _live: dict[str, None] = field(default_factory=dict)  # our legs still up, in the order made
     _on_call: AgentsOnCall = field(init=False)  # its agents get no queue offers until it ends
 
@@ -60,7 +86,7 @@ class ClickToCallFlow:
     def phase_for(self, agent_id: str) -> str | None:
         if agent_id != self.agent_id or self.finished:
             return None
-        return "connected" if self._connected else "ringing"
+        return "connected" if self.phase is P.CONNECTED else "ringing"
 
     def start(self) -> list:
         self._live[self.agent_leg] = None
@@ -70,31 +96,37 @@ class ClickToCallFlow:
 
     def handle(self, event) -> list:
         match event:
-            case LegAnswered(leg_id=leg) if leg == self.agent_leg and not self.finished:
+            case LegAnswered(leg_id=leg) if leg == self.agent_leg and self.phase is P.CALLING_AGENT:
+                self._move(E.AGENT_ANSWERED)
                 self._live[self.target_leg] = None
                 return [*self._on_call.mark(self.target_agent_id), Ring(self.agent_leg),
                         Originate(self.target_leg, self.call_id, self.target_endpoint, self.agent_number,
                                   self.agent_name, self.ring_timeout)]
-            case LegAnswered(leg_id=leg) if leg == self.target_leg and not self.finished:
-                self._connected = True
+            case LegAnswered(leg_id=leg) if leg == self.target_leg and self.phase is P.CALLING_TARGET:
+                self._move(E.TARGET_ANSWERED)
                 return [CreateBridge(self.bridge, "mixing"), AddToBridge(self.bridge, self.agent_leg),
                         AddToBridge(self.bridge, self.target_leg)]
             case LegEnded(leg_id=leg) if leg in self._live:
                 del self._live[leg]
-                if self.outcome is None:
+                if self.phase is not P.ENDING:
                     self.outcome = self._outcome_when(leg, event.cause)
+                    self._move(E.LEG_ENDED)
                 return [*[Hangup(other) for other in self._live], DestroyBridge(self.bridge), *self._free()]
-            case HangupRequested() if not self.finished:
-                self.outcome = "answered" if self._connected else "cancelled"
+            case HangupRequested() if self.phase is not P.ENDING:
+                self.outcome = "answered" if self.phase is P.CONNECTED else "cancelled"
+                self._move(E.HANG_UP)
                 return [Hangup(leg) for leg in self._live]
         return []
+
+    def _move(self, event: ClickToCallEvent) -> None:
+        self.phase = CLICK_TO_CALL_PHASES.move(self.phase, event, self.call_id)
 
     def _free(self) -> list:
         """Once no leg is left, the agents are free again."""
         return [] if self._live else self._on_call.free_all()
 
     def _outcome_when(self, leg: str, cause: int) -> str:
-        if self._connected:
+        if self.phase is P.CONNECTED:
             return "answered"
         if leg == self.agent_leg:
             return "cancelled"  # the agent did not take their own call

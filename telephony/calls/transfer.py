@@ -6,8 +6,9 @@ to the target first (consult bridge) and then complete, cancel or make it a thre
 failure (no answer, busy, logged out, the target hanging up before completion) puts the customer back
 with the transferring agent, or back in the queue when that agent is gone — nothing is dropped.
 
-One explicit enum of states; every transition is checked against `TRANSITIONS` and logged as
-`state -> event -> state`, so an illegal one raises instead of leaving a half-moved call.
+One explicit enum of states; every transition goes through `TRANSFER_PHASES`, which logs it as
+`state -> event -> state` and raises IllegalTransition for one it does not list instead of leaving a
+half-moved call.
 """
 
 from __future__ import annotations
@@ -18,10 +19,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, StartBridgeMusic
-from telephony.logs import get_logger
+from telephony.errors import IllegalTransition
 from telephony.model import Segment
-
-log = get_logger(__name__)
+from telephony.phases import PhaseTable
 
 
 class State(enum.Enum):
@@ -45,7 +45,7 @@ class Event(enum.Enum):
     AGENT_GONE = "agent_gone"
 
 
-TRANSITIONS: dict[tuple[State, Event], State] = {
+TRANSFER_PHASES: PhaseTable[State, Event] = PhaseTable("transfer", {
     (State.IDLE, Event.BLIND): State.RINGING_BLIND,
     (State.IDLE, Event.ATTENDED): State.RINGING_ATTENDED,
     (State.RINGING_BLIND, Event.TARGET_ANSWERED): State.COMPLETED,
@@ -62,19 +62,15 @@ TRANSITIONS: dict[tuple[State, Event], State] = {
     (State.CONSULTING, Event.CONFERENCE): State.CONFERENCE,
     (State.CONFERENCE, Event.AGENT_GONE): State.COMPLETED,
     (State.CONFERENCE, Event.TARGET_FAILED): State.RETURNED,
-}
+})
 
 
 def from_queue_call(flow, clock: Callable[[], datetime], moh_class: str = "default") -> Transfer:
     """A transfer of a connected QueueFlow's call: its talk bridge, agent leg, queue, priority and arrival."""
     if flow.connected_leg is None or flow.agent_id is None or flow.finished:
-        raise IllegalTransition("the call is not connected to an agent")
+        raise IllegalTransition("queue call", "not connected to an agent", "transfer")
     return Transfer(flow.channel_id, flow.talk_bridge, flow.connected_leg, flow.agent_id, flow.queue, clock,
                     priority=flow.priority, arrived=flow.joined_at, moh_class=moh_class)
-
-
-class IllegalTransition(Exception):
-    """The event makes no sense in the transfer's state (e.g. complete before the target answered)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,12 +130,7 @@ class Transfer:
         return self.state in (State.COMPLETED, State.RETURNED)
 
     def _go(self, event: Event) -> State:
-        after = TRANSITIONS.get((self.state, event))
-        if after is None:
-            raise IllegalTransition(f"{self.state.value} -> {event.value}")
-        log.info("transfer", transition=f"{self.state.value} -> {event.value} -> {after.value}",
-                 call_id=self.channel_id)
-        before, self.state = self.state, after
+        before, self.state = self.state, TRANSFER_PHASES.move(self.state, event, self.channel_id)
         return before
 
     def _hold_customer(self) -> list:
@@ -149,8 +140,8 @@ class Transfer:
     def start(self, kind: str, target: Target, target_leg: str, caller_number: str = "",
               caller_name: str = "", timeout: int = 20) -> list:
         """Begin a blind or attended transfer; a queue target needs no ringing and completes at once."""
-        if target.kind == "queue" and kind != "blind":
-            raise IllegalTransition("an attended transfer needs a person to talk to, not a queue")
+        if target.kind == "queue" and kind != "blind":  # an attended transfer needs a person to talk to
+            raise IllegalTransition("transfer", self.state.value, f"{kind} to a queue")
         self._go(Event.BLIND if kind == "blind" else Event.ATTENDED)
         self.target = target
         if target.kind == "queue":

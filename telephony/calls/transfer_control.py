@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 
 from telephony.acd.events import (AgentReleased, CallQueued, TransferTargetAnswered, TransferTargetFreed,
                                   TransferTargetRinging)
-from telephony.calls.transfer import (IllegalTransition, RequeueCaller, Segment, State, Target, Transfer,
-                                      from_queue_call)
+from telephony.calls.transfer import RequeueCaller, Segment, State, Target, Transfer, from_queue_call
 from telephony.calls.transfer_reports import TransferReport
 from telephony.commands import DestroyBridge, Hangup
+from telephony.errors import IllegalTransition
 from telephony.events import LegAnswered, LegEnded
 from telephony.logs import get_logger
 

@@ -3,10 +3,11 @@
 from datetime import datetime, timezone
 
 import pytest
+from structlog.testing import capture_logs
 
 from telephony.acd.events import InternalCallEnded, InternalCallStarted
-from telephony.calls.internal_call import (RINGING_TIMER, FindInternalTarget, InternalCallFlow, InternalTarget,
-                                           InternalTargetFound)
+from telephony.calls.internal_call import (PROMPT_TIMER, RINGING_TIMER, FindInternalTarget, InternalCallFlow,
+                                           InternalCallPhase, InternalTarget, InternalTargetFound)
 from telephony.commands import (AddToBridge, Answer, CancelTimer, CreateBridge, DestroyBridge, Hangup, Originate,
                                 Play, Ring, StartTimer)
 from telephony.events import ChannelHungUp, HangupRequested, LegAnswered, LegEnded, PlaybackFinished, TimerFired
@@ -64,7 +65,7 @@ def test_the_caller_giving_up_while_it_rings_is_cancelled():
 
 
 def refused_with(out, prompt):
-    return out[-3:] == [Answer("ch1"), Play("ch1", "ch1-refused", (prompt,)), StartTimer("internal-prompt", 15)]
+    return out[-3:] == [Answer("ch1"), Play("ch1", "ch1-refused", (prompt,)), StartTimer(PROMPT_TIMER, 15)]
 
 
 @pytest.mark.parametrize("cause, outcome", [(17, "busy"), (19, "missed"), (0, "failed")])
@@ -74,7 +75,7 @@ def test_a_target_that_does_not_answer_frees_them_and_the_caller_hears_why(cause
     assert acd(out) == [("InternalCallEnded", "bob")]
     assert refused_with(out, "sound:vm-nobodyavail")
     assert flow.outcome == outcome
-    assert flow.handle(PlaybackFinished("ch1", "ch1-refused")) == [CancelTimer("internal-prompt"), Hangup("ch1")]
+    assert flow.handle(PlaybackFinished("ch1", "ch1-refused")) == [CancelTimer(PROMPT_TIMER), Hangup("ch1")]
     assert acd(flow.handle(ChannelHungUp("ch1", "normal"))) == [("InternalCallEnded", "ann")]
 
 
@@ -84,7 +85,7 @@ def test_no_answer_within_the_ring_timeout_is_missed():
     assert out[0] == Hangup("ch1-leg-1")
     assert refused_with(out, "sound:vm-nobodyavail") and flow.outcome == "missed"
     assert flow.handle(LegEnded("ch1", "ch1-leg-1", 16)) == []  # the leg's end follows: nothing more to do
-    assert flow.handle(TimerFired("ch1", "internal-prompt")) == [CancelTimer("internal-prompt"), Hangup("ch1")]
+    assert flow.handle(TimerFired("ch1", PROMPT_TIMER)) == [CancelTimer(PROMPT_TIMER), Hangup("ch1")]
 
 
 @pytest.mark.parametrize("kind, prompt", [("unknown", "sound:invalid"), ("unavailable", "sound:vm-nobodyavail"),
@@ -93,7 +94,7 @@ def test_what_cannot_be_rung_is_refused_with_a_prompt(kind, prompt):
     flow, out = ringing(InternalTarget(kind, reason="why"), caller_agent=None)
     assert not any(isinstance(c, Originate) for c in out)
     assert refused_with(out, prompt) and flow.outcome == kind
-    assert flow.handle(PlaybackFinished("ch1", "ch1-refused")) == [CancelTimer("internal-prompt"), Hangup("ch1")]
+    assert flow.handle(PlaybackFinished("ch1", "ch1-refused")) == [CancelTimer(PROMPT_TIMER), Hangup("ch1")]
 
 
 def test_a_plain_extension_is_rung_without_an_agent():
@@ -116,3 +117,24 @@ def test_an_adopted_call_only_marks_its_agents_busy_again():
     assert not any(isinstance(c, Originate) for c in out)
     out = flow.handle(LegEnded("ch1", "ch1-leg-1", 16))
     assert out[-1] == Hangup("ch1") and len(acd(out)) == 2
+
+
+def test_each_move_of_the_call_is_logged_with_its_id():
+    with capture_logs() as logs:
+        flow, _ = ringing()
+        flow.handle(LegAnswered("ch1", "ch1-leg-1"))
+        flow.handle(LegEnded("ch1", "ch1-leg-1", 16))
+        flow.handle(ChannelHungUp("ch1", "normal"))
+    moves = [(line["call_id"], line["transition"]) for line in logs if line["event"] == "internal_call.phase"]
+    assert moves == [
+        ("ch1", "finding -> ring -> ringing"), ("ch1", "ringing -> answered -> connected"),
+        ("ch1", "connected -> leg_ended -> hanging_up"), ("ch1", "hanging_up -> caller_gone -> ended")]
+    assert flow.phase is InternalCallPhase.ENDED
+
+
+def test_a_target_found_after_the_caller_hung_up_is_not_rung():
+    flow = make()
+    flow.start()
+    assert flow.handle(HangupRequested("ch1", "agent:ann")) == [Hangup("ch1")]
+    assert flow.handle(InternalTargetFound("ch1", BOB, "ann")) == []
+    assert flow.phase is InternalCallPhase.HANGING_UP and flow.outcome == "cancelled"

@@ -6,8 +6,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from structlog.testing import capture_logs
 
-from telephony.calls.transfer import IllegalTransition, RequeueCaller, State, Target, Transfer
+from telephony.calls.transfer import RequeueCaller, State, Target, Transfer
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, StartBridgeMusic
+from telephony.errors import IllegalTransition
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 AGENT_1002 = Target("agent", "agent-b", "PJSIP/1002")

@@ -12,6 +12,7 @@ from telephony.acd.commands import (
 )
 from telephony.acd.model import AgentProfile, Device, StateChanged
 from telephony.acd.model import AgentState as S
+from telephony.acd.phases import WaitingCallPhase
 from tests.unit.acd.rig import Rig, of
 
 BASIC = "queues: {q: {ring_timeout: 15, wrap_up_seconds: 10, missed_offers_before_pause: 2, moh_class: jazz}}"
@@ -314,7 +315,7 @@ def test_an_answer_never_bridged_goes_back_to_the_queue_after_the_grace():
     (offer,) = rig.offers(rig.call("c1"))
     rig.send(ev.OfferAnswered, offer.offer_id)
     rig.advance(29)
-    assert rig.dispatcher.call("c1").phase == "connecting"
+    assert rig.dispatcher.call("c1").phase is WaitingCallPhase.CONNECTING
     out = rig.advance(1)
     assert of(CancelOffer, out) == [CancelOffer(offer.offer_id, "c1", "ann", "bridge_timeout")]
     assert rig.offered(out) == [("c1", "bob")]

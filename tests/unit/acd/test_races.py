@@ -16,6 +16,7 @@ from telephony.acd.agent_state import IllegalTransition
 from telephony.acd.commands import CancelOffer, ConnectCallToAgent, EndCall, Offer, Overflow
 from telephony.acd.model import AgentProfile, Device
 from telephony.acd.model import AgentState as S
+from telephony.acd.phases import OfferPhase
 from telephony.config import parse_config
 from tests.unit.acd.rig import Rig
 
@@ -96,7 +97,7 @@ def check_invariants(dispatcher):
     for offer in dispatcher._offers.values():
         assert offer.agent_id not in holders, f"{offer.agent_id} holds two offers"
         holders[offer.agent_id] = offer.offer_id
-        if offer.phase in ("answered", "connected"):
+        if offer.phase in (OfferPhase.ANSWERED, OfferPhase.CONNECTED):
             assert offer.call_id not in answered_per_call, f"{offer.call_id} has two agents"
             answered_per_call[offer.call_id] = offer.agent_id
     for agent_id, record in dispatcher._agents.items():

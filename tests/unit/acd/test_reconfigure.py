@@ -6,6 +6,7 @@ from telephony.acd import events as ev
 from telephony.acd.commands import Announce, Overflow
 from telephony.acd.model import AgentProfile
 from telephony.acd.model import AgentState as S
+from telephony.acd.phases import WaitingCallPhase
 from telephony.config import parse_config
 from tests.unit.acd.rig import Rig, of
 
@@ -73,7 +74,7 @@ def test_max_wait_removed_by_a_reload_no_longer_overflows():
     rig.call("c1")
     reload(rig, "queues: {q: {}}")
     assert of(Overflow, rig.advance(120)) == []
-    assert rig.dispatcher.call("c1").phase == "waiting"
+    assert rig.dispatcher.call("c1").phase is WaitingCallPhase.WAITING
 
 
 def test_a_profile_change_moves_a_logged_in_agent_between_queues():
