@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from telephony.auth.policy import Forbidden
 from telephony.auth.service import TooManyAttempts, Unauthenticated
 from telephony.db.users import DuplicateUserName
+from telephony.errors import NotFound, Refused
 from telephony.logs import get_logger
 
 log = get_logger(__name__)
@@ -68,6 +69,10 @@ def _from_exception(exc: Exception) -> web.Response | None:
                               {"Retry-After": str(exc.retry_after)})
     if isinstance(exc, DuplicateUserName):
         return error_response(409, "duplicate_name", str(exc), {"name": exc.name})
+    if isinstance(exc, Refused):
+        return error_response(409, exc.code, exc.reason, exc.details)
+    if isinstance(exc, NotFound):
+        return error_response(404, "not_found", str(exc), {"kind": exc.what})
     if isinstance(exc, web.HTTPException) and exc.status >= 400:
         code = exc.reason.lower().replace(" ", "_").replace("-", "_")
         headers = {k: v for k, v in exc.headers.items() if k in ("Allow", "WWW-Authenticate", "Retry-After")}
