@@ -10,7 +10,15 @@ from datetime import datetime
 from telephony.calls.internal_holds import AgentsOnCall
 from telephony.calls.legs import leg_id
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Ring
+from telephony.errors import Refused
 from telephony.events import HangupRequested, LegAnswered, LegEnded
+
+
+class CallRefused(Refused):
+    """A click-to-call that cannot be placed now (the agent has no device or is on a call, the colleague
+    is logged out or busy); the reason says why, before anything rings."""
+
+    code = "call_refused"
 
 
 @dataclass

@@ -13,6 +13,7 @@ import asyncpg
 from telephony.acd.agent_state import AgentState, StateChanged
 from telephony.acd.events import AgentLoggedIn
 from telephony.acd.model import AgentProfile, Device
+from telephony.errors import NotFound, Refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +66,14 @@ class StateLogEntry:
     at: datetime
 
 
-class AgentNotFound(LookupError):
-    pass
+class AgentNotFound(NotFound):
+    def __init__(self, agent_id: str):
+        self.agent_id = agent_id
+        super().__init__("agent", f"no agent {agent_id}")
 
 
-class DuplicateExtension(ValueError):
-    pass
+class DuplicateExtension(Refused):
+    code = "duplicate_extension"
 
 
 _SELECT = """

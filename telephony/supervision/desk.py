@@ -17,9 +17,11 @@ from telephony.audience import Audience
 from telephony.auth.policy import Forbidden, Principal, can_supervise_queue
 from telephony.calls.queue_flow import dial_string
 from telephony.db.agents import AgentStore
+from telephony.errors import NotFound
 from telephony.supervision.events import (MonitorRequested, MonitorStopped, MonitorSwitched, SupervisorJoined,
                                           SupervisorLeft)
 from telephony.supervision.help_requests import HelpRequests
+from telephony.supervision.monitor import MonitorRefused
 
 
 @dataclass(frozen=True)
@@ -28,14 +30,6 @@ class LiveCall:
     queue: str | None
     agent_id: str | None  # the agent talking with the caller; None while nobody is
     agent_audience: Audience
-
-
-class NoSuchCall(LookupError):
-    pass
-
-
-class MonitorConflict(ValueError):
-    """The request clashes with the call's state or another supervisor; the message says why."""
 
 
 class SupervisorDesk:
@@ -55,10 +49,10 @@ class SupervisorDesk:
     async def monitor(self, principal: Principal, call_id: str, mode: str, to: str | None) -> dict:
         call = self._call(principal, call_id)
         if call.agent_id is None:
-            raise MonitorConflict("the call is not connected to an agent yet")
+            raise MonitorRefused("the call is not connected to an agent yet")
         owner = self._monitors.get(call_id)
         if owner is not None and owner != principal.user_id:
-            raise MonitorConflict("another supervisor is monitoring this call")
+            raise MonitorRefused("another supervisor is monitoring this call")
         if owner is None:
             endpoint = await self._endpoint(principal, to)
             self._monitors[call_id] = principal.user_id
@@ -124,7 +118,7 @@ class SupervisorDesk:
     def _call(self, principal: Principal, call_id: str) -> LiveCall:
         call = self._find_call(call_id)
         if call is None:
-            raise NoSuchCall("call")
+            raise NotFound("call")
         if call.queue is None:
             raise Forbidden("only calls in a queue are supervised", "not_your_queue")
         can_supervise_queue(principal, call.queue)
@@ -134,9 +128,9 @@ class SupervisorDesk:
         call = self._call(principal, call_id)
         owner = self._monitors.get(call_id)
         if owner is None:
-            raise MonitorConflict("nobody is monitoring this call")
+            raise MonitorRefused("nobody is monitoring this call")
         if owner != principal.user_id:
-            raise MonitorConflict("another supervisor is monitoring this call")
+            raise MonitorRefused("another supervisor is monitoring this call")
         return call
 
     async def _endpoint(self, principal: Principal, to: str | None) -> str:
@@ -147,7 +141,7 @@ class SupervisorDesk:
         agent = await self._agents.by_user(principal.user_id)
         device = agent and (agent.device("softphone") or agent.device("mobile"))
         if not device:
-            raise MonitorConflict("you have no phone on record; say which to ring with `to`")
+            raise MonitorRefused("you have no phone on record; say which to ring with `to`")
         return dial_string(device)
 
     def _announce(self, call: LiveCall, state: str, supervisor: UUID | None, mode: str) -> None:
