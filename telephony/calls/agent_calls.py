@@ -128,7 +128,7 @@ class AgentCallControl:
         if kind == "agent":
             try:
                 agent = await self._agents.get(UUID(value))
-            except (ValueError, AgentNotFound):
+            except AgentNotFound:
                 raise TransferRefused(f"there is no agent {value!r}") from None
         else:
             agent = await self._agents.by_extension(value)
