@@ -2,7 +2,9 @@
 
 The ACD's dispatcher is the authority on live states; the database holds who the agents are and what
 they were (for restarts). A change goes to the dispatcher with `ask`, so its refusal (already logged in,
-an unknown pause reason) reaches the caller as an error instead of being lost in a log.
+an unknown pause reason: an AgentStateRefused) reaches the caller instead of being lost in a log. Every
+refusal here is a telephony.errors.Refused and every missing thing a NotFound, which the API maps to 409
+and 404 in one place.
 """
 
 from __future__ import annotations
@@ -13,14 +15,16 @@ from typing import Protocol
 from datetime import datetime
 from uuid import UUID
 
-from telephony.acd.agent_state import IllegalTransition
+from telephony.acd.agent_state import AgentStateRefused
 from telephony.acd.dispatcher import Dispatcher
 from telephony.acd.events import AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentUnpaused
 from telephony.acd.model import AgentState
 from telephony.acd.service import AcdService
 from telephony.audience import Audience
 from telephony.auth.policy import Forbidden, Principal
+from telephony.calls.click_to_call import CallRefused
 from telephony.db.agents import Agent, AgentStore
+from telephony.errors import NotFound, Refused
 
 
 class AgentCalls(Protocol):
@@ -38,14 +42,6 @@ class AgentCalls(Protocol):
     def transfer_step(self, agent_id: str, action: str) -> bool: ...
 
     async def click_to_call(self, agent: Agent, target: str) -> str: ...
-
-
-class NoAgent(LookupError):
-    """The user has no agent record (or the agent named does not exist)."""
-
-
-class StateRefused(ValueError):
-    """The ACD refused the change; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +101,7 @@ class AgentDesk:
     async def mine(self, principal: Principal) -> Agent:
         agent = await self._agents.by_user(principal.user_id)
         if agent is None:
-            raise NoAgent("you are not set up as an agent")
+            raise NotFound("agent", "you are not set up as an agent")
         return agent
 
     async def view(self, agent: Agent) -> AgentView:
@@ -123,7 +119,7 @@ class AgentDesk:
     async def log_in(self, agent: Agent, device_kind: str) -> AgentView:
         device = agent.device(device_kind)
         if device is None:
-            raise StateRefused(f"agent {agent.name} has no {device_kind} device")
+            raise AgentStateRefused(f"agent {agent.name} has no {device_kind} device")
         await self._ask(AgentLoggedIn(agent.profile(), device, self._clock()))
         await self._agents.set_login_device(agent.id, device_kind)
         return await self.view(await self._agents.get(agent.id))
@@ -144,12 +140,12 @@ class AgentDesk:
                      user_id: UUID | None, skills: dict[str, int], queues: dict[str, int],
                      recording: str | None = None) -> AgentView:
         if not softphone and not mobile:
-            raise StateRefused("an agent needs a softphone or a mobile number")
+            raise Refused("an agent needs a softphone or a mobile number", "invalid_agent")
         unknown = sorted(set(queues) - set(self._dispatcher.queue_names()))
         if unknown:
-            raise StateRefused(f"unknown queue(s): {', '.join(unknown)}")
+            raise Refused(f"unknown queue(s): {', '.join(unknown)}", "invalid_agent")
         if any(not 1 <= level <= 5 for level in skills.values()):
-            raise StateRefused("skill levels are 1 to 5")
+            raise Refused("skill levels are 1 to 5", "invalid_agent")
         agent = await self._agents.create(name, extension, softphone, mobile, user_id, recording)
         await self._agents.set_skills(agent.id, skills)
         await self._agents.set_queues(agent.id, queues)
@@ -168,41 +164,29 @@ class AgentDesk:
 
     async def call(self, agent: Agent, target: str) -> str:
         if self._calls is None:
-            raise StateRefused("calls cannot be placed here")
-        try:
-            return await self._calls.click_to_call(agent, target)
-        except ValueError as exc:
-            raise StateRefused(str(exc)) from None
+            raise CallRefused("calls cannot be placed here")
+        return await self._calls.click_to_call(agent, target)
 
     def hang_up(self, agent: Agent) -> bool:
         return bool(self._calls and self._calls.hang_up_agent_call(str(agent.id)))
 
     async def transfer(self, agent: Agent, kind: str, target_kind: str, value: str, ring_timeout: int) -> bool:
-        """Transfer the agent's connected call; False if they have none, StateRefused saying why not."""
+        """Transfer the agent's connected call; False if they have none, TransferRefused saying why not."""
         if self._calls is None:
             return False
-        try:
-            return await self._calls.transfer_call(str(agent.id), kind, target_kind, value, ring_timeout)
-        except ValueError as exc:
-            raise StateRefused(str(exc)) from None
+        return await self._calls.transfer_call(str(agent.id), kind, target_kind, value, ring_timeout)
 
     def transfer_step(self, agent: Agent, action: str) -> bool:
         if self._calls is None:
             return False
-        try:
-            return self._calls.transfer_step(str(agent.id), action)
-        except ValueError as exc:
-            raise StateRefused(str(exc)) from None
+        return self._calls.transfer_step(str(agent.id), action)
 
     def control_recording(self, agent: Agent, action: str) -> bool:
         """Start, stop, pause or resume recording the agent's connected call; False if they have none,
-        StateRefused if the action makes no sense now."""
+        RecordingRefused if the action makes no sense now."""
         if self._calls is None:
             return False
-        try:
-            return self._calls.control_recording(str(agent.id), action)
-        except ValueError as exc:
-            raise StateRefused(str(exc)) from None
+        return self._calls.control_recording(str(agent.id), action)
 
     async def agent_for(self, principal: Principal, agent_id: UUID) -> Agent:
         """An agent the principal may act on: themselves, one of their queues' (supervisors), anyone (admins)."""
@@ -234,8 +218,5 @@ class AgentDesk:
 
     async def _ask(self, event) -> None:
         if not isinstance(event, AgentLoggedIn) and not self._dispatcher.logged_in(event.agent_id):
-            raise StateRefused("the agent is not logged in")
-        try:
-            await self._acd.ask(event)
-        except (IllegalTransition, ValueError) as exc:
-            raise StateRefused(str(exc)) from None
+            raise AgentStateRefused("the agent is not logged in")
+        await self._acd.ask(event)

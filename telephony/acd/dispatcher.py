@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from telephony.acd.agent_state import AgentStatus
+from telephony.acd.agent_state import AgentStateRefused, AgentStatus
 from telephony.acd.commands import (
     Announce, CallAbandoned, CallCompleted, CallConnected, CallMoved, CallOverflowed, CancelOffer, ConnectCallToAgent,
     EndCall, HoldCaller, Offer, Output, Overflow,
@@ -46,6 +46,7 @@ from telephony.acd.strategies import Member, make_strategy, skill_score
 from telephony.acd.timers import (AcdTimer, AnnouncementDue, BridgeOverdue, LegOverdue, MaxWaitReached,
                                   RingTimeout, WaitTimer, WrapUpOver)
 from telephony.config.models import CallCenterConfig
+from telephony.errors import Refused
 
 UNSTAFFED = (AgentState.LOGGED_OUT, AgentState.PAUSED)
 
@@ -114,8 +115,8 @@ class Dispatcher:
     def handle(self, event: AcdEvent) -> list[Output]:
         """Apply one event; return the commands and records that follow, in order.
 
-        Raises IllegalTransition (agent state) or ValueError (unknown queue, agent or pause reason)
-        before changing anything visible to other events.
+        Raises AgentStateRefused (agent state, unknown agent or pause reason) or Refused (unknown queue)
+        before changing anything visible to other events; ValueError for an event out of range (a bug).
         """
         if self._now == datetime.min or event.at > self._now:
             self._now = event.at
@@ -745,18 +746,18 @@ class Dispatcher:
     def _queue(self, name: str) -> CallQueue:
         queue = self._queues.get(name)
         if queue is None or queue.retired:
-            raise ValueError(f"unknown queue {name!r}")
+            raise Refused(f"unknown queue {name!r}", "unknown_queue")
         return queue
 
     def _agent(self, agent_id: str) -> AgentRecord:
         try:
             return self._agents[agent_id]
         except KeyError:
-            raise ValueError(f"unknown agent {agent_id!r}") from None
+            raise AgentStateRefused(f"unknown agent {agent_id!r}") from None
 
     def _check_reason(self, reason: str) -> None:
         if not self._config.valid_pause_reason(reason):
-            raise ValueError(f"unknown pause reason {reason!r}")
+            raise AgentStateRefused(f"unknown pause reason {reason!r}")
 
     def _seconds(self, since: datetime) -> float:
         return (self._now - since) / timedelta(seconds=1)

@@ -9,11 +9,11 @@ from uuid import UUID
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from telephony.agent_desk import StateRefused
 from telephony.api.agent_routes import DESK, _mine
-from telephony.api.errors import ApiError, conflict, not_found
+from telephony.api.errors import ApiError
 from telephony.api.routing import RouteTable, principal_of, uuid_param
-from telephony.recordings.library import RecordingLibrary, RecordingMissing
+from telephony.errors import NotFound
+from telephony.recordings.library import RecordingLibrary
 
 routes = RouteTable()
 RECORDINGS = web.AppKey("recordings", RecordingLibrary)
@@ -71,12 +71,8 @@ def _time(request: web.Request, name: str) -> datetime | None:
 @routes.route("POST", "/api/v1/me/call/recording", "Start, stop, pause or resume recording my current call",
               body=RecordingAction, status=204, errors=(404, 409), tag="recording")
 async def control_my_recording(request: web.Request, body: RecordingAction) -> None:
-    agent = await _mine(request)
-    try:
-        if not request.app[DESK].control_recording(agent, body.action):
-            raise not_found("connected call")
-    except StateRefused as exc:
-        raise conflict("recording_refused", str(exc)) from None
+    if not request.app[DESK].control_recording(await _mine(request), body.action):
+        raise NotFound("connected call")
 
 
 @routes.route("GET", "/api/v1/recordings", "Recordings I may hear, newest first (query: interaction_id, since, "
@@ -98,10 +94,7 @@ async def list_recordings(request: web.Request) -> RecordingList:
               errors=(403, 404), tag="recording")
 async def get_recording(request: web.Request) -> RecordingOut:
     recording_id = uuid_param(request, "recording_id", "recording")
-    try:
-        recording = await _library(request).get(principal_of(request), recording_id)
-    except RecordingMissing as exc:
-        raise not_found(str(exc)) from None
+    recording = await _library(request).get(principal_of(request), recording_id)
     return RecordingOut(**recording.as_json())
 
 
@@ -109,10 +102,7 @@ async def get_recording(request: web.Request) -> RecordingOut:
               errors=(403, 404), tag="recording", media="audio/*")
 async def recording_audio(request: web.Request) -> web.StreamResponse:
     recording_id = uuid_param(request, "recording_id", "recording")
-    try:
-        recording, path = await _library(request).file(principal_of(request), recording_id)
-    except RecordingMissing as exc:
-        raise not_found(str(exc)) from None
+    recording, path = await _library(request).file(principal_of(request), recording_id)
     return web.FileResponse(path, headers={
         "Content-Type": CONTENT_TYPES.get(recording.format, "application/octet-stream"),
         "Content-Disposition": f'attachment; filename="{path.name}"', "Cache-Control": "private, no-store"})

@@ -9,14 +9,14 @@ from typing import Literal
 from aiohttp import web
 from pydantic import BaseModel, Field, model_validator
 
-from telephony.agent_desk import StateRefused
 from telephony.api.agent_routes import DESK, _mine
-from telephony.api.errors import conflict, not_found
 from telephony.api.routing import RouteTable
 from telephony.crm.numbers import normalise
+from telephony.errors import NotFound
 
 routes = RouteTable()
-PATTERNS = {"agent": r"^[0-9a-fA-F-]{36}$", "queue": r"^[A-Za-z][A-Za-z0-9_-]{0,63}$",
+PATTERNS = {"agent": r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$",
+            "queue": r"^[A-Za-z][A-Za-z0-9_-]{0,63}$",
             "extension": r"^[0-9]{2,8}$", "number": r"^\+[1-9][0-9]{6,14}$"}
 
 
@@ -47,23 +47,14 @@ class TransferIn(BaseModel):
                           "(or to the queue, if you have left the call); a queue target is always blind.")
 async def transfer_my_call(request: web.Request, body: TransferIn) -> None:
     agent = await _mine(request)
-    try:
-        done = await request.app[DESK].transfer(agent, body.kind, body.to.kind, body.to.value, body.ring_timeout)
-    except StateRefused as exc:
-        raise conflict("transfer_refused", str(exc)) from None
-    if not done:
-        raise not_found("connected call")
+    if not await request.app[DESK].transfer(agent, body.kind, body.to.kind, body.to.value, body.ring_timeout):
+        raise NotFound("connected call")
 
 
 def _step(action: str):
     async def step(request: web.Request) -> None:
-        agent = await _mine(request)
-        try:
-            done = request.app[DESK].transfer_step(agent, action)
-        except StateRefused as exc:
-            raise conflict("transfer_refused", str(exc)) from None
-        if not done:
-            raise not_found("connected call")
+        if not request.app[DESK].transfer_step(await _mine(request), action):
+            raise NotFound("connected call")
 
     step.__name__ = f"{action}_transfer"
     return step

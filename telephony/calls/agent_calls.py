@@ -1,6 +1,6 @@
 """The calls in flight as one agent sees and steers them: their current call with its screen pop, hang-up,
 recording, transfers and click-to-call. Each request finds the agent's call among the live sessions, checks
-it can be done (refusals are ValueErrors saying why) and hands it to the call's own task."""
+it can be done (a refusal is a Refused saying why) and hands it to the call's own task."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from uuid import UUID
 from telephony.acd.dispatcher import Dispatcher
 from telephony.acd.model import dial_string
 from telephony.audience import Audience
-from telephony.calls.click_to_call import ClickToCallFlow
+from telephony.calls.click_to_call import CallRefused, ClickToCallFlow
 from telephony.calls.internal_directory import InternalDirectory
 from telephony.calls.registry import CallRegistry
 from telephony.calls.transfer import Target
@@ -98,7 +98,7 @@ class AgentCallControl:
     async def transfer_call(self, agent_id: str, kind: str, target_kind: str, value: str,
                             ring_timeout: int) -> bool:
         """Start a blind or attended transfer of the agent's connected call; False if they have none,
-        TransferRefused (a ValueError) saying why it cannot be done."""
+        TransferRefused saying why it cannot be done."""
         found = self._connected(agent_id, "check_transfer")
         if found is None:
             return False
@@ -128,7 +128,7 @@ class AgentCallControl:
         if kind == "agent":
             try:
                 agent = await self._agents.get(UUID(value))
-            except (ValueError, AgentNotFound):
+            except AgentNotFound:
                 raise TransferRefused(f"there is no agent {value!r}") from None
         else:
             agent = await self._agents.by_extension(value)
@@ -145,7 +145,7 @@ class AgentCallControl:
 
     def control_recording(self, agent_id: str, action: str) -> bool:
         """Hand the agent's recording request to their connected call's task, once the call's recording
-        has said it can be done (RecordingRefused, a ValueError, says why not)."""
+        has said it can be done (RecordingRefused says why not)."""
         found = self._connected(agent_id, "check_recording")
         if found is None:
             return False
@@ -156,21 +156,22 @@ class AgentCallControl:
     async def click_to_call(self, agent: Agent, target: str) -> str:
         """Ring the agent's own device, then `target` (an extension or an E.164 number); bridge the two.
         An extension is looked up as a softphone-dialled one is: a colleague logged out, busy or unknown is
-        refused (ValueError, saying why) before anything rings; a colleague is rung on their current device."""
+        refused (CallRefused, saying why) before anything rings; a colleague is rung on their current
+        device."""
         device = agent.device() or agent.device("softphone") or agent.device("mobile")
         if device is None:
-            raise ValueError(f"agent {agent.name} has no device")
+            raise CallRefused(f"agent {agent.name} has no device")
         if self._dispatcher.knows_agent(str(agent.id)):
             status = self._dispatcher.agent(str(agent.id))
             if status.engaged:
-                raise ValueError(f"you are {status.state.value}: finish that call first")
+                raise CallRefused(f"you are {status.state.value}: finish that call first")
         target_agent_id = None
         if target.startswith("+"):
             target_endpoint = f"PJSIP/{target}@trunk"
         else:
             found = await self._directory.target(target, str(agent.id))
             if found.kind not in ("agent", "extension") or found.endpoint is None:
-                raise ValueError(f"{target}: {found.reason or found.kind}")
+                raise CallRefused(f"{target}: {found.reason or found.kind}")
             target_endpoint, target_agent_id = found.endpoint, found.agent_id
         call_id = f"c2c{uuid.uuid4().hex[:16]}"
         arrived = CallArrived(call_id, "outbound" if target.startswith("+") else "internal", target,

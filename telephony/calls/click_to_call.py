@@ -12,6 +12,7 @@ from datetime import datetime
 from telephony.calls.internal_holds import AgentsOnCall
 from telephony.calls.legs import leg_id
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Ring
+from telephony.errors import Refused
 from telephony.events import HangupRequested, LegAnswered, LegEnded
 from telephony.phases import PhaseTable
 
@@ -37,6 +38,13 @@ CLICK_TO_CALL_PHASES: PhaseTable[ClickToCallPhase, ClickToCallEvent] = PhaseTabl
     **{(phase, event): P.ENDING for phase in (P.CALLING_AGENT, P.CALLING_TARGET, P.CONNECTED)
        for event in (E.LEG_ENDED, E.HANG_UP)},
 })
+
+
+class CallRefused(Refused):
+    """A click-to-call that cannot be placed now (the agent has no device or is on a call, the colleague
+    is logged out or busy); the reason says why, before anything rings."""
+
+    code = "call_refused"
 
 
 @dataclass

@@ -23,7 +23,7 @@ from telephony.acd.events import (AgentReleased, CallQueued, TransferTargetAnswe
 from telephony.calls.transfer import RequeueCaller, Segment, State, Target, Transfer, from_queue_call
 from telephony.calls.transfer_reports import TransferReport
 from telephony.commands import DestroyBridge, Hangup
-from telephony.errors import IllegalTransition
+from telephony.errors import IllegalTransition, Refused
 from telephony.events import LegAnswered, LegEnded
 from telephony.logs import get_logger
 
@@ -55,8 +55,10 @@ class TransferStep:
     action: str
 
 
-class TransferRefused(ValueError):
-    """The transfer request makes no sense now; the message says why."""
+class TransferRefused(Refused):
+    """The transfer request makes no sense now; the reason says why."""
+
+    code = "transfer_refused"
 
 
 class CallTransfers:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from telephony.crm.model import FINISHED_STATUSES, StatusChange, TicketStatus
+from telephony.errors import Refused
 
 
 ALLOWED: dict[TicketStatus, frozenset[TicketStatus]] = {
@@ -25,12 +26,15 @@ ALLOWED: dict[TicketStatus, frozenset[TicketStatus]] = {
 }
 
 
-class InvalidTransition(Exception):
+class TicketStatusRefused(Refused):
     """A status change the state machine refuses; `reason` says why, for the agent."""
+
+    code = "invalid_transition"
 
     def __init__(self, current: TicketStatus, target: TicketStatus, reason: str):
         super().__init__(reason)
-        self.current, self.target, self.reason = current, target, reason
+        self.current, self.target = current, target
+        self.details = {"from": current.value, "to": target.value}
 
 
 def transition(current: TicketStatus, target: TicketStatus, now: datetime,
@@ -43,13 +47,13 @@ def transition(current: TicketStatus, target: TicketStatus, now: datetime,
             reason = f"a {current.value} ticket cannot become {target.value}"
             if current in FINISHED_STATUSES:
                 reason += "; reopen it first"
-        raise InvalidTransition(current, target, reason)
+        raise TicketStatusRefused(current, target, reason)
     if target == TicketStatus.NEEDS_FOLLOW_UP:
         if follow_up_due is None:
-            raise InvalidTransition(current, target, "needs_follow_up requires a follow-up due time")
+            raise TicketStatusRefused(current, target, "needs_follow_up requires a follow-up due time")
         if follow_up_due <= now:
-            raise InvalidTransition(current, target, "the follow-up due time must be in the future")
+            raise TicketStatusRefused(current, target, "the follow-up due time must be in the future")
         return StatusChange(current, target, follow_up_due)
     if follow_up_due is not None:
-        raise InvalidTransition(current, target, "a follow-up due time only goes with needs_follow_up")
+        raise TicketStatusRefused(current, target, "a follow-up due time only goes with needs_follow_up")
     return StatusChange(current, target, None)

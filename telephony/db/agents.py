@@ -11,6 +11,7 @@ from uuid import UUID
 import asyncpg
 
 from telephony.acd.model import AgentProfile, AgentState, Device, StateChanged
+from telephony.errors import NotFound, Refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +51,14 @@ class StateLogEntry:
     at: datetime
 
 
-class AgentNotFound(LookupError):
-    pass
+class AgentNotFound(NotFound):
+    def __init__(self, agent_id: str):
+        self.agent_id = agent_id
+        super().__init__("agent", f"no agent {agent_id}")
 
 
-class DuplicateExtension(ValueError):
-    pass
+class DuplicateExtension(Refused):
+    code = "duplicate_extension"
 
 
 _SELECT = """

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from telephony.commands import Hangup
+from telephony.errors import Refused
 from telephony.recordings.commands import (PauseRecording, RecordBridge, RecordChannel, RecordingAgent,
                                            ResumeRecording, StopRecording)
 from telephony.supervision.commands import Snoop
@@ -25,8 +26,10 @@ from telephony.recordings.policy import Policy
 ACTIONS = ("start", "stop", "pause", "resume")
 
 
-class RecordingRefused(ValueError):
-    """The request makes no sense now (nothing to pause, policy never, ...); the message says why."""
+class RecordingRefused(Refused):
+    """The request makes no sense now (nothing to pause, policy never, ...); the reason says why."""
+
+    code = "recording_refused"
 
 
 @dataclass

@@ -8,7 +8,7 @@ from telephony.logs import get_logger
 from telephony.supervision.events import (SUPERVISION_EVENTS, MonitorRequested, MonitorStopped, MonitorSwitched,
                                           SnoopEntered, SupervisorJoined, SupervisorLegAnswered,
                                           SupervisorLegEnded, SupervisorLeft)
-from telephony.supervision.monitor import Mode, MonitorError, MonitorSession, Phase
+from telephony.supervision.monitor import Mode, MonitorRefused, MonitorSession, Phase
 
 log = get_logger(__name__)
 
@@ -27,7 +27,7 @@ class CallSupervision:
         """A supervision event; `agent_channel` and `talk_bridge` are the call's while an agent is on it."""
         try:
             return self._handle(event, agent_channel, talk_bridge)
-        except MonitorError as exc:
+        except MonitorRefused as exc:
             log.info("monitor.refused", reason=str(exc))
             return []
 
@@ -48,7 +48,7 @@ class CallSupervision:
         match event:
             case MonitorRequested(mode=mode, endpoint=endpoint, supervisor=supervisor) if session is None:
                 if agent_channel is None or talk_bridge is None:
-                    raise MonitorError("the call is not connected to an agent")
+                    raise MonitorRefused("the call is not connected to an agent")
                 self.supervisor = supervisor
                 self.session = MonitorSession(self.call_id, agent_channel, talk_bridge, endpoint, Mode(mode))
                 return self.session.start()

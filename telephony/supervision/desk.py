@@ -20,9 +20,11 @@ from uuid import UUID
 from telephony.acd.model import Device, dial_string
 from telephony.audience import Audience
 from telephony.auth.policy import Forbidden, Principal, can_supervise_queue
+from telephony.errors import NotFound
 from telephony.supervision.events import (MonitorRequested, MonitorStopped, MonitorSwitched, SupervisorJoined,
                                           SupervisorLeft)
 from telephony.supervision.help_requests import HelpRequests
+from telephony.supervision.monitor import MonitorRefused
 
 
 @dataclass(frozen=True)
@@ -45,14 +47,6 @@ class AgentDirectory(Protocol):
         """The agent record of the user, or None if they have none."""
 
 
-class NoSuchCall(LookupError):
-    pass
-
-
-class MonitorConflict(ValueError):
-    """The request clashes with the call's state or another supervisor; the message says why."""
-
-
 class SupervisorDesk:
     def __init__(self, find_call: Callable[[str], LiveCall | None], find_agent_call: Callable[[str], LiveCall | None],
                  deliver: Callable[[str, object], bool], agents: AgentDirectory,
@@ -70,10 +64,10 @@ class SupervisorDesk:
     async def monitor(self, principal: Principal, call_id: str, mode: str, to: str | None) -> dict:
         call = self._call(principal, call_id)
         if call.agent_id is None:
-            raise MonitorConflict("the call is not connected to an agent yet")
+            raise MonitorRefused("the call is not connected to an agent yet")
         owner = self._monitors.get(call_id)
         if owner is not None and owner != principal.user_id:
-            raise MonitorConflict("another supervisor is monitoring this call")
+            raise MonitorRefused("another supervisor is monitoring this call")
         if owner is None:
             endpoint = await self._endpoint(principal, to)
             self._monitors[call_id] = principal.user_id
@@ -139,7 +133,7 @@ class SupervisorDesk:
     def _call(self, principal: Principal, call_id: str) -> LiveCall:
         call = self._find_call(call_id)
         if call is None:
-            raise NoSuchCall("call")
+            raise NotFound("call")
         if call.queue is None:
             raise Forbidden("only calls in a queue are supervised", "not_your_queue")
         can_supervise_queue(principal, call.queue)
@@ -149,9 +143,9 @@ class SupervisorDesk:
         call = self._call(principal, call_id)
         owner = self._monitors.get(call_id)
         if owner is None:
-            raise MonitorConflict("nobody is monitoring this call")
+            raise MonitorRefused("nobody is monitoring this call")
         if owner != principal.user_id:
-            raise MonitorConflict("another supervisor is monitoring this call")
+            raise MonitorRefused("another supervisor is monitoring this call")
         return call
 
     async def _endpoint(self, principal: Principal, to: str | None) -> str:
@@ -162,7 +156,7 @@ class SupervisorDesk:
         agent = await self._agents.by_user(principal.user_id)
         device = agent and (agent.device("softphone") or agent.device("mobile"))
         if not device:
-            raise MonitorConflict("you have no phone on record; say which to ring with `to`")
+            raise MonitorRefused("you have no phone on record; say which to ring with `to`")
         return dial_string(device)
 
     def _announce(self, call: LiveCall, state: str, supervisor: UUID | None, mode: str) -> None:

@@ -19,6 +19,7 @@ import enum
 from dataclasses import dataclass, field
 
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate
+from telephony.errors import Refused
 from telephony.supervision.commands import RemoveFromBridge, Snoop
 
 SUPERVISION_MARK = "-sup-"
@@ -36,8 +37,11 @@ class Phase(str, enum.Enum):
     ENDED = "ended"
 
 
-class MonitorError(Exception):
-    """A request the session cannot carry out in its present phase; the message says why."""
+class MonitorRefused(Refused):
+    """A supervisor's request that cannot be carried out now (the call has no agent yet, another supervisor
+    is on it, the session has ended); the reason says why."""
+
+    code = "monitor_refused"
 
 
 def supervision_id(call_id: str, n: int) -> str:
@@ -87,7 +91,7 @@ class MonitorSession:
 
     def switch(self, mode: Mode) -> list:
         if self.phase is Phase.ENDED:
-            raise MonitorError("the monitoring session has ended")
+            raise MonitorRefused("the monitoring session has ended")
         if mode is self.mode:
             return []
         previous, self.mode = self.mode, mode

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from telephony.acd import events as ev
-from telephony.acd.agent_state import IllegalTransition
+from telephony.acd.agent_state import AgentStateRefused
 from telephony.acd.commands import CancelOffer, ConnectCallToAgent, EndCall, Offer, Overflow
 from telephony.acd.model import AgentProfile, Device
 from telephony.acd.model import AgentState as S
@@ -136,7 +136,7 @@ def test_random_interleavings_keep_the_guarantees(seed):
                                 (ev.DeviceBusy, (f"PJSIP/{agent_id}",), {"busy": rng.random() < .3})])
             try:
                 outputs = rig.send(event[0], *event[1], **(event[2] if len(event) > 2 else {}))
-            except IllegalTransition:
+            except AgentStateRefused:
                 outputs = []
         else:
             picked = asterisk.random_event()

@@ -8,6 +8,7 @@ from telephony.acd.model import AgentProfile
 from telephony.acd.model import AgentState as S
 from telephony.acd.phases import WaitingCallPhase
 from telephony.config import parse_config
+from telephony.errors import Refused
 from tests.unit.acd.rig import Rig, of
 
 
@@ -44,7 +45,7 @@ def test_new_required_skills_apply_to_logged_in_agents():
 def test_a_new_queue_takes_the_agents_whose_profile_names_it():
     rig = Rig("queues: {q: {}}")
     rig.login("ann", queues={"q": 0, "later": 0})
-    with pytest.raises(ValueError, match="unknown queue"):
+    with pytest.raises(Refused, match="unknown queue"):
         rig.call("c1", queue="later")
     reload(rig, "queues: {q: {}, later: {}}")
     assert rig.offered(rig.call("c1", queue="later")) == [("c1", "ann")]
@@ -54,7 +55,7 @@ def test_a_removed_queue_serves_its_calls_but_takes_no_new_ones():
     rig = Rig("queues: {q: {}, old: {}}")
     rig.call("c1", queue="old")
     reload(rig, "queues: {q: {}}")
-    with pytest.raises(ValueError, match="unknown queue 'old'"):
+    with pytest.raises(Refused, match="unknown queue 'old'"):
         rig.call("c2", queue="old")
     assert rig.offered(rig.login("ann", queues={"old": 0})) == [("c1", "ann")]
 

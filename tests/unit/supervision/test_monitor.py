@@ -6,7 +6,7 @@ from telephony.calls.legs import owner_of
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate
 from telephony.supervision.commands import RemoveFromBridge, Snoop
 from telephony.supervision.help_requests import HelpRequests
-from telephony.supervision.monitor import Mode, MonitorError, MonitorSession, call_of
+from telephony.supervision.monitor import Mode, MonitorRefused, MonitorSession, call_of
 
 
 def session(mode: Mode = Mode.LISTEN) -> MonitorSession:
@@ -58,7 +58,7 @@ def test_stop_and_the_supervisor_hanging_up_clear_everything():
     s.start(), s.leg_answered()
     snoop = s.snoop_id
     assert s.stop() == [Hangup(s.leg_id), Hangup(snoop), DestroyBridge(s.bridge_id)]
-    with pytest.raises(MonitorError):
+    with pytest.raises(MonitorRefused):
         s.switch(Mode.LISTEN)
     other = session()
     other.start(), other.leg_answered()
