@@ -9,6 +9,7 @@ from datetime import datetime
 
 from telephony.calls.internal_holds import AgentsOnCall
 from telephony.calls.legs import leg_id
+from telephony.causes import outcome_of_cause
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Ring
 from telephony.events import HangupRequested, LegAnswered, LegEnded
 
@@ -98,4 +99,4 @@ class ClickToCallFlow:
             return "answered"
         if leg == self.agent_leg:
             return "cancelled"  # the agent did not take their own call
-        return {17: "busy", 18: "missed", 19: "missed"}.get(cause, "failed")
+        return outcome_of_cause(cause)

@@ -20,6 +20,7 @@ from typing import Literal
 
 from telephony.calls.internal_holds import AgentsOnCall
 from telephony.calls.legs import leg_id
+from telephony.causes import LegOutcome, outcome_of_cause
 from telephony.commands import (AddToBridge, Answer, CancelTimer, CreateBridge, DestroyBridge, Hangup, Originate,
                                 Play, Ring, StartTimer)
 from telephony.events import (ChannelHungUp, HangupRequested, LegAnswered, LegEnded, PlaybackFinished,
@@ -29,12 +30,10 @@ TargetKind = Literal["agent", "extension", "busy", "unknown", "unavailable", "re
 
 RINGING_TIMER = "internal-ring"
 PROMPT_TIMER = "internal-prompt"
-ORIGINATE_GRACE = 5  # Asterisk's own ring limit, past ours: our timer decides, so the outcome is "missed"
+ORIGINATE_GRACE = 5  # Asterisk's own ring limit, past ours: our timer decides, so the outcome is no answer
 PROMPTS = {  # outcome -> what the caller hears before the hang-up
-    "busy": "sound:vm-nobodyavail",
-    "missed": "sound:vm-nobodyavail",
+    **{outcome: "sound:vm-nobodyavail" for outcome in LegOutcome},  # the target's leg ended unanswered
     "unavailable": "sound:vm-nobodyavail",
-    "failed": "sound:vm-nobodyavail",
     "unknown": "sound:invalid",
     "refused": "sound:ss-noservice",
 }
@@ -71,11 +70,6 @@ class InternalTargetFound:
 
 def _ends_prompt(event) -> bool:
     return isinstance(event, PlaybackFinished) or event.timer_id == PROMPT_TIMER
-
-
-def outcome_of_cause(cause: int) -> str:
-    """What a leg that ended before it was answered means (Q.850 cause)."""
-    return {17: "busy", 18: "missed", 19: "missed", 21: "busy"}.get(cause, "failed")
 
 
 @dataclass
@@ -143,7 +137,8 @@ class InternalCallFlow:
                         *self._refuse(outcome_of_cause(event.cause))]
             case TimerFired(timer_id=timer) if (timer == RINGING_TIMER and self._leg_live and not self._connected
                                                 and not self.finished):
-                return [Hangup(self.leg), *self._free(self.target.agent_id), *self._refuse("missed")]
+                return [Hangup(self.leg), *self._free(self.target.agent_id),
+                        *self._refuse(LegOutcome.NO_ANSWER)]
             case PlaybackFinished() | TimerFired() if self._prompting and _ends_prompt(event):
                 self._prompting = False
                 return [CancelTimer(PROMPT_TIMER), Hangup(self.channel_id)]

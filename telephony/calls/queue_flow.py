@@ -17,6 +17,7 @@ from telephony.acd.events import AgentLegEnded, CallBridged, CallerHungUp, CallQ
 from telephony.acd.model import Device
 from telephony.calls.legs import leg_id
 from telephony.calls.transfer_control import CallTransfers
+from telephony.causes import outcome_of_cause
 from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Play,
                                 StartBridgeMusic)
 from telephony.events import (ChannelHungUp, HangupRequested, LeftBridge, LegAnswered, LegEnded, PlaybackFinished,
@@ -30,9 +31,6 @@ log = get_logger(__name__)
 # The dispatcher keeps the ring timeout; Asterisk's own is a little longer, as a backstop.
 ORIGINATE_GRACE_SECONDS = 5
 NO_AGENT_PROMPT = "sound:queue-thankyou"
-
-CAUSES = {16: "normal", 17: "busy", 18: "no-answer", 19: "no-answer", 21: "rejected", 20: "unreachable",
-          3: "unreachable", 0: "failed"}
 
 
 def dial_string(device: Device, trunk: str = "trunk") -> str:
@@ -127,7 +125,7 @@ class QueueFlow:
             case LegEnded(leg_id=leg, cause=cause) if leg in self._offers:
                 offer = self._offers.pop(leg)
                 del self._legs[offer]
-                return [AgentLegEnded(offer, self.clock(), CAUSES.get(cause, str(cause)))]
+                return [AgentLegEnded(offer, self.clock(), outcome_of_cause(cause))]
             case EndCall():
                 self.outcome = "answered" if self._connected else "failed"
                 return [Hangup(self.channel_id), DestroyBridge(self.talk_bridge)]
