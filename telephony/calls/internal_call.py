@@ -19,8 +19,8 @@ from datetime import datetime
 from typing import Literal
 
 from telephony.calls.internal_holds import AgentsOnCall
-from telephony.calls.legs import leg_id
 from telephony.causes import LegOutcome, outcome_of_cause
+from telephony.channel_ids import leg_id, refused_playback, talk_bridge
 from telephony.commands import (AddToBridge, Answer, CancelTimer, CreateBridge, DestroyBridge, Hangup, Originate,
                                 Play, Ring, StartTimer)
 from telephony.events import (ChannelHungUp, HangupRequested, LegAnswered, LegEnded, PlaybackFinished,
@@ -101,7 +101,7 @@ class InternalCallFlow:
 
     @property
     def bridge(self) -> str:
-        return f"{self.channel_id}-talk"
+        return talk_bridge(self.channel_id)
 
     @property
     def finished(self) -> bool:
@@ -172,8 +172,8 @@ class InternalCallFlow:
         """Tell the caller the call cannot be put through, then hang up (after the prompt, or a while)."""
         self.outcome = outcome
         self._prompting = True
-        return [Answer(self.channel_id), Play(self.channel_id, f"{self.channel_id}-refused", (PROMPTS[outcome],)),
-                StartTimer(PROMPT_TIMER, 15)]
+        prompt = Play(self.channel_id, refused_playback(self.channel_id), (PROMPTS[outcome],))
+        return [Answer(self.channel_id), prompt, StartTimer(PROMPT_TIMER, 15)]
 
     def _free(self, agent_id: str | None) -> list:
         """The target is free again when their leg is gone; the calling agent only when the call ends."""

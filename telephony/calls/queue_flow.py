@@ -15,9 +15,9 @@ from datetime import datetime
 from telephony.acd.commands import Announce, CancelOffer, ConnectCallToAgent, EndCall, HoldCaller, Offer, Overflow
 from telephony.acd.events import AgentLegEnded, CallBridged, CallerHungUp, CallQueued, OfferAnswered
 from telephony.acd.model import Device
-from telephony.calls.legs import leg_id
 from telephony.calls.transfer_control import CallTransfers
 from telephony.causes import outcome_of_cause
+from telephony.channel_ids import hold_bridge, leg_id, overflow_playback, talk_bridge
 from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Play,
                                 StartBridgeMusic)
 from telephony.events import (ChannelHungUp, HangupRequested, LeftBridge, LegAnswered, LegEnded, PlaybackFinished,
@@ -84,11 +84,11 @@ class QueueFlow:
 
     @property
     def hold_bridge(self) -> str:
-        return f"{self.channel_id}-hold"
+        return hold_bridge(self.channel_id)
 
     @property
     def talk_bridge(self) -> str:
-        return f"{self.channel_id}-talk"
+        return talk_bridge(self.channel_id)
 
     @property
     def finished(self) -> bool:
@@ -255,7 +255,7 @@ class QueueFlow:
                 return []
             self._leaving_for_voicemail = destination.target
             return [DestroyBridge(self.hold_bridge)]
-        self._closing_playback = f"{self.channel_id}-overflow"
+        self._closing_playback = overflow_playback(self.channel_id)
         prompt = f"sound:{destination.target}" if destination.kind == "message" else NO_AGENT_PROMPT
         return [Play(self.channel_id, self._closing_playback, (prompt,))]
 
