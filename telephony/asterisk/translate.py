@@ -11,8 +11,7 @@ from datetime import datetime, timezone
 from telephony.channel_ids import ChannelKind, OwnedChannel, classify, recording_of
 from telephony.events import (CallArrived, CallEvent, CallRecordingFinished, ChannelHungUp, DtmfReceived,
                               LeftBridge, LegAnswered, LegEnded, PlaybackFinished, RecordingFinished,
-                              RecordingSnoopEntered)
-from telephony.supervision.events import SnoopEntered, SupervisorLegAnswered, SupervisorLegEnded
+                              RecordingSnoopEntered, SnoopEntered, SupervisorLegAnswered, SupervisorLegEnded)
 
 DIRECTIONS = ("inbound", "outbound", "internal")
 

@@ -13,11 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from telephony.channel_ids import recording_name, recording_snoop
-from telephony.commands import Hangup
-from telephony.recordings.commands import (PauseRecording, RecordBridge, RecordChannel, RecordingAgent,
-                                           ResumeRecording, StopRecording)
+from telephony.commands import (Hangup, PauseRecording, RecordBridge, RecordChannel, ResumeRecording, Snoop,
+                                StopRecording)
+from telephony.recordings.commands import RecordingAgent
 from telephony.recordings.policy import Policy
-from telephony.supervision.commands import Snoop
 
 ACTIONS = ("start", "stop", "pause", "resume")
 

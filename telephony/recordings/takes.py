@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from telephony.channel_ids import recording_of
-from telephony.recordings.commands import PauseRecording, RecordBridge, RecordChannel, RecordingAgent, ResumeRecording
+from telephony.commands import PauseRecording, RecordBridge, RecordChannel, ResumeRecording
+from telephony.recordings.commands import RecordingAgent
 
 
 @dataclass

@@ -10,13 +10,12 @@ from telephony.acd.commands import Announce, CancelOffer, ConnectCallToAgent, En
 from telephony.acd.events import AgentLegEnded, CallBridged, CallerHungUp, CallQueued, OfferAnswered
 from telephony.acd.model import Device
 from telephony.calls.queue_flow import QueueFlow, announcement, dial_string
-from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Play,
-                                StartBridgeMusic)
+from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, PauseRecording,
+                                Play, RecordBridge, Snoop, StartBridgeMusic)
 from telephony.config.models import OverflowTarget
 from telephony.events import (ChannelHungUp, LeftBridge, LegAnswered, LegEnded, PlaybackFinished, RecordingRequested,
                               RecordingSnoopEntered)
-from telephony.recordings.commands import PauseRecording, RecordBridge, RecordingAgent
-from telephony.supervision.commands import Snoop
+from telephony.recordings.commands import RecordingAgent
 from telephony.recordings.control import RecordingRefused
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)

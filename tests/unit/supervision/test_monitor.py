@@ -3,8 +3,8 @@ from datetime import datetime, timezone
 import pytest
 
 from telephony.channel_ids import ChannelKind, OwnedChannel, classify
-from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate
-from telephony.supervision.commands import RemoveFromBridge, Snoop
+from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, RemoveFromBridge,
+                                Snoop)
 from telephony.supervision.help_requests import HelpRequests
 from telephony.supervision.monitor import Mode, MonitorError, MonitorSession
 
