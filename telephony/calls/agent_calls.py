@@ -4,7 +4,6 @@ it can be done (a refusal is a Refused saying why) and hands it to the call's ow
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from uuid import UUID
@@ -17,6 +16,7 @@ from telephony.calls.internal_directory import InternalDirectory
 from telephony.calls.registry import CallRegistry
 from telephony.calls.transfer import Target
 from telephony.calls.transfer_control import TransferRefused, TransferRequested, TransferStep
+from telephony.channel_ids import new_click_to_call_id
 from telephony.crm.screen_pops import ScreenPops
 from telephony.db.agents import Agent, AgentNotFound, AgentStore
 from telephony.events import CallArrived, HangupRequested, RecordingRequested
@@ -173,7 +173,7 @@ class AgentCallControl:
             if found.kind not in ("agent", "extension") or found.endpoint is None:
                 raise CallRefused(f"{target}: {found.reason or found.kind}")
             target_endpoint, target_agent_id = found.endpoint, found.agent_id
-        call_id = f"c2c{uuid.uuid4().hex[:16]}"
+        call_id = new_click_to_call_id()
         arrived = CallArrived(call_id, "outbound" if target.startswith("+") else "internal", target,
                               agent.extension, agent.name, self._clock(), answered=True)
         flow = ClickToCallFlow(call_id, str(agent.id), dial_string(device), agent.extension, agent.name,

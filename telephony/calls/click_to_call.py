@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from telephony.calls.internal_holds import AgentsOnCall
-from telephony.calls.legs import leg_id
+from telephony.causes import outcome_of_cause
+from telephony.channel_ids import leg_id, talk_bridge
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Ring
 from telephony.errors import Refused
 from telephony.events import HangupRequested, LegAnswered, LegEnded
@@ -80,7 +81,7 @@ class ClickToCallFlow:
 
     @property
     def bridge(self) -> str:
-        return f"{self.call_id}-talk"
+        return talk_bridge(self.call_id)
 
     @property
     def finished(self) -> bool:
@@ -138,4 +139,4 @@ class ClickToCallFlow:
             return "answered"
         if leg == self.agent_leg:
             return "cancelled"  # the agent did not take their own call
-        return {17: "busy", 18: "missed", 19: "missed"}.get(cause, "failed")
+        return outcome_of_cause(cause)

@@ -20,7 +20,8 @@ from datetime import datetime
 from typing import Literal
 
 from telephony.calls.internal_holds import AgentsOnCall
-from telephony.calls.legs import leg_id
+from telephony.causes import LegOutcome, outcome_of_cause
+from telephony.channel_ids import leg_id, refused_playback, talk_bridge
 from telephony.commands import (AddToBridge, Answer, CancelTimer, CreateBridge, DestroyBridge, Hangup, Originate,
                                 Play, Ring, StartTimer)
 from telephony.events import (ChannelHungUp, HangupRequested, LegAnswered, LegEnded, PlaybackFinished,
@@ -32,12 +33,10 @@ TargetKind = Literal["agent", "extension", "busy", "unknown", "unavailable", "re
 
 RINGING_TIMER = TimerId(TimerKind.INTERNAL_RING)
 PROMPT_TIMER = TimerId(TimerKind.INTERNAL_PROMPT)
-ORIGINATE_GRACE = 5  # Asterisk's own ring limit, past ours: our timer decides, so the outcome is "missed"
+ORIGINATE_GRACE = 5  # Asterisk's own ring limit, past ours: our timer decides, so the outcome is no answer
 PROMPTS = {  # outcome -> what the caller hears before the hang-up
-    "busy": "sound:vm-nobodyavail",
-    "missed": "sound:vm-nobodyavail",
+    **{outcome: "sound:vm-nobodyavail" for outcome in LegOutcome},  # the target's leg ended unanswered
     "unavailable": "sound:vm-nobodyavail",
-    "failed": "sound:vm-nobodyavail",
     "unknown": "sound:invalid",
     "refused": "sound:ss-noservice",
 }
@@ -113,11 +112,6 @@ def _ends_prompt(event) -> bool:
     return isinstance(event, PlaybackFinished) or event.timer_id == PROMPT_TIMER
 
 
-def outcome_of_cause(cause: int) -> str:
-    """What a leg that ended before it was answered means (Q.850 cause)."""
-    return {17: "busy", 18: "missed", 19: "missed", 21: "busy"}.get(cause, "failed")
-
-
 @dataclass
 class InternalCallFlow:
     channel_id: str
@@ -146,7 +140,7 @@ class InternalCallFlow:
 
     @property
     def bridge(self) -> str:
-        return f"{self.channel_id}-talk"
+        return talk_bridge(self.channel_id)
 
     @property
     def finished(self) -> bool:
@@ -184,7 +178,7 @@ class InternalCallFlow:
                 return self._free(self.target.agent_id if self.target else None)
             case TimerFired(timer_id=timer) if timer == RINGING_TIMER and self.phase is P.RINGING:
                 return [Hangup(self.leg), *self._free(self.target.agent_id),
-                        *self._refuse("missed", E.RING_TIMEOUT)]
+                        *self._refuse(LegOutcome.NO_ANSWER, E.RING_TIMEOUT)]
             case PlaybackFinished() | TimerFired() if self.phase is P.REFUSING and _ends_prompt(event):
                 self._move(E.PROMPT_ENDED)
                 return [CancelTimer(PROMPT_TIMER), Hangup(self.channel_id)]
@@ -227,8 +221,8 @@ class InternalCallFlow:
         """Tell the caller the call cannot be put through, then hang up (after the prompt, or a while)."""
         self._move(event)
         self.outcome = outcome
-        return [Answer(self.channel_id), Play(self.channel_id, f"{self.channel_id}-refused", (PROMPTS[outcome],)),
-                StartTimer(PROMPT_TIMER, 15)]
+        prompt = Play(self.channel_id, refused_playback(self.channel_id), (PROMPTS[outcome],))
+        return [Answer(self.channel_id), prompt, StartTimer(PROMPT_TIMER, 15)]
 
     def _free(self, agent_id: str | None) -> list:
         """The target is free again when their leg is gone; the calling agent only when the call ends."""

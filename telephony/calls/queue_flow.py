@@ -15,8 +15,9 @@ from datetime import datetime
 from telephony.acd.commands import Announce, CancelOffer, ConnectCallToAgent, EndCall, HoldCaller, Offer, Overflow
 from telephony.acd.events import AgentLegEnded, CallBridged, CallerHungUp, CallQueued, OfferAnswered
 from telephony.acd.model import dial_string
-from telephony.calls.legs import leg_id
 from telephony.calls.transfer_control import CallTransfers
+from telephony.causes import outcome_of_cause
+from telephony.channel_ids import hold_bridge, leg_id, overflow_playback, talk_bridge
 from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Play,
                                 StartBridgeMusic)
 from telephony.events import (ChannelHungUp, HangupRequested, LeftBridge, LegAnswered, LegEnded, PlaybackFinished,
@@ -30,9 +31,6 @@ log = get_logger(__name__)
 # The dispatcher keeps the ring timeout; Asterisk's own is a little longer, as a backstop.
 ORIGINATE_GRACE_SECONDS = 5
 NO_AGENT_PROMPT = "sound:queue-thankyou"
-
-CAUSES = {16: "normal", 17: "busy", 18: "no-answer", 19: "no-answer", 21: "rejected", 20: "unreachable",
-          3: "unreachable", 0: "failed"}
 
 
 def announcement(position: int, estimated_wait: int | None) -> tuple[str, ...]:
@@ -79,11 +77,11 @@ class QueueFlow:
 
     @property
     def hold_bridge(self) -> str:
-        return f"{self.channel_id}-hold"
+        return hold_bridge(self.channel_id)
 
     @property
     def talk_bridge(self) -> str:
-        return f"{self.channel_id}-talk"
+        return talk_bridge(self.channel_id)
 
     @property
     def finished(self) -> bool:
@@ -120,7 +118,7 @@ class QueueFlow:
             case LegEnded(leg_id=leg, cause=cause) if leg in self._offers:
                 offer = self._offers.pop(leg)
                 del self._legs[offer]
-                return [AgentLegEnded(offer, self.clock(), CAUSES.get(cause, str(cause)))]
+                return [AgentLegEnded(offer, self.clock(), outcome_of_cause(cause))]
             case EndCall():
                 self.outcome = "answered" if self._connected else "failed"
                 return [Hangup(self.channel_id), DestroyBridge(self.talk_bridge)]
@@ -250,7 +248,7 @@ class QueueFlow:
                 return []
             self._leaving_for_voicemail = destination.target
             return [DestroyBridge(self.hold_bridge)]
-        self._closing_playback = f"{self.channel_id}-overflow"
+        self._closing_playback = overflow_playback(self.channel_id)
         prompt = f"sound:{destination.target}" if destination.kind == "message" else NO_AGENT_PROMPT
         return [Play(self.channel_id, self._closing_playback, (prompt,))]
 

@@ -7,9 +7,9 @@ import asyncio
 from collections.abc import Callable
 from datetime import datetime
 
-from telephony.calls.legs import owner_of
 from telephony.calls.recorder import Identify, InteractionRecorder
 from telephony.calls.session import CallSession
+from telephony.channel_ids import ChannelKind, classify
 from telephony.commands import CommandExecutor
 from telephony.db.interactions import InteractionStore
 from telephony.events import CallArrived, CallEvent, ChannelHungUp
@@ -74,7 +74,7 @@ class CallRegistry:
         ours, such as snoop channels). Calls we track that are gone end; calls we do not track are adopted;
         interactions left open for channels that no longer exist are closed as lost.
         """
-        owners = {owner_of(cid) for cid in live}
+        owners = {owner.call_id for owner in map(classify, live) if owner.kind is ChannelKind.LEG}
         vanished = [cid for cid in self.sessions if cid not in live and cid not in owners]
         for cid in vanished:
             self.sessions[cid].deliver(ChannelHungUp(cid, cause="vanished"))

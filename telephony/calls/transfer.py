@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from telephony.channel_ids import consult_bridge, transfer_hold_bridge
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, StartBridgeMusic
 from telephony.errors import IllegalTransition
 from telephony.model import Segment
@@ -119,11 +120,11 @@ class Transfer:
 
     @property
     def hold_bridge(self) -> str:
-        return f"{self.channel_id}-xfer-hold" + (f"-{self.number}" if self.number > 1 else "")
+        return transfer_hold_bridge(self.channel_id, self.number)
 
     @property
     def consult_bridge(self) -> str:
-        return f"{self.channel_id}-consult" + (f"-{self.number}" if self.number > 1 else "")
+        return consult_bridge(self.channel_id, self.number)
 
     @property
     def finished(self) -> bool:

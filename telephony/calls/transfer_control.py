@@ -22,6 +22,7 @@ from telephony.acd.events import (AgentReleased, CallQueued, TransferTargetAnswe
                                   TransferTargetRinging)
 from telephony.calls.transfer import RequeueCaller, Segment, State, Target, Transfer, from_queue_call
 from telephony.calls.transfer_reports import TransferReport
+from telephony.causes import outcome_of_cause
 from telephony.commands import DestroyBridge, Hangup
 from telephony.errors import IllegalTransition, Refused
 from telephony.events import LegAnswered, LegEnded
@@ -32,8 +33,6 @@ if TYPE_CHECKING:
 
 log = get_logger(__name__)
 STEPS = ("complete", "cancel", "conference")
-FAILURES = {17: "busy", 18: "no answer", 19: "no answer", 21: "rejected", 3: "unreachable", 20: "unreachable",
-            0: "failed"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +171,7 @@ class CallTransfers:
                 flow.outcome = "answered"
                 return [Hangup(flow.channel_id), DestroyBridge(flow.talk_bridge)]
             case LegEnded(leg_id=leg, cause=cause) if self.active and leg == self.active.target_leg:
-                reason = FAILURES.get(cause, "hung up")
+                reason = outcome_of_cause(cause)
                 failed = self._report("failed", reason)
                 commands = self._apply(self.active.target_failed(reason))
                 requeued = any(isinstance(c, CallQueued) for c in commands)

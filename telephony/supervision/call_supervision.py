@@ -4,10 +4,16 @@ with the call's, and the session ends with the call. Pure: events in, commands a
 from __future__ import annotations
 
 from telephony.commands import Hangup
+from telephony.events import SnoopEntered, SupervisorLegAnswered, SupervisorLegEnded
 from telephony.logs import get_logger
-from telephony.supervision.events import (SUPERVISION_EVENTS, MonitorRequested, MonitorStopped, MonitorSwitched,
-                                          SnoopEntered, SupervisorJoined, SupervisorLegAnswered,
-                                          SupervisorLegEnded, SupervisorLeft)
+from telephony.supervision.events import (
+    SUPERVISION_EVENTS,
+    MonitorRequested,
+    MonitorStopped,
+    MonitorSwitched,
+    SupervisorJoined,
+    SupervisorLeft,
+)
 from telephony.supervision.monitor import Mode, MonitorRefused, MonitorSession, Phase
 
 log = get_logger(__name__)

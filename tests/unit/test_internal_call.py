@@ -68,7 +68,7 @@ def refused_with(out, prompt):
     return out[-3:] == [Answer("ch1"), Play("ch1", "ch1-refused", (prompt,)), StartTimer(PROMPT_TIMER, 15)]
 
 
-@pytest.mark.parametrize("cause, outcome", [(17, "busy"), (19, "missed"), (0, "failed")])
+@pytest.mark.parametrize("cause, outcome", [(17, "busy"), (19, "no answer"), (21, "rejected"), (0, "failed")])
 def test_a_target_that_does_not_answer_frees_them_and_the_caller_hears_why(cause, outcome):
     flow, _ = ringing()
     out = flow.handle(LegEnded("ch1", "ch1-leg-1", cause))
@@ -79,11 +79,11 @@ def test_a_target_that_does_not_answer_frees_them_and_the_caller_hears_why(cause
     assert acd(flow.handle(ChannelHungUp("ch1", "normal"))) == [("InternalCallEnded", "ann")]
 
 
-def test_no_answer_within_the_ring_timeout_is_missed():
+def test_the_ring_timeout_running_out_ends_with_no_answer():
     flow, _ = ringing()
     out = flow.handle(TimerFired("ch1", RINGING_TIMER))
     assert out[0] == Hangup("ch1-leg-1")
-    assert refused_with(out, "sound:vm-nobodyavail") and flow.outcome == "missed"
+    assert refused_with(out, "sound:vm-nobodyavail") and flow.outcome == "no answer"
     assert flow.handle(LegEnded("ch1", "ch1-leg-1", 16)) == []  # the leg's end follows: nothing more to do
     assert flow.handle(TimerFired("ch1", PROMPT_TIMER)) == [CancelTimer(PROMPT_TIMER), Hangup("ch1")]
 

@@ -25,11 +25,9 @@ from pathlib import Path
 import pytest
 
 SOURCE = Path(__file__).parents[2]
-ADAPTER_PART = "the Asterisk adapter part of issue 13 (another branch) removes the adapter's feature imports"
 CALLS_CYCLE_PART = ("the calls/ part of issue 13 (the lead's) breaks the cycle "
                     "calls.queue_flow <-> calls.transfer_control")
 
-# channel_ids and causes are checked once they exist.
 VOCABULARY = frozenset({
     "telephony.commands", "telephony.events", "telephony.errors", "telephony.phases", "telephony.model",
     "telephony.channel_ids", "telephony.causes", "telephony.audience", "telephony.timers",
@@ -184,8 +182,7 @@ def test_the_model_types_the_database_returns_import_only_vocabulary(module):
     assert_imports_only(module, lambda target: target in VOCABULARY or target in MODEL_TYPES)
 
 
-@pytest.mark.parametrize("module", marked(modules_under("telephony.asterisk"), {
-    "telephony.asterisk.executor": ADAPTER_PART, "telephony.asterisk.translate": ADAPTER_PART}))
+@pytest.mark.parametrize("module", modules_under("telephony.asterisk"))
 def test_the_asterisk_adapter_imports_only_vocabulary(module):
     assert_imports_only(module, lambda target: (target in VOCABULARY or target in PLUMBING
                                                 or within(target, "telephony.asterisk")))

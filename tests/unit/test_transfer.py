@@ -62,7 +62,7 @@ def test_blind_transfer_failure_after_the_agent_left_requeues_the_customer():
     assert xfer.segments[1].outcome == "busy"
 
 
-@pytest.mark.parametrize("reason", ["no-answer", "busy", "logged-out"])
+@pytest.mark.parametrize("reason", ["no answer", "busy", "logged-out"])
 def test_attended_transfer_failure_returns_the_customer_to_the_agent(reason):
     xfer, _ = make()
     xfer.start("attended", AGENT_1002, "c1-leg-2")
@@ -77,7 +77,7 @@ def test_attended_transfer_failure_when_the_agent_hung_up_requeues():
     xfer, _ = make()
     xfer.start("attended", AGENT_1002, "c1-leg-2")
     assert xfer.agent_gone() == []
-    assert xfer.target_failed("no-answer")[-1] == RequeueCaller("c1", "support", 5, T0 - timedelta(minutes=2))
+    assert xfer.target_failed("no answer")[-1] == RequeueCaller("c1", "support", 5, T0 - timedelta(minutes=2))
 
 
 def test_attended_transfer_consults_then_completes():

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from telephony.asterisk.translate import translate
-from telephony.commands import DestroyBridge, Hangup, Originate
+from telephony.commands import DestroyBridge, Hangup, Originate, Snoop
+from telephony.events import SnoopEntered, SupervisorLegAnswered, SupervisorLegEnded
 from telephony.supervision.call_supervision import CallSupervision
-from telephony.supervision.commands import Snoop
-from telephony.supervision.events import (MonitorRequested, MonitorStopped, SnoopEntered, SupervisorJoined,
-                                          SupervisorLegAnswered, SupervisorLegEnded, SupervisorLeft)
+from telephony.supervision.events import MonitorRequested, MonitorStopped, SupervisorJoined, SupervisorLeft
 
 
 def test_supervision_channels_reach_the_call_they_watch():
