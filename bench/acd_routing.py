@@ -27,6 +27,7 @@ from telephony.acd.commands import Offer
 from telephony.acd.dispatcher import Dispatcher
 from telephony.acd.model import AgentProfile, Device
 from telephony.config.models import CallCenterConfig, QueueConfig
+from telephony.logs import configure_logging
 
 AGENTS = 5_000
 WAITING = 1_000
@@ -157,6 +158,7 @@ def main() -> int:
     parser.add_argument("--iterations", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    configure_logging(level="warning")  # the dispatcher logs each phase move at info: not part of the figures
     bench = Bench(args.seed)
     started = time.perf_counter()
     bench.populate()

@@ -11,19 +11,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from telephony.acd.agent_state import StateChanged
 from telephony.acd.commands import (CallAbandoned, CallCompleted, CallConnected, CallOverflowed, Command, Offer,
                                     Record)
 from telephony.acd.dispatcher import Dispatcher
-from telephony.acd.events import AgentLegEnded, DeviceBusy, DeviceRegistration
+from telephony.acd.events import AgentLegEnded, AgentLoggedIn, DeviceBusy, DeviceRegistration
+from telephony.acd.model import AgentState, StateChanged
 from telephony.acd.service import AcdService
 from telephony.asterisk.device_states import BUSY, UNREACHABLE
-from telephony.db.agents import AgentStore
+from telephony.db.agents import Agent, AgentStore
 from telephony.db.interactions import InteractionStore
 from telephony.db.writer import OrderedWriter
 from telephony.logs import get_logger
 
 log = get_logger(__name__)
+
+
+def restore_event(agent: Agent, at: datetime) -> AgentLoggedIn | None:
+    """What hands a stored agent back to the ACD after a restart, or None if they were logged out.
+
+    A pause (and its reason) is kept. An agent stored as ringing, on a call or in wrap-up comes back
+    available: the calls themselves are reconciled from Asterisk, and a device still in use is
+    reported busy (DeviceBusy), which keeps offers away until it is free.
+    """
+    device = agent.device()
+    if agent.state is AgentState.LOGGED_OUT or device is None:
+        return None
+    reason = agent.pause_reason if agent.state is AgentState.PAUSED else None
+    return AgentLoggedIn(agent.profile(), device, at, paused_reason=reason, restored=True)
 
 
 class AcdRuntime:
@@ -52,7 +66,7 @@ class AcdRuntime:
     async def restore_agents(self) -> int:
         restored = 0
         for agent in await self._agents.logged_in():
-            event = agent.restore_event(self._clock())
+            event = restore_event(agent, self._clock())
             if event is not None:
                 self.submit(event)
                 restored += 1

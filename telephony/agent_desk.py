@@ -2,7 +2,9 @@
 
 The ACD's dispatcher is the authority on live states; the database holds who the agents are and what
 they were (for restarts). A change goes to the dispatcher with `ask`, so its refusal (already logged in,
-an unknown pause reason) reaches the caller as an error instead of being lost in a log.
+an unknown pause reason: an AgentStateRefused) reaches the caller instead of being lost in a log. Every
+refusal here is a telephony.errors.Refused and every missing thing a NotFound, which the API maps to 409
+and 404 in one place.
 """
 
 from __future__ import annotations
@@ -13,21 +15,23 @@ from typing import Protocol
 from datetime import datetime
 from uuid import UUID
 
-from telephony.acd.agent_state import AgentState, IllegalTransition
+from telephony.acd.agent_state import AgentStateRefused
 from telephony.acd.dispatcher import Dispatcher
 from telephony.acd.events import AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentUnpaused
+from telephony.acd.model import AgentState
 from telephony.acd.service import AcdService
 from telephony.agent_roster import AgentRoster
 from telephony.auth.policy import Forbidden, Principal
 from telephony.calls.requests import TransferAction
 from telephony.calls.transfer import TargetKind, TransferMode
 from telephony.db.agents import Agent, AgentStore
+from telephony.errors import NotFound, Refused
 from telephony.recordings.control import RecordingAction
 
 
 class AgentCalls(Protocol):
     """The calls in flight, as seen from one agent (telephony.calls.agent_calls.AgentCallControl). Each
-    request is answered by the call's own task: done, a Refused saying why not, or NoCall / CallGone."""
+    request is answered by the call's own task: done, a Refused saying why not, or NotFound / CallGone."""
 
     async def agent_call(self, agent_id: str) -> dict | None: ...
 
@@ -41,14 +45,6 @@ class AgentCalls(Protocol):
     async def transfer_step(self, agent_id: str, action: TransferAction) -> None: ...
 
     async def click_to_call(self, agent: Agent, target: str) -> str: ...
-
-
-class NoAgent(LookupError):
-    """The user has no agent record (or the agent named does not exist)."""
-
-
-class StateRefused(ValueError):
-    """The ACD refused the change; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +86,7 @@ class AgentDesk:
     async def mine(self, principal: Principal) -> Agent:
         agent = await self._agents.by_user(principal.user_id)
         if agent is None:
-            raise NoAgent("you are not set up as an agent")
+            raise NotFound("agent", "you are not set up as an agent")
         return agent
 
     async def view(self, agent: Agent) -> AgentView:
@@ -108,7 +104,7 @@ class AgentDesk:
     async def log_in(self, agent: Agent, device_kind: str) -> AgentView:
         device = agent.device(device_kind)
         if device is None:
-            raise StateRefused(f"agent {agent.name} has no {device_kind} device")
+            raise AgentStateRefused(f"agent {agent.name} has no {device_kind} device")
         await self._ask(AgentLoggedIn(agent.profile(), device, self._clock()))
         await self._agents.set_login_device(agent.id, device_kind)
         return await self.view(await self._agents.get(agent.id))
@@ -129,12 +125,12 @@ class AgentDesk:
                      user_id: UUID | None, skills: dict[str, int], queues: dict[str, int],
                      recording: str | None = None) -> AgentView:
         if not softphone and not mobile:
-            raise StateRefused("an agent needs a softphone or a mobile number")
+            raise Refused("an agent needs a softphone or a mobile number", "invalid_agent")
         unknown = sorted(set(queues) - set(self._dispatcher.queue_names()))
         if unknown:
-            raise StateRefused(f"unknown queue(s): {', '.join(unknown)}")
+            raise Refused(f"unknown queue(s): {', '.join(unknown)}", "invalid_agent")
         if any(not 1 <= level <= 5 for level in skills.values()):
-            raise StateRefused("skill levels are 1 to 5")
+            raise Refused("skill levels are 1 to 5", "invalid_agent")
         agent = await self._agents.create(name, extension, softphone, mobile, user_id, recording)
         await self._agents.set_skills(agent.id, skills)
         await self._agents.set_queues(agent.id, queues)
@@ -200,8 +196,5 @@ class AgentDesk:
 
     async def _ask(self, event) -> None:
         if not isinstance(event, AgentLoggedIn) and not self._dispatcher.logged_in(event.agent_id):
-            raise StateRefused("the agent is not logged in")
-        try:
-            await self._acd.ask(event)
-        except (IllegalTransition, ValueError) as exc:
-            raise StateRefused(str(exc)) from None
+            raise AgentStateRefused("the agent is not logged in")
+        await self._acd.ask(event)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, Union
 
+from telephony.timers import TimerId
+
 
 @dataclass(frozen=True, slots=True)
 class Answer:
@@ -98,13 +100,13 @@ class StartTimer:
     Carried out by the call's session, not by Asterisk, so the flows stay pure.
     """
 
-    timer_id: str
+    timer_id: TimerId
     seconds: float
 
 
 @dataclass(frozen=True, slots=True)
 class CancelTimer:
-    timer_id: str
+    timer_id: TimerId
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,9 +146,70 @@ class StartRecording:
     format: str = "wav"
 
 
+@dataclass(frozen=True, slots=True)
+class RemoveFromBridge:
+    bridge_id: str
+    channel_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Snoop:
+    """A snoop channel `snoop_id` on `channel_id` entering our app.
+
+    `spy` is the audio of `channel_id` the snoop hears (in, out, both, none); `whisper` the direction in
+    which what is played into the snoop reaches `channel_id` (out: the agent hears it, the caller not).
+    """
+
+    snoop_id: str
+    channel_id: str
+    spy: str
+    whisper: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordBridge:
+    """Record the mix of `bridge_id` (both parties) into Asterisk's stored recording `name`."""
+
+    bridge_id: str
+    name: str
+    format: str
+    call_id: str
+    agent_id: str | None
+    queue: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordChannel:
+    """Record what channel `channel_id` reads — for a snoop with spy both on the caller's channel, both
+    directions of everything the caller says and hears, through IVR, hold and talk."""
+
+    channel_id: str
+    name: str
+    format: str
+    call_id: str
+    agent_id: str | None
+    queue: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PauseRecording:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResumeRecording:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class StopRecording:
+    name: str
+
+
 Command = Union[Answer, Play, StopPlayback, Hangup, Originate, Ring, CreateBridge, AddToBridge, DestroyBridge,
                 StartBridgeMusic, StartMusicOnHold, StopMusicOnHold, StartTimer, CancelTimer, EnterQueue, Transfer,
-                StartRecording]
+                StartRecording, RemoveFromBridge, Snoop, RecordBridge, RecordChannel, PauseRecording,
+                ResumeRecording, StopRecording]
 
 
 class ChannelGone(Exception):

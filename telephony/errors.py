@@ -8,15 +8,27 @@ class TelephonyError(Exception):
 class Refused(TelephonyError):
     """A request that makes no sense now (the call is not connected, the agent is logged out, a transfer
     is already under way...). `reason` says why, for the person who asked; `code` names the kind of
-    refusal for programs. The HTTP API answers every Refused with 409 in one place."""
+    refusal for programs; `details`, if any, is data for programs (JSON-able). The HTTP API answers every
+    Refused with 409 in one place."""
 
     code = "refused"
+    details: object = None
 
     def __init__(self, reason: str, code: str | None = None):
         self.reason = reason
         if code is not None:
             self.code = code
         super().__init__(reason)
+
+
+class NotFound(TelephonyError):
+    """What a request names is not there: no such agent, customer, ticket, recording, connected call.
+    `what` names the kind of thing; the message, by default "no such <what>", is for the person who asked.
+    The HTTP API answers every NotFound with 404 in one place."""
+
+    def __init__(self, what: str, message: str | None = None):
+        self.what = what
+        super().__init__(message or f"no such {what}")
 
 
 class IllegalTransition(TelephonyError):

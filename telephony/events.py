@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Union
 
+from telephony.timers import TimerId
+
 Direction = Literal["inbound", "outbound", "internal"]
 
 
@@ -73,7 +75,7 @@ class LegEnded:
 @dataclass(frozen=True, slots=True)
 class TimerFired:
     channel_id: str
-    timer_id: str
+    timer_id: TimerId
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +130,29 @@ class RecordingSnoopEntered:
     snoop_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class SupervisorLegAnswered:
+    """The phone of a supervisor monitoring call `channel_id` answered (their leg entered our app)."""
+
+    channel_id: str
+    leg_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SupervisorLegEnded:
+    channel_id: str
+    leg_id: str
+    cause: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SnoopEntered:
+    """A supervisor's snoop on call `channel_id` has entered our app: it can be bridged now."""
+
+    channel_id: str
+    snoop_id: str
+
+
 CallEvent = Union[CallArrived, PlaybackFinished, DtmfReceived, ChannelHungUp, LegAnswered, LegEnded, TimerFired,
                   RecordingFinished, LeftBridge, HangupRequested, RecordingRequested,
-                  RecordingSnoopEntered]
+                  RecordingSnoopEntered, SupervisorLegAnswered, SupervisorLegEnded, SnoopEntered]

@@ -1,4 +1,5 @@
-"""An agent's state as an explicit state machine whose illegal transitions raise.
+"""An agent's state as an explicit state machine; a transition the table does not allow is refused
+(AgentStateRefused).
 
 Whether an agent can be offered a call also depends on two facts that are not states: the softphone's
 registration and the device being busy on a call the ACD did not place. They make the agent unofferable
@@ -7,20 +8,11 @@ without touching the state (and so without polluting the state log).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
+from telephony.acd.model import AgentState, StateChanged
 from telephony.config.models import MISSED_REASON
-
-
-class AgentState(StrEnum):
-    LOGGED_OUT = "logged_out"
-    AVAILABLE = "available"
-    RINGING = "ringing"
-    ON_CALL = "on_call"
-    WRAP_UP = "wrap_up"
-    PAUSED = "paused"
+from telephony.errors import Refused
 
 
 S = AgentState
@@ -38,27 +30,11 @@ ALLOWED: dict[AgentState, frozenset[AgentState]] = {
 }
 
 
-class IllegalTransition(Exception):
-    def __init__(self, agent_id: str, current: AgentState, wanted: AgentState):
-        self.agent_id, self.current, self.wanted = agent_id, current, wanted
-        super().__init__(f"agent {agent_id}: cannot go from {current} to {wanted}")
+class AgentStateRefused(Refused):
+    """An agent's state cannot change so now: log in twice, pause while logged out, an unknown agent or
+    pause reason. What an agent or a supervisor asked for, refused; `reason` says why."""
 
-
-@dataclass(frozen=True, slots=True)
-class StateChanged:
-    """One line of the state log and one event on the stream.
-
-    `reason` is the pause reason while paused; `previous_reason` keeps the one being left, so that an
-    unpause still says which pause it ended. `cause` says what moved the agent (login, offer, missed...).
-    """
-
-    agent_id: str
-    previous: AgentState
-    state: AgentState
-    reason: str | None
-    at: datetime
-    cause: str
-    previous_reason: str | None = None
+    code = "state_refused"
 
 
 class AgentStatus:
@@ -97,7 +73,7 @@ class AgentStatus:
     def login(self, at: datetime, paused_reason: str | None = None, cause: str = "login") -> StateChanged:
         """`cause` "restored" marks the agent handed back to the ACD after a restart of the daemon."""
         if self.state is not S.LOGGED_OUT:
-            raise IllegalTransition(self.agent_id, self.state, S.AVAILABLE)
+            raise self._refused(S.AVAILABLE)
         if paused_reason:
             return self._go(S.PAUSED, at, cause, paused_reason)
         return self._go(S.AVAILABLE, at, cause)
@@ -107,13 +83,13 @@ class AgentStatus:
 
     def pause(self, reason: str, at: datetime) -> StateChanged:
         if self.state in (S.LOGGED_OUT, S.ON_CALL):
-            raise IllegalTransition(self.agent_id, self.state, S.PAUSED)
+            raise self._refused(S.PAUSED)
         return self._go(S.PAUSED, at, "pause", reason)
 
     def pause_after_call(self, reason: str) -> None:
         """A pause asked for during a call: it starts when the call (and its wrap-up) is over."""
         if self.state not in (S.ON_CALL, S.WRAP_UP):
-            raise IllegalTransition(self.agent_id, self.state, S.PAUSED)
+            raise self._refused(S.PAUSED)
         self.pause_pending = reason
 
     def cancel_pending_pause(self) -> bool:
@@ -123,7 +99,7 @@ class AgentStatus:
 
     def unpause(self, at: datetime) -> StateChanged:
         if self.state is not S.PAUSED:
-            raise IllegalTransition(self.agent_id, self.state, S.AVAILABLE)
+            raise self._refused(S.AVAILABLE)
         self.missed_in_row = 0
         return self._go(S.AVAILABLE, at, "unpause")
 
@@ -132,7 +108,7 @@ class AgentStatus:
 
     def answer(self, at: datetime) -> StateChanged:
         if self.state is not S.RINGING:  # on_call from available is an internal call's, not an answer's
-            raise IllegalTransition(self.agent_id, self.state, S.ON_CALL)
+            raise self._refused(S.ON_CALL)
         self.missed_in_row = 0
         return self._go(S.ON_CALL, at, "answered")
 
@@ -140,7 +116,7 @@ class AgentStatus:
         """A colleague's transfer answered while paused or wrapping up: on the call now; a pause comes back
         when the call (and its wrap-up) is over, so pause time never counts talk."""
         if self.state not in (S.PAUSED, S.WRAP_UP):
-            raise IllegalTransition(self.agent_id, self.state, S.ON_CALL)
+            raise self._refused(S.ON_CALL)
         pending = self.reason if self.state is S.PAUSED else self.pause_pending
         change = self._go(S.ON_CALL, at, "transfer_answered")
         self.pause_pending = pending
@@ -149,7 +125,7 @@ class AgentStatus:
     def missed(self, at: datetime, limit: int) -> StateChanged:
         """An offer rang out or was refused; the `limit`-th in a row pauses the agent with reason missed."""
         if self.state is not S.RINGING:
-            raise IllegalTransition(self.agent_id, self.state, S.AVAILABLE)
+            raise self._refused(S.AVAILABLE)
         self.missed_in_row += 1
         if self.missed_in_row >= limit:
             self.missed_in_row = 0
@@ -187,9 +163,12 @@ class AgentStatus:
             return self._go(S.PAUSED, at, "pause", self.pause_pending)
         return self._go(S.AVAILABLE, at, cause)
 
+    def _refused(self, wanted: AgentState) -> AgentStateRefused:
+        return AgentStateRefused(f"agent {self.agent_id}: cannot go from {self.state} to {wanted}")
+
     def _go(self, to: AgentState, at: datetime, cause: str, reason: str | None = None) -> StateChanged:
         if to not in ALLOWED[self.state]:
-            raise IllegalTransition(self.agent_id, self.state, to)
+            raise self._refused(to)
         change = StateChanged(self.agent_id, self.state, to, reason, at, cause, self.reason)
         if cause != "internal_call":
             self.internal_hold = False

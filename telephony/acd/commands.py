@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Union
 
-from telephony.acd.agent_state import StateChanged
-from telephony.acd.model import Device
+from telephony.acd.model import Device, StateChanged
 from telephony.config.models import OverflowTarget
 
 

@@ -10,7 +10,8 @@ by one task, decides for all queues, which is what makes the guarantees cheap to
   if the winner's leg ends before the bridge, the call goes back to its own place (the head) and is
   offered again;
 - every event is idempotent against the call's or offer's current phase, so a caller and an agent
-  hanging up at the same moment, in either order, leave nothing behind.
+  hanging up at the same moment, in either order, leave nothing behind. The phases and their allowed
+  moves are in `telephony.acd.phases`; the timers, one type per kind, in `telephony.acd.timers`.
 
 Offers go to the best waiting call first over all the queues that may have a match (higher priority,
 then earlier arrival), each queue choosing among its own offerable agents with its strategy.
@@ -26,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from telephony.acd.agent_state import AgentState, AgentStatus, StateChanged
+from telephony.acd.agent_state import AgentStateRefused, AgentStatus
 from telephony.acd.commands import (
     Announce, CallAbandoned, CallCompleted, CallConnected, CallMoved, CallOverflowed, CancelOffer, ConnectCallToAgent,
     EndCall, HoldCaller, Offer, Output, Overflow,
@@ -37,10 +38,15 @@ from telephony.acd.events import (
     InternalCallStarted, OfferAnswered, Reconfigured, Tick, TransferTargetAnswered, TransferTargetFreed,
     TransferTargetRinging,
 )
-from telephony.acd.model import AgentProfile, Device
+from telephony.acd.model import AgentProfile, AgentState, Device, StateChanged
+from telephony.acd.phases import (OFFER_PHASES, WAITING_CALL_PHASES, OfferEvent, OfferPhase, WaitingCallEvent,
+                                  WaitingCallPhase)
 from telephony.acd.queue import CallQueue, WaitingCall
 from telephony.acd.strategies import Member, make_strategy, skill_score
+from telephony.acd.timers import (AcdTimer, AnnouncementDue, BridgeOverdue, LegOverdue, MaxWaitReached,
+                                  RingTimeout, WaitTimer, WrapUpOver)
 from telephony.config.models import CallCenterConfig
+from telephony.errors import Refused
 
 UNSTAFFED = (AgentState.LOGGED_OUT, AgentState.PAUSED)
 
@@ -62,14 +68,7 @@ class OfferRecord:
     call_id: str
     agent_id: str
     queue: str
-    phase: str = "ringing"  # ringing | answered | connected | ending (cancelled, waiting for the leg's end)
-
-
-@dataclass(slots=True)
-class _Timer:
-    kind: str
-    ref: str
-    token: object = None
+    phase: OfferPhase = OfferPhase.RINGING  # moved only through OFFER_PHASES
 
 
 class Dispatcher:
@@ -93,7 +92,7 @@ class Dispatcher:
         self._calls: dict[str, WaitingCall] = {}
         self._holds: dict[str, tuple[str, str]] = {}  # a transfer target's leg -> (agent, the call's queue)
         self._offers: dict[str, OfferRecord] = {}
-        self._timers: list[tuple[float, int, _Timer]] = []
+        self._timers: list[tuple[float, int, AcdTimer]] = []
         self._seq = itertools.count()
         self._leg_grace = leg_grace
         self._now = datetime.min
@@ -116,8 +115,8 @@ class Dispatcher:
     def handle(self, event: AcdEvent) -> list[Output]:
         """Apply one event; return the commands and records that follow, in order.
 
-        Raises IllegalTransition (agent state) or ValueError (unknown queue, agent or pause reason)
-        before changing anything visible to other events.
+        Raises AgentStateRefused (agent state, unknown agent or pause reason) or Refused (unknown queue)
+        before changing anything visible to other events; ValueError for an event out of range (a bug).
         """
         if self._now == datetime.min or event.at > self._now:
             self._now = event.at
@@ -181,16 +180,16 @@ class Dispatcher:
             call.queue = queue.name
             self._overflow(call, "full", enqueued=False)
             return
-        call.queue, call.joined_at, call.phase = queue.name, self._now, "waiting"
+        call.queue, call.joined_at = queue.name, self._now
         if moved_from is not None:
+            self._move_call(call, WaitingCallEvent.MOVED)
             self._out.append(CallMoved(call.call_id, moved_from, queue.name, why, self._now))
         self._out.append(HoldCaller(call.call_id, queue.name, queue.config.moh_class))
         queue.add(call)
-        token = (queue.name, call.joined_at)
         if queue.config.max_wait is not None:
-            self._at(queue.config.max_wait, _Timer("max_wait", call.call_id, token))
+            self._at(queue.config.max_wait, MaxWaitReached(call.call_id, queue.name, call.joined_at))
         if queue.config.announce_every is not None:
-            self._at(queue.config.announce_every, _Timer("announce", call.call_id, token))
+            self._at(queue.config.announce_every, AnnouncementDue(call.call_id, queue.name, call.joined_at))
         self._dirty.add(queue.name)
 
     def _overflow(self, call: WaitingCall, reason: str, enqueued: bool = True) -> None:
@@ -219,7 +218,7 @@ class Dispatcher:
         if call is None:
             return
         queue = self._queues[call.queue]
-        if call.phase in ("waiting", "ringing"):
+        if call.phase in (WaitingCallPhase.WAITING, WaitingCallPhase.RINGING):
             self._withdraw_offers(call, "caller_left")
             queue.remove(call.call_id)
             self._abandoned(call)
@@ -228,7 +227,7 @@ class Dispatcher:
         offer = self._offers[offer_id]
         agent = self._agents[offer.agent_id]
         self._end_leg(offer, "caller_hung_up")
-        if call.phase == "connecting":
+        if call.phase is WaitingCallPhase.CONNECTING:
             self._apply(agent, agent.status.call_ended(self._now, wrap_up=False))
             self._abandoned(call)
         else:
@@ -250,7 +249,7 @@ class Dispatcher:
         """The agent's talk is over: wrap-up for `wrap_up` seconds (if any), then free again."""
         self._apply(agent, agent.status.call_ended(self._now, wrap_up=wrap_up > 0))
         if wrap_up > 0:
-            self._at(wrap_up, _Timer("wrap_up", agent.profile.id, self._now))
+            self._at(wrap_up, WrapUpOver(agent.profile.id, self._now))
 
     # -- offers ----------------------------------------------------------------------------------
 
@@ -289,7 +288,7 @@ class Dispatcher:
 
     def _offer(self, queue: CallQueue, call: WaitingCall, agent_ids: list[str]) -> None:
         ring_timeout = queue.config.ring_timeout
-        call.phase = "ringing"
+        self._move_call(call, WaitingCallEvent.OFFERED)
         call.round += 1
         queue.offering(call.call_id)
         for agent_id in agent_ids:
@@ -302,31 +301,34 @@ class Dispatcher:
             self._apply(agent, agent.status.ring(self._now))
             self._out.append(Offer(offer.offer_id, call.call_id, agent_id, agent.device, ring_timeout,
                                    call.caller_number, call.caller_name, queue.name))
-        self._at(ring_timeout, _Timer("ring", call.call_id, call.round))
+        self._at(ring_timeout, RingTimeout(call.call_id, call.round))
 
     def _answered(self, event: OfferAnswered) -> None:
         offer = self._offers.get(event.offer_id)
-        if offer is None or offer.phase != "ringing":
+        if offer is None or offer.phase is not OfferPhase.RINGING:
             return  # already cancelled: the CancelOffer on its way hangs the leg up
         call = self._calls[offer.call_id]
         agent = self._agents[offer.agent_id]
         call.offers.discard(offer.offer_id)
         self._withdraw_offers(call, "answered_elsewhere")
         call.offers.add(offer.offer_id)
-        offer.phase = "answered"
-        call.phase, call.agent_id = "connecting", agent.profile.id
+        self._move_offer(offer, OfferEvent.ANSWERED)
+        self._move_call(call, WaitingCallEvent.ANSWERED)
+        call.agent_id = agent.profile.id
         self._queues[call.queue].remove(call.call_id)
         agent.members[call.queue].calls += 1
         self._apply(agent, agent.status.answer(self._now))
         self._out.append(ConnectCallToAgent(call.call_id, offer.offer_id, agent.profile.id))
-        self._at(self._leg_grace, _Timer("bridge", offer.offer_id))
+        self._at(self._leg_grace, BridgeOverdue(offer.offer_id))
 
     def _bridged(self, event: CallBridged) -> None:
         offer = self._offers.get(event.offer_id)
-        if offer is None or offer.phase != "answered":
+        if offer is None or offer.phase is not OfferPhase.ANSWERED:
             return
         call = self._calls[offer.call_id]
-        offer.phase, call.phase, call.connected_at = "connected", "connected", self._now
+        self._move_offer(offer, OfferEvent.BRIDGED)
+        self._move_call(call, WaitingCallEvent.BRIDGED)
+        call.connected_at = self._now
         waited = self._seconds(call.arrived_at)
         self._out.append(CallConnected(call.call_id, call.queue, offer.agent_id, waited, self._now))
 
@@ -338,15 +340,15 @@ class Dispatcher:
         if agent.leg == offer.offer_id:
             agent.leg = None
         call = self._calls.get(offer.call_id)
-        if offer.phase == "ringing":
+        if offer.phase is OfferPhase.RINGING:
             call.offers.discard(offer.offer_id)
             call.tried.add(agent.profile.id)
             self._missed(agent, call.queue)
             if not call.offers:
-                self._requeue(call)
-        elif offer.phase == "answered":
+                self._requeue(call, WaitingCallEvent.OFFERS_GONE)
+        elif offer.phase is OfferPhase.ANSWERED:
             self._winner_lost(offer, call, agent)
-        elif offer.phase == "connected":
+        elif offer.phase is OfferPhase.CONNECTED:
             del self._calls[call.call_id]
             self._out.append(EndCall(call.call_id))
             self._complete(call, agent)
@@ -356,7 +358,7 @@ class Dispatcher:
         """A transfer took the caller from the agent: the agent's call is complete; the call is no longer
         the ACD's (a transfer back into a queue brings it again, as a new CallQueued)."""
         offer = self._offers.get(event.offer_id)
-        if offer is None or offer.phase != "connected":
+        if offer is None or offer.phase is not OfferPhase.CONNECTED:
             self._leg_ended(AgentLegEnded(event.offer_id, event.at, event.reason))
             return
         del self._offers[event.offer_id]
@@ -412,11 +414,11 @@ class Dispatcher:
         call.tried.add(agent.profile.id)
         call.agent_id = None
         self._queues[call.queue].add(call)
-        self._requeue(call)
+        self._requeue(call, WaitingCallEvent.WINNER_LOST)
 
-    def _requeue(self, call: WaitingCall) -> None:
+    def _requeue(self, call: WaitingCall, event: WaitingCallEvent) -> None:
         """No offer of the call is alive any more: back to its place in the queue, to be offered again."""
-        call.phase = "waiting"
+        self._move_call(call, event)
         queue = self._queues[call.queue]
         queue.ready_again(call)
         self._dirty.add(queue.name)
@@ -438,9 +440,15 @@ class Dispatcher:
 
     def _end_leg(self, offer: OfferRecord, reason: str) -> None:
         """Hang the agent's leg up; the agent stays held until AgentLegEnded (or the grace runs out)."""
-        offer.phase = "ending"
+        self._move_offer(offer, OfferEvent.HANG_UP)
         self._out.append(CancelOffer(offer.offer_id, offer.call_id, offer.agent_id, reason))
-        self._at(self._leg_grace, _Timer("leg", offer.offer_id))
+        self._at(self._leg_grace, LegOverdue(offer.offer_id))
+
+    def _move_call(self, call: WaitingCall, event: WaitingCallEvent) -> None:
+        call.phase = WAITING_CALL_PHASES.move(call.phase, event, call.call_id)
+
+    def _move_offer(self, offer: OfferRecord, event: OfferEvent) -> None:
+        offer.phase = OFFER_PHASES.move(offer.phase, event, offer.call_id)
 
     # -- agents ----------------------------------------------------------------------------------
 
@@ -526,13 +534,13 @@ class Dispatcher:
 
     def _schedule_new_timers(self, queue: CallQueue, before) -> None:
         """Timers a reload gave the queue that its waiting calls do not have yet."""
+        config = queue.config
         for call in queue.calls():
-            token = (queue.name, call.joined_at)
-            if queue.config.max_wait is not None and before.max_wait is None:
-                left = queue.config.max_wait - self._seconds(call.joined_at)
-                self._at(max(0.0, left), _Timer("max_wait", call.call_id, token))
-            if queue.config.announce_every is not None and before.announce_every is None:
-                self._at(queue.config.announce_every, _Timer("announce", call.call_id, token))
+            if config.max_wait is not None and before.max_wait is None:
+                left = config.max_wait - self._seconds(call.joined_at)
+                self._at(max(0.0, left), MaxWaitReached(call.call_id, queue.name, call.joined_at))
+            if config.announce_every is not None and before.announce_every is None:
+                self._at(config.announce_every, AnnouncementDue(call.call_id, queue.name, call.joined_at))
 
     def _forget(self, agent: AgentRecord) -> None:
         for name in agent.members:
@@ -570,7 +578,7 @@ class Dispatcher:
         call.tried.add(agent.profile.id)
         self._end_leg(offer, "agent_left")
         if not call.offers:
-            self._requeue(call)
+            self._requeue(call, WaitingCallEvent.OFFERS_GONE)
 
     def _registration(self, event: DeviceRegistration) -> None:
         self._registered[event.device] = event.registered
@@ -649,7 +657,7 @@ class Dispatcher:
 
     # -- time ------------------------------------------------------------------------------------
 
-    def _at(self, seconds: float, timer: _Timer) -> None:
+    def _at(self, seconds: float, timer: AcdTimer) -> None:
         heapq.heappush(self._timers, (self._now.timestamp() + seconds, next(self._seq), timer))
 
     def _tick(self, event: Tick) -> None:
@@ -658,11 +666,23 @@ class Dispatcher:
         now = self._now.timestamp()
         while self._timers and self._timers[0][0] <= now:
             _, _, timer = heapq.heappop(self._timers)
-            getattr(self, f"_fire_{timer.kind}")(timer)
+            match timer:
+                case RingTimeout():
+                    self._ring_timed_out(timer)
+                case MaxWaitReached():
+                    self._max_wait_reached(timer)
+                case AnnouncementDue():
+                    self._announce(timer)
+                case WrapUpOver():
+                    self._wrap_up_over(timer)
+                case BridgeOverdue():
+                    self._bridge_overdue(timer)
+                case LegOverdue():
+                    self._leg_overdue(timer)
 
-    def _fire_ring(self, timer: _Timer) -> None:
-        call = self._calls.get(timer.ref)
-        if call is None or call.phase != "ringing" or call.round != timer.token:
+    def _ring_timed_out(self, timer: RingTimeout) -> None:
+        call = self._calls.get(timer.call_id)
+        if call is None or call.phase is not WaitingCallPhase.RINGING or call.round != timer.round:
             return
         for offer_id in list(call.offers):
             offer = self._offers[offer_id]
@@ -670,10 +690,10 @@ class Dispatcher:
             call.tried.add(offer.agent_id)
             self._missed(self._agents[offer.agent_id], call.queue)
         call.offers.clear()
-        self._requeue(call)
+        self._requeue(call, WaitingCallEvent.RING_TIMEOUT)
 
-    def _fire_max_wait(self, timer: _Timer) -> None:
-        call = self._calls.get(timer.ref)
+    def _max_wait_reached(self, timer: MaxWaitReached) -> None:
+        call = self._calls.get(timer.call_id)
         if not self._still_waiting(call, timer):
             return
         max_wait = self._queues[call.queue].config.max_wait  # a reload may have changed it
@@ -685,8 +705,8 @@ class Dispatcher:
         else:
             self._overflow(call, "max_wait")
 
-    def _fire_announce(self, timer: _Timer) -> None:
-        call = self._calls.get(timer.ref)
+    def _announce(self, timer: AnnouncementDue) -> None:
+        call = self._calls.get(timer.call_id)
         if not self._still_waiting(call, timer):
             return
         queue = self._queues[call.queue]
@@ -696,29 +716,29 @@ class Dispatcher:
         self._out.append(Announce(call.call_id, position, queue.estimated_wait(position)))
         self._at(queue.config.announce_every, timer)
 
-    def _still_waiting(self, call: WaitingCall | None, timer: _Timer) -> bool:
+    def _still_waiting(self, call: WaitingCall | None, timer: WaitTimer) -> bool:
         """The call is still waiting in the queue, and has not left it since the timer was set."""
-        return (call is not None and call.phase in ("waiting", "ringing")
-                and (call.queue, call.joined_at) == timer.token)
+        return (call is not None and call.phase in (WaitingCallPhase.WAITING, WaitingCallPhase.RINGING)
+                and (call.queue, call.joined_at) == (timer.queue, timer.joined_at))
 
-    def _fire_wrap_up(self, timer: _Timer) -> None:
-        agent = self._agents.get(timer.ref)
+    def _wrap_up_over(self, timer: WrapUpOver) -> None:
+        agent = self._agents.get(timer.agent_id)
         status = agent.status if agent is not None else None
-        if status is not None and status.state is AgentState.WRAP_UP and status.since == timer.token:
+        if status is not None and status.state is AgentState.WRAP_UP and status.since == timer.since:
             self._apply(agent, status.wrap_up_done(self._now))
             self._hold_for_internal(agent)
 
-    def _fire_bridge(self, timer: _Timer) -> None:
+    def _bridge_overdue(self, timer: BridgeOverdue) -> None:
         """Answered long ago and still not bridged: the connect failed unreported; try the next agent."""
-        offer = self._offers.get(timer.ref)
-        if offer is not None and offer.phase == "answered":
+        offer = self._offers.get(timer.offer_id)
+        if offer is not None and offer.phase is OfferPhase.ANSWERED:
             agent = self._agents[offer.agent_id]
             self._end_leg(offer, "bridge_timeout")
             self._winner_lost(offer, self._calls[offer.call_id], agent)
 
-    def _fire_leg(self, timer: _Timer) -> None:
-        offer = self._offers.get(timer.ref)
-        if offer is not None and offer.phase == "ending":
+    def _leg_overdue(self, timer: LegOverdue) -> None:
+        offer = self._offers.get(timer.offer_id)
+        if offer is not None and offer.phase is OfferPhase.ENDING:
             self._leg_ended(AgentLegEnded(offer.offer_id, self._now, "lost"))
 
     # -- helpers ---------------------------------------------------------------------------------
@@ -726,18 +746,18 @@ class Dispatcher:
     def _queue(self, name: str) -> CallQueue:
         queue = self._queues.get(name)
         if queue is None or queue.retired:
-            raise ValueError(f"unknown queue {name!r}")
+            raise Refused(f"unknown queue {name!r}", "unknown_queue")
         return queue
 
     def _agent(self, agent_id: str) -> AgentRecord:
         try:
             return self._agents[agent_id]
         except KeyError:
-            raise ValueError(f"unknown agent {agent_id!r}") from None
+            raise AgentStateRefused(f"unknown agent {agent_id!r}") from None
 
     def _check_reason(self, reason: str) -> None:
         if not self._config.valid_pause_reason(reason):
-            raise ValueError(f"unknown pause reason {reason!r}")
+            raise AgentStateRefused(f"unknown pause reason {reason!r}")
 
     def _seconds(self, since: datetime) -> float:
         return (self._now - since) / timedelta(seconds=1)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Union
 
 from telephony.acd.model import AgentProfile, Device
+from telephony.causes import LegOutcome
 from telephony.config.models import CallCenterConfig
 
 
@@ -117,12 +118,12 @@ class AgentLegEnded:
     """The agent's channel of an offer is gone: refused, unreachable, rang out, cancelled or hung up.
 
     Until this arrives the agent stays held by the offer, so a leg being torn down never overlaps the
-    next offer to the same agent.
+    next offer to the same agent. `cause`: how the leg ended (a LegOutcome), or why the call let it go.
     """
 
     offer_id: str
     at: datetime
-    cause: str = "normal"
+    cause: str = LegOutcome.HUNG_UP
 
 
 @dataclass(frozen=True, slots=True)

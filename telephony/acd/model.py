@@ -1,10 +1,41 @@
-"""Who the agents are, as the ACD needs them (the database holds the rest)."""
+"""The ACD's types, shared with the database and the API: who the agents are, where they take calls, and
+the states they move through (the database holds the rest of an agent's record). Types only: the state
+machine that moves an agent is `telephony.acd.agent_state`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
 from typing import Literal
+
+
+class AgentState(StrEnum):
+    LOGGED_OUT = "logged_out"
+    AVAILABLE = "available"
+    RINGING = "ringing"
+    ON_CALL = "on_call"
+    WRAP_UP = "wrap_up"
+    PAUSED = "paused"
+
+
+@dataclass(frozen=True, slots=True)
+class StateChanged:
+    """One line of the state log and one event on the stream.
+
+    `reason` is the pause reason while paused; `previous_reason` keeps the one being left, so that an
+    unpause still says which pause it ended. `cause` says what moved the agent (login, offer, missed...).
+    """
+
+    agent_id: str
+    previous: AgentState
+    state: AgentState
+    reason: str | None
+    at: datetime
+    cause: str
+    previous_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +48,14 @@ class Device:
 
     kind: Literal["softphone", "mobile"]
     address: str
+
+
+def dial_string(device: Device, trunk: str = "trunk") -> str:
+    """The endpoint Asterisk dials for an agent's device: the softphone itself, or the mobile through the
+    trunk."""
+    if device.kind == "mobile":
+        return f"PJSIP/{device.address}@{trunk}"
+    return device.address if "/" in device.address else f"PJSIP/{device.address}"
 
 
 @dataclass(frozen=True, slots=True)

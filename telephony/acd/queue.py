@@ -9,6 +9,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from telephony.acd.phases import WaitingCallPhase
 from telephony.acd.sorted_index import SortedIndex
 from telephony.acd.strategies import AgentPool, Member, Strategy
 from telephony.config.models import QueueConfig
@@ -27,7 +28,7 @@ class WaitingCall:
     seq: int
     caller_number: str = ""
     caller_name: str = ""
-    phase: str = "waiting"  # waiting | ringing | connecting | connected
+    phase: WaitingCallPhase = WaitingCallPhase.WAITING  # moved only through WAITING_CALL_PHASES
     offers: set[str] = field(default_factory=set)
     tried: set[str] = field(default_factory=set)  # agents who missed or lost it: others are offered first
     round: int = 0  # bumped at each set of offers, so that a stale ring timeout is recognised

@@ -13,10 +13,10 @@ import asyncio
 from collections.abc import Callable
 from datetime import datetime
 
-from telephony.acd.agent_state import IllegalTransition
 from telephony.acd.commands import RECORD_TYPES, Command, Output, Record
 from telephony.acd.dispatcher import Dispatcher
 from telephony.acd.events import AcdEvent, Tick
+from telephony.errors import Refused
 from telephony.logs import get_logger
 
 log = get_logger(__name__)
@@ -35,8 +35,7 @@ class AcdService:
         self._inbox.put_nowait((event, None))
 
     async def ask(self, event: AcdEvent) -> list[Output]:
-        """Submit and wait for the outputs; the dispatcher's refusal (IllegalTransition, ValueError) is raised
-        here."""
+        """Submit and wait for the outputs; the dispatcher's refusal (a Refused) is raised here."""
         future = asyncio.get_running_loop().create_future()
         self._inbox.put_nowait((event, future))
         return await future
@@ -61,7 +60,7 @@ class AcdService:
         except Exception as exc:  # one bad event must not stop all routing
             if future is not None:
                 future.set_exception(exc)
-            elif isinstance(exc, (IllegalTransition, ValueError)):
+            elif isinstance(exc, Refused):
                 log.warning("acd.event_refused", event=type(event).__name__, error=str(exc))
             else:
                 log.error("acd.event_failed", event=type(event).__name__, exc_info=exc)

@@ -9,10 +9,10 @@ from uuid import UUID
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from telephony.agent_desk import AgentDesk, AgentView, NoAgent, QueueView, StateRefused
-from telephony.api.errors import conflict, not_found
+from telephony.agent_desk import AgentDesk, AgentView, QueueView
 from telephony.api.routing import SUPERVISING, RouteTable, principal_of, uuid_param
-from telephony.db.agents import AgentNotFound, DuplicateExtension
+from telephony.db.agents import Agent
+from telephony.errors import NotFound
 
 routes = RouteTable()
 DESK = web.AppKey("agent_desk", AgentDesk)
@@ -102,26 +102,13 @@ def _desk(request: web.Request) -> AgentDesk:
     return request.app[DESK]
 
 
-async def _mine(request: web.Request):
-    try:
-        return await _desk(request).mine(principal_of(request))
-    except NoAgent as exc:
-        raise not_found(str(exc)) from None
+async def _mine(request: web.Request) -> Agent:
+    return await _desk(request).mine(principal_of(request))
 
 
-async def _named(request: web.Request):
+async def _named(request: web.Request) -> Agent:
     agent_id = uuid_param(request, "agent_id", "agent")
-    try:
-        return await _desk(request).agent_for(principal_of(request), agent_id)
-    except AgentNotFound:
-        raise not_found("no such agent") from None
-
-
-async def _change(coroutine) -> AgentOut:
-    try:
-        return AgentOut.of(await coroutine)
-    except StateRefused as exc:
-        raise conflict("state_refused", str(exc)) from None
+    return await _desk(request).agent_for(principal_of(request), agent_id)
 
 
 @routes.route("GET", "/api/v1/me/agent", "My agent state", response=AgentOut, errors=(404,), tag="agent")
@@ -132,24 +119,24 @@ async def my_agent(request: web.Request) -> AgentOut:
 @routes.route("POST", "/api/v1/me/agent/login", "Log in to take calls on a device", body=LoginIn,
               response=AgentOut, errors=(404, 409), tag="agent")
 async def my_login(request: web.Request, body: LoginIn) -> AgentOut:
-    return await _change(_desk(request).log_in(await _mine(request), body.device))
+    return AgentOut.of(await _desk(request).log_in(await _mine(request), body.device))
 
 
 @routes.route("POST", "/api/v1/me/agent/logout", "Log out", response=AgentOut, errors=(404, 409), tag="agent")
 async def my_logout(request: web.Request) -> AgentOut:
-    return await _change(_desk(request).log_out(await _mine(request)))
+    return AgentOut.of(await _desk(request).log_out(await _mine(request)))
 
 
 @routes.route("POST", "/api/v1/me/agent/pause", "Pause with a reason from the configured list", body=PauseIn,
               response=AgentOut, errors=(404, 409), tag="agent")
 async def my_pause(request: web.Request, body: PauseIn) -> AgentOut:
-    return await _change(_desk(request).pause(await _mine(request), body.reason))
+    return AgentOut.of(await _desk(request).pause(await _mine(request), body.reason))
 
 
 @routes.route("POST", "/api/v1/me/agent/ready", "Ready for calls (end a pause)", response=AgentOut,
               errors=(404, 409), tag="agent")
 async def my_ready(request: web.Request) -> AgentOut:
-    return await _change(_desk(request).ready(await _mine(request)))
+    return AgentOut.of(await _desk(request).ready(await _mine(request)))
 
 
 @routes.route("GET", "/api/v1/me/call", "My current call (offered or connected) with its screen pop",
@@ -157,7 +144,7 @@ async def my_ready(request: web.Request) -> AgentOut:
 async def my_call(request: web.Request) -> CurrentCall:
     call = await _desk(request).current_call(await _mine(request))
     if call is None:
-        raise not_found("current call")
+        raise NotFound("current call")
     return CurrentCall.model_validate(call)
 
 
@@ -192,14 +179,8 @@ async def list_agents(request: web.Request) -> AgentList:
 @routes.route("POST", "/api/v1/agents", "Create an agent", roles=frozenset({"admin"}), body=AgentIn,
               response=AgentOut, status=201, errors=(403, 409), tag="supervision")
 async def create_agent(request: web.Request, body: AgentIn) -> AgentOut:
-    desk = _desk(request)
-    try:
-        view = await desk.create(body.name, body.extension, body.softphone, body.mobile, body.user_id,
-                                 body.skills, body.queues, body.recording)
-    except DuplicateExtension as exc:
-        raise conflict("duplicate_extension", str(exc)) from None
-    except StateRefused as exc:
-        raise conflict("invalid_agent", str(exc)) from None
+    view = await _desk(request).create(body.name, body.extension, body.softphone, body.mobile, body.user_id,
+                                       body.skills, body.queues, body.recording)
     return AgentOut.of(view)
 
 
@@ -213,19 +194,19 @@ async def set_agent_recording(request: web.Request, body: RecordingPolicyIn) -> 
 @routes.route("POST", "/api/v1/agents/{agent_id}/pause", "Pause an agent", roles=SUPERVISING, body=PauseIn,
               response=AgentOut, errors=(403, 404, 409), tag="supervision")
 async def pause_agent(request: web.Request, body: PauseIn) -> AgentOut:
-    return await _change(_desk(request).pause(await _named(request), body.reason))
+    return AgentOut.of(await _desk(request).pause(await _named(request), body.reason))
 
 
 @routes.route("POST", "/api/v1/agents/{agent_id}/ready", "End an agent's pause", roles=SUPERVISING,
               response=AgentOut, errors=(403, 404, 409), tag="supervision")
 async def ready_agent(request: web.Request) -> AgentOut:
-    return await _change(_desk(request).ready(await _named(request)))
+    return AgentOut.of(await _desk(request).ready(await _named(request)))
 
 
 @routes.route("POST", "/api/v1/agents/{agent_id}/logout", "Log an agent out", roles=SUPERVISING,
               response=AgentOut, errors=(403, 404, 409), tag="supervision")
 async def logout_agent(request: web.Request) -> AgentOut:
-    return await _change(_desk(request).log_out(await _named(request)))
+    return AgentOut.of(await _desk(request).log_out(await _named(request)))
 
 
 @routes.route("GET", "/api/v1/queues", "Queues with their waiting calls and longest wait (supervisors: theirs)",

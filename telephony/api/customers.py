@@ -10,8 +10,9 @@ from uuid import UUID
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
-from telephony.api.crm_errors import InvalidRequest, crm_errors, ok, path_id, query_limit
-from telephony.api.routing import RouteTable
+from telephony.api.crm_http import ok, query_limit
+from telephony.api.errors import invalid_fields
+from telephony.api.routing import RouteTable, uuid_param
 from telephony.crm.service import CrmService
 
 CRM = web.AppKey("crm", CrmService)
@@ -35,58 +36,59 @@ class MergeRequest(BaseModel):
     merge: UUID = Field(description="the customer merged into this one, then deleted")
 
 
+def _customer_id(request: web.Request) -> UUID:
+    return uuid_param(request, "id", "customer")
+
+
 @routes.route("GET", "/api/v1/customers", "Search customers by number (any format) or name prefix",
               tag="customers", errors=(422,))
-@crm_errors
 async def search_customers(request: web.Request) -> web.Response:
     """GET /api/v1/customers?q=… — by number in any format, else by name prefix. Role: agent."""
     q = request.query.get("q", "")
     if not q.strip() or len(q) > 200:
-        raise InvalidRequest([{"loc": ["query", "q"], "msg": "a number or a name, 1 to 200 characters"}])
+        raise invalid_fields([{"loc": ["query", "q"], "msg": "a number or a name, 1 to 200 characters"}])
     return ok(await request.app[CRM].search(q, query_limit(request, 20, 100)))
 
 
 @routes.route("GET", "/api/v1/customers/{id}", "A customer",
               tag="customers", errors=(404,))
-@crm_errors
 async def read_customer(request: web.Request) -> web.Response:
     """GET /api/v1/customers/{id}. Role: agent."""
-    return ok(await request.app[CRM].get_customer(path_id(request)))
+    return ok(await request.app[CRM].get_customer(_customer_id(request)))
 
 
 @routes.route("PATCH", "/api/v1/customers/{id}", "Edit a customer; add numbers",
               tag="customers", body=CustomerEdit, errors=(404, 409))
-@crm_errors
 async def edit_customer(request: web.Request, change: CustomerEdit) -> web.Response:
     """PATCH /api/v1/customers/{id} — fields given are changed; add_phones adds numbers. Role: agent."""
     fields = change.model_dump(exclude_unset=True, exclude={"add_phones"})
-    nulls = [name for name, value in fields.items() if value is None]
-    if nulls:
-        raise InvalidRequest([{"loc": [name], "msg": "may not be null"} for name in nulls])
-    return ok(await request.app[CRM].edit_customer(path_id(request), fields, change.add_phones))
+    crm = request.app[CRM]
+    problems = [{"loc": [name], "msg": "may not be null"} for name, value in fields.items() if value is None]
+    problems += [{"loc": ["add_phones", i], "msg": "not a phone number"}
+                 for i, raw in enumerate(change.add_phones) if crm.normalise(raw) is None]
+    if problems:
+        raise invalid_fields(problems)
+    return ok(await crm.edit_customer(_customer_id(request), fields, change.add_phones))
 
 
 @routes.route("POST", "/api/v1/customers/{id}/merge", "Merge another customer into this one",
               tag="customers", body=MergeRequest, errors=(404, 409))
-@crm_errors
 async def merge_customers(request: web.Request, other: MergeRequest) -> web.Response:
     """POST /api/v1/customers/{id}/merge {"merge": other_id} — numbers, interactions and tickets of the other
     customer move to this one. Role: agent."""
-    return ok(await request.app[CRM].merge(path_id(request), other.merge))
+    return ok(await request.app[CRM].merge(_customer_id(request), other.merge))
 
 
 @routes.route("GET", "/api/v1/customers/{id}/interactions", "A customer's interactions, newest first",
               tag="customers", errors=(404, 422))
-@crm_errors
 async def customer_interactions(request: web.Request) -> web.Response:
     """GET /api/v1/customers/{id}/interactions?limit=… — newest first. Role: agent."""
-    return ok(await request.app[CRM].interactions(path_id(request), query_limit(request, 50, 500)))
+    return ok(await request.app[CRM].interactions(_customer_id(request), query_limit(request, 50, 500)))
 
 
 @routes.route("GET", "/api/v1/customers/{id}/screen-pop", "Customer, last 10 interactions, open tickets",
               tag="customers", errors=(404,))
-@crm_errors
 async def customer_screen_pop(request: web.Request) -> web.Response:
     """GET /api/v1/customers/{id}/screen-pop — the customer, last 10 interactions, open tickets.
     Role: agent."""
-    return ok(await request.app[CRM].screen_pop(path_id(request)))
+    return ok(await request.app[CRM].screen_pop(_customer_id(request)))

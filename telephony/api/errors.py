@@ -1,7 +1,10 @@
 """One JSON shape for every error: `{"error": {"code", "message", "details"}}`.
 
-The middleware turns our domain exceptions, aiohttp's own HTTP errors (404, 405, 413...) and anything
-unexpected (500, logged, never shown) into that shape.
+The middleware is the one place that turns exceptions into HTTP answers: every Refused (a request that
+cannot be done now) is a 409 with its code and reason, every NotFound a 404, the auth failures 401, 403
+and 429, an ApiError (a request-shape problem a route found) its own status, aiohttp's HTTP errors (404,
+405, 413...) theirs, and anything else a 500 (logged, never shown): a ValueError from deep down is a bug,
+not a refusal. Handlers raise; they do not translate.
 """
 
 from __future__ import annotations
@@ -13,16 +16,18 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from telephony.auth.policy import Forbidden
-from telephony.calls.requests import CallGone, NoCall
 from telephony.errors import Refused
 from telephony.auth.service import TooManyAttempts, Unauthenticated
-from telephony.db.users import DuplicateUserName
+from telephony.errors import NotFound, Refused
 from telephony.logs import get_logger
 
 log = get_logger(__name__)
 
 
 class ApiError(Exception):
+    """A problem with the request's shape that a route found itself (a bad query parameter, a field that
+    only the route can check); domain failures are Refused or NotFound instead."""
+
     def __init__(self, status: int, code: str, message: str, details: Any = None,
                  headers: dict[str, str] | None = None):
         self.status = status
@@ -31,14 +36,6 @@ class ApiError(Exception):
         self.details = details
         self.headers = headers or {}
         super().__init__(message)
-
-
-def not_found(what: str) -> ApiError:
-    return ApiError(404, "not_found", f"no such {what}")
-
-
-def conflict(code: str, message: str) -> ApiError:
-    return ApiError(409, code, message)
 
 
 def error_response(status: int, code: str, message: str, details: Any = None,
@@ -55,6 +52,12 @@ def invalid_request(exc: ValidationError) -> ApiError:
     """
     details = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
                for e in exc.errors(include_url=False, include_input=False, include_context=False)]
+    return invalid_fields(details)
+
+
+def invalid_fields(details: list[dict]) -> ApiError:
+    """422 for fields that pass the body's schema but fail a check of the route: `details` lists
+    `{"loc": [...], "msg": ...}` per field."""
     return ApiError(422, "validation_failed", "the request does not validate", details)
 
 
@@ -69,11 +72,9 @@ def _from_exception(exc: Exception) -> web.Response | None:
         return error_response(429, "too_many_attempts", str(exc), {"retry_after": exc.retry_after},
                               {"Retry-After": str(exc.retry_after)})
     if isinstance(exc, Refused):
-        return error_response(409, exc.code, exc.reason)
-    if isinstance(exc, (CallGone, NoCall)):
-        return error_response(404, "not_found", str(exc))
-    if isinstance(exc, DuplicateUserName):
-        return error_response(409, "duplicate_name", str(exc), {"name": exc.name})
+        return error_response(409, exc.code, exc.reason, exc.details)
+    if isinstance(exc, NotFound):
+        return error_response(404, "not_found", str(exc), {"kind": exc.what})
     if isinstance(exc, web.HTTPException) and exc.status >= 400:
         code = exc.reason.lower().replace(" ", "_").replace("-", "_")
         headers = {k: v for k, v in exc.headers.items() if k in ("Allow", "WWW-Authenticate", "Retry-After")}

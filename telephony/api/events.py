@@ -23,6 +23,7 @@ from typing import Any
 from uuid import UUID
 
 from telephony.audience import Audience
+from telephony.auth.policy import Principal
 from telephony.logs import get_logger
 
 log = get_logger(__name__)

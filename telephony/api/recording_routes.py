@@ -10,10 +10,10 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 
 from telephony.api.agent_routes import DESK, _mine
-from telephony.api.errors import ApiError, not_found
+from telephony.api.errors import ApiError
 from telephony.api.routing import RouteTable, principal_of, uuid_param
 from telephony.recordings.control import RecordingAction
-from telephony.recordings.library import RecordingLibrary, RecordingMissing
+from telephony.recordings.library import RecordingLibrary
 
 routes = RouteTable()
 RECORDINGS = web.AppKey("recordings", RecordingLibrary)
@@ -93,10 +93,7 @@ async def list_recordings(request: web.Request) -> RecordingList:
               errors=(403, 404), tag="recording")
 async def get_recording(request: web.Request) -> RecordingOut:
     recording_id = uuid_param(request, "recording_id", "recording")
-    try:
-        recording = await _library(request).get(principal_of(request), recording_id)
-    except RecordingMissing as exc:
-        raise not_found(str(exc)) from None
+    recording = await _library(request).get(principal_of(request), recording_id)
     return RecordingOut(**recording.as_json())
 
 
@@ -104,10 +101,7 @@ async def get_recording(request: web.Request) -> RecordingOut:
               errors=(403, 404), tag="recording", media="audio/*")
 async def recording_audio(request: web.Request) -> web.StreamResponse:
     recording_id = uuid_param(request, "recording_id", "recording")
-    try:
-        recording, path = await _library(request).file(principal_of(request), recording_id)
-    except RecordingMissing as exc:
-        raise not_found(str(exc)) from None
+    recording, path = await _library(request).file(principal_of(request), recording_id)
     return web.FileResponse(path, headers={
         "Content-Type": CONTENT_TYPES.get(recording.format, "application/octet-stream"),
         "Content-Disposition": f'attachment; filename="{path.name}"', "Cache-Control": "private, no-store"})

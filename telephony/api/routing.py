@@ -16,9 +16,10 @@ from uuid import UUID
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from telephony.api.errors import ApiError, invalid_request, not_found
+from telephony.api.errors import ApiError, invalid_request
 from telephony.auth.models import ROLES
 from telephony.auth.policy import Principal, require_role
+from telephony.errors import NotFound
 
 PRINCIPAL = web.RequestKey("principal", Principal)  # the authenticated caller
 ALL_ROLES = frozenset(ROLES)
@@ -81,7 +82,7 @@ def uuid_param(request: web.Request, name: str, what: str) -> UUID:
     try:
         return UUID(request.match_info[name])
     except ValueError:
-        raise not_found(what) from None
+        raise NotFound(what) from None
 
 
 async def read_body(request: web.Request, model: type[BaseModel]) -> BaseModel:

@@ -7,7 +7,6 @@ from datetime import timedelta
 from aiohttp import web
 
 from telephony.api.auth import AUTH
-from telephony.api.errors import conflict, not_found
 from telephony.api.routing import RouteTable, principal_of, uuid_param
 from telephony.api.schemas import (
     IssuedTokenOut,
@@ -19,6 +18,7 @@ from telephony.api.schemas import (
     UserOut,
 )
 from telephony.auth.policy import can_act_on_agent
+from telephony.errors import NotFound, Refused
 
 routes = RouteTable()
 
@@ -58,9 +58,9 @@ async def create_token(request: web.Request, body: TokenCreate) -> IssuedTokenOu
     auth = request.app[AUTH]
     user = await auth.users.get(user_id)
     if user is None:
-        raise not_found("user")
+        raise NotFound("user")
     if user.disabled:
-        raise conflict("user_disabled", "the user is disabled")
+        raise Refused("the user is disabled", "user_disabled")
     ttl = timedelta(days=body.expires_in_days) if body.expires_in_days else None
     issued = await auth.issue_token(user_id, "api", body.label, ttl)
     return IssuedTokenOut(token=issued.token, info=TokenOut.of(issued.record))
@@ -73,6 +73,6 @@ async def revoke_token(request: web.Request) -> None:
     auth = request.app[AUTH]
     token = await auth.users.get_token(token_id)
     if token is None:
-        raise not_found("token")
+        raise NotFound("token")
     can_act_on_agent(principal_of(request), token.user_id)
     await auth.revoke_token(token_id)

@@ -9,9 +9,9 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 
 from telephony.api.agent_routes import _mine
-from telephony.api.errors import not_found
 from telephony.api.routing import SUPERVISING, RouteTable, principal_of
-from telephony.supervision.desk import NoSuchCall, SupervisorDesk
+from telephony.errors import NotFound
+from telephony.supervision.desk import SupervisorDesk
 from telephony.supervision.monitor import Mode as MonitorMode
 
 routes = RouteTable()
@@ -58,11 +58,8 @@ ONLY_SUPERVISORS = frozenset({"supervisor"})
               "you listen, whisper or barge in", roles=ONLY_SUPERVISORS, body=MonitorIn, response=MonitorOut,
               status=202, errors=(403, 404, 409), tag="supervision")
 async def start_monitor(request: web.Request, body: MonitorIn) -> MonitorOut:
-    try:
-        result = await _desk(request).monitor(principal_of(request), request.match_info["call_id"],
-                                              MonitorMode(body.mode), body.to)
-    except NoSuchCall:
-        raise not_found("call") from None
+    result = await _desk(request).monitor(principal_of(request), request.match_info["call_id"],
+                                          MonitorMode(body.mode), body.to)
     return MonitorOut(**result)
 
 
@@ -70,21 +67,15 @@ async def start_monitor(request: web.Request, body: MonitorIn) -> MonitorOut:
               "hanging up", roles=ONLY_SUPERVISORS, body=MonitorSwitch, response=MonitorOut, status=200,
               errors=(403, 404, 409), tag="supervision")
 async def switch_monitor(request: web.Request, body: MonitorSwitch) -> MonitorOut:
-    try:
-        result = await _desk(request).switch(principal_of(request), request.match_info["call_id"],
-                                             MonitorMode(body.mode))
-    except NoSuchCall:
-        raise not_found("call") from None
+    result = await _desk(request).switch(principal_of(request), request.match_info["call_id"],
+                                         MonitorMode(body.mode))
     return MonitorOut(**result)
 
 
 @routes.route("DELETE", "/api/v1/calls/{call_id}/monitor", "Leave the call (your phone is hung up)",
               roles=ONLY_SUPERVISORS, status=204, errors=(403, 404, 409), tag="supervision")
 async def stop_monitor(request: web.Request) -> None:
-    try:
-        await _desk(request).stop(principal_of(request), request.match_info["call_id"])
-    except NoSuchCall:
-        raise not_found("call") from None
+    await _desk(request).stop(principal_of(request), request.match_info["call_id"])
 
 
 @routes.route("POST", "/api/v1/me/call/help", "Ask a supervisor to help on my current call", status=204,
@@ -92,7 +83,7 @@ async def stop_monitor(request: web.Request) -> None:
 async def request_help(request: web.Request) -> None:
     agent = await _mine(request)
     if not _desk(request).request_help_for(str(agent.id)):
-        raise not_found("connected call")
+        raise NotFound("connected call")
 
 
 @routes.route("GET", "/api/v1/help-requests", "Open help requests (supervisors: of their queues)",

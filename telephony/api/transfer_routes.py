@@ -16,7 +16,8 @@ from telephony.calls.transfer import TargetKind, TransferMode
 from telephony.crm.numbers import normalise
 
 routes = RouteTable()
-PATTERNS = {"agent": r"^[0-9a-fA-F-]{36}$", "queue": r"^[A-Za-z][A-Za-z0-9_-]{0,63}$",
+PATTERNS = {"agent": r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$",
+            "queue": r"^[A-Za-z][A-Za-z0-9_-]{0,63}$",
             "extension": r"^[0-9]{2,8}$", "number": r"^\+[1-9][0-9]{6,14}$"}
 
 

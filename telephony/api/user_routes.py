@@ -5,11 +5,11 @@ from __future__ import annotations
 from aiohttp import web
 
 from telephony.api.auth import AUTH
-from telephony.api.errors import conflict, not_found
 from telephony.api.routing import RouteTable, principal_of, uuid_param
 from telephony.api.schemas import SupervisedQueues, UserCreate, UserList, UserOut, UserPatch
 from telephony.api.ws import HUB
 from telephony.auth.policy import Forbidden, can_act_on_agent
+from telephony.errors import NotFound, Refused
 
 routes = RouteTable()
 ADMIN = frozenset({"admin"})
@@ -34,7 +34,7 @@ async def get_user(request: web.Request) -> UserOut:
     can_act_on_agent(principal_of(request), user_id)
     user = await request.app[AUTH].users.get(user_id)
     if user is None:
-        raise not_found("user")
+        raise NotFound("user")
     return UserOut.of(user)
 
 
@@ -47,11 +47,11 @@ async def update_user(request: web.Request, body: UserPatch) -> UserOut:
     if not principal.is_admin and (body.role is not None or body.disabled is not None):
         raise Forbidden("only an admin may change a role or disable a user", "role_not_allowed")
     if principal.user_id == user_id and (body.disabled or (body.role not in (None, principal.role))):
-        raise conflict("own_account", "you may not disable yourself or change your own role")
+        raise Refused("you may not disable yourself or change your own role", "own_account")
     user = await request.app[AUTH].update_user(user_id, display_name=body.display_name, role=body.role,
                                                password=body.password, disabled=body.disabled)
     if user is None:
-        raise not_found("user")
+        raise NotFound("user")
     if body.disabled:
         request.app[HUB].close_user(user_id, "account disabled")
     elif body.role is not None:
@@ -65,9 +65,9 @@ async def update_user(request: web.Request, body: UserPatch) -> UserOut:
 async def disable_user(request: web.Request) -> None:
     user_id = uuid_param(request, "user_id", "user")
     if principal_of(request).user_id == user_id:
-        raise conflict("own_account", "you may not disable yourself")
+        raise Refused("you may not disable yourself", "own_account")
     if await request.app[AUTH].update_user(user_id, disabled=True) is None:
-        raise not_found("user")
+        raise NotFound("user")
     request.app[HUB].close_user(user_id, "account disabled")
 
 
@@ -80,9 +80,9 @@ async def set_supervised_queues(request: web.Request, body: SupervisedQueues) ->
     users = request.app[AUTH].users
     user = await users.get(user_id)
     if user is None:
-        raise not_found("user")
+        raise NotFound("user")
     if user.role != "supervisor":
-        raise conflict("not_a_supervisor", f"{user.name} is {user.role}, not supervisor")
+        raise Refused(f"{user.name} is {user.role}, not supervisor", "not_a_supervisor")
     await users.set_supervised_queues(user_id, body.queues)
     request.app[HUB].close_user(user_id, "supervised queues changed")
     return UserOut.of(await users.get(user_id))

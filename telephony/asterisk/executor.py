@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from telephony.asterisk.ari import AriClient
-from telephony.commands import (AddToBridge, Answer, ChannelGone, Command, CreateBridge, DestroyBridge, Hangup,
-                                Originate, Play, Ring, StartBridgeMusic, StartMusicOnHold, StopMusicOnHold,
-                                StopPlayback)
-from telephony.commands import EnterQueue, StartRecording, Transfer
+from telephony.commands import (AddToBridge, Answer, ChannelGone, Command, CreateBridge, DestroyBridge,
+                                EnterQueue, Hangup, Originate, PauseRecording, Play, RecordBridge,
+                                RecordChannel, RemoveFromBridge, ResumeRecording, Ring, Snoop,
+                                StartBridgeMusic, StartMusicOnHold, StartRecording, StopMusicOnHold,
+                                StopPlayback, StopRecording, Transfer)
 from telephony.errors import AriError
-from telephony.recordings.commands import (PauseRecording, RecordBridge, RecordChannel, ResumeRecording,
-                                           StopRecording)
-from telephony.supervision.commands import RemoveFromBridge, Snoop
 
 
 def caller_id(name: str, number: str) -> str:

@@ -1,19 +1,17 @@
 """ARI event JSON to our events. Pure, so recorded transcripts make its tests.
 
-Legs we originate carry their owner in their channel id (see telephony.calls.legs).
+The channels we create carry their call and their part in it in their id (telephony.channel_ids): a
+channel's events go to the call it belongs to, as the events of that part.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from telephony.calls.legs import owner_of
-from telephony.supervision.events import SnoopEntered, SupervisorLegAnswered, SupervisorLegEnded
-from telephony.supervision.monitor import call_of
+from telephony.channel_ids import ChannelKind, OwnedChannel, classify, recording_of
 from telephony.events import (CallArrived, CallEvent, CallRecordingFinished, ChannelHungUp, DtmfReceived,
                               LeftBridge, LegAnswered, LegEnded, PlaybackFinished, RecordingFinished,
-                              RecordingSnoopEntered)
-from telephony.recordings.control import CALL_RECORDING, RECORDING_SNOOP_MARK
+                              RecordingSnoopEntered, SnoopEntered, SupervisorLegAnswered, SupervisorLegEnded)
 
 DIRECTIONS = ("inbound", "outbound", "internal")
 
@@ -21,15 +19,9 @@ DIRECTIONS = ("inbound", "outbound", "internal")
 def translate(event: dict) -> CallEvent | None:
     kind = event.get("type")
     channel_id = _channel_id(event)
-    recorded, mark, _ = channel_id.partition(RECORDING_SNOOP_MARK)
-    if mark:
-        return RecordingSnoopEntered(recorded, channel_id) if kind == "StasisStart" else None
-    supervised = call_of(channel_id)
-    if supervised is not None:
-        return _supervision_event(kind, event, supervised, channel_id)
-    owner = owner_of(channel_id)
-    if owner is not None:
-        return _leg_event(kind, event, owner, channel_id)
+    owned = classify(channel_id)
+    if owned.kind is not ChannelKind.CALL:
+        return _owned_channel_event(kind, event, owned, channel_id)
     if kind == "StasisStart":
         return call_arrived(event.get("channel") or {}, event.get("args") or [], parse_time(event))
     if kind == "StasisEnd":
@@ -54,7 +46,7 @@ def _recording_finished(event: dict, failed: bool) -> RecordingFinished | CallRe
     recording = event.get("recording") or {}
     target = str(recording.get("target_uri", ""))
     name = str(recording.get("name", ""))
-    if target.startswith("bridge:") or CALL_RECORDING.match(name):
+    if target.startswith("bridge:") or recording_of(name):
         return CallRecordingFinished(name=name, failed=failed)
     if not target.startswith("channel:"):
         return None
@@ -63,29 +55,32 @@ def _recording_finished(event: dict, failed: bool) -> RecordingFinished | CallRe
                              duration=float(duration) if duration is not None else None, failed=failed)
 
 
-def _leg_event(kind, event: dict, owner: str, leg: str) -> CallEvent | None:
-    if kind == "StasisStart":
-        return LegAnswered(channel_id=owner, leg_id=leg)
-    if kind == "ChannelDestroyed":
-        return LegEnded(channel_id=owner, leg_id=leg, cause=int(event.get("cause") or 0),
-                        cause_text=str(event.get("cause_txt", "")))
-    return None
+_ENTERED = {ChannelKind.LEG: LegAnswered, ChannelKind.SUPERVISOR_LEG: SupervisorLegAnswered,
+            ChannelKind.SUPERVISOR_SNOOP: SnoopEntered, ChannelKind.RECORDING_SNOOP: RecordingSnoopEntered}
 
 
-def _supervision_event(kind, event: dict, call: str, channel_id: str):
-    """A supervisor's leg (`<call>-sup-0-leg`) or a snoop channel (`<call>-sup-<n>-snoop`) on the call."""
-    snoop = channel_id.endswith("-snoop")
+def _owned_channel_event(kind, event: dict, owned: OwnedChannel, channel_id: str) -> CallEvent | None:
+    """A channel of ours entering our app (answered), or gone; an event of the call it belongs to. The end
+    of a snoop says nothing new: whoever hung it up knows."""
+    call = owned.call_id
     if kind == "StasisStart":
-        return SnoopEntered(call, channel_id) if snoop else SupervisorLegAnswered(call, channel_id)
-    if kind == "ChannelDestroyed" and not snoop:
-        return SupervisorLegEnded(call, channel_id, int(event.get("cause") or 0))
+        return _ENTERED[owned.kind](call, channel_id)
+    if kind != "ChannelDestroyed":
+        return None
+    cause = int(event.get("cause") or 0)
+    if owned.kind is ChannelKind.LEG:
+        return LegEnded(call, channel_id, cause, str(event.get("cause_txt", "")))
+    if owned.kind is ChannelKind.SUPERVISOR_LEG:
+        return SupervisorLegEnded(call, channel_id, cause)
     return None
 
 
 def call_arrived(channel: dict, args: list, at: datetime, adopted: bool = False) -> CallArrived | None:
     """Build CallArrived from a channel object and the Stasis() arguments `direction,dialled`."""
     channel_id = channel.get("id")
-    if not channel_id or not args or args[0] not in DIRECTIONS or owner_of(channel_id) is not None:
+    if not channel_id or not args or args[0] not in DIRECTIONS:
+        return None
+    if classify(channel_id).kind is not ChannelKind.CALL:
         return None
     caller = channel.get("caller") or {}
     dialled = str(args[1]) if len(args) > 1 else str((channel.get("dialplan") or {}).get("exten", ""))

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from telephony.auth.models import Role
+from telephony.errors import TelephonyError
 
 
-class Forbidden(Exception):
+class Forbidden(TelephonyError):
     """The caller is known but may not do this; `reason` says why."""
 
     def __init__(self, reason: str, code: str = "forbidden"):

@@ -12,6 +12,7 @@ from telephony.auth.policy import Principal
 from telephony.auth.ratelimit import LoginRateLimiter
 from telephony.auth.tokens import new_token, token_digest
 from telephony.db.users import UserStore
+from telephony.errors import TelephonyError
 from telephony.logs import get_logger
 
 log = get_logger(__name__)
@@ -19,11 +20,11 @@ log = get_logger(__name__)
 MAX_TOKEN_LENGTH = 256
 
 
-class Unauthenticated(Exception):
+class Unauthenticated(TelephonyError):
     """No valid credentials: a wrong password, or a token unknown, expired, revoked or of a disabled user."""
 
 
-class TooManyAttempts(Exception):
+class TooManyAttempts(TelephonyError):
     def __init__(self, retry_after: int):
         self.retry_after = retry_after
         super().__init__(f"too many failed logins; retry in {retry_after} s")

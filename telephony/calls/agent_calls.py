@@ -8,35 +8,29 @@ Refused saying why) or gone (CallGone). Nothing here reads or changes a flow.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from uuid import UUID
 
 from telephony.acd.dispatcher import Dispatcher
+from telephony.acd.model import dial_string
 from telephony.audience import Audience
-from telephony.calls.click_to_call import ClickToCallFlow
+from telephony.calls.click_to_call import CallRefused, ClickToCallFlow
 from telephony.calls.flow import AgentCallPhase
 from telephony.calls.internal_directory import InternalDirectory
-from telephony.calls.queue_flow import dial_string
 from telephony.calls.registry import CallRegistry
-from telephony.calls.requests import (CallRequest, HangupRequested, NoCall, RecordingRequested, TransferAction,
+from telephony.calls.requests import (CallRequest, HangupRequested, RecordingRequested, TransferAction,
                                       TransferRequested, TransferStep)
 from telephony.calls.session import CallSession
 from telephony.calls.transfer import Target, TargetKind, TransferMode
 from telephony.calls.transfer_control import TransferRefused
+from telephony.channel_ids import new_click_to_call_id
 from telephony.crm.screen_pops import ScreenPops
 from telephony.db.agents import Agent, AgentNotFound, AgentStore
-from telephony.errors import Refused
+from telephony.errors import NotFound
 from telephony.events import CallArrived
 from telephony.recordings.control import RecordingAction
 from telephony.supervision.desk import LiveCall
-
-
-class CallRefused(Refused):
-    """A call the agent asked to place cannot be placed; the reason says why."""
-
-    code = "call_refused"
 
 
 def caller_pop(arrived: CallArrived) -> dict:
@@ -61,10 +55,10 @@ class AgentCallControl:
         self._clock = clock
 
     def _on_call(self, agent_id: str, *phases: AgentCallPhase) -> CallSession:
-        """The session of the agent's call if they stand on it in one of `phases`; NoCall if not."""
+        """The session of the agent's call if they stand on it in one of `phases`; NotFound if not."""
         found = self._calls.of_agent(agent_id)
         if found is None or found[1] not in phases:
-            raise NoCall("connected call")
+            raise NotFound("connected call")
         return found[0]
 
     async def agent_call(self, agent_id: str) -> dict | None:
@@ -133,7 +127,7 @@ class AgentCallControl:
         if kind is TargetKind.AGENT:
             try:
                 agent = await self._agents.get(UUID(value))
-            except (ValueError, AgentNotFound):
+            except AgentNotFound:
                 raise TransferRefused(f"there is no agent {value!r}") from None
         else:
             agent = await self._agents.by_extension(value)
@@ -151,7 +145,8 @@ class AgentCallControl:
     async def click_to_call(self, agent: Agent, target: str) -> str:
         """Ring the agent's own device, then `target` (an extension or an E.164 number); bridge the two.
         An extension is looked up as a softphone-dialled one is: a colleague logged out, busy or unknown is
-        refused (CallRefused, saying why) before anything rings; a colleague is rung on their current device."""
+        refused (CallRefused, saying why) before anything rings; a colleague is rung on their current
+        device."""
         device = agent.device() or agent.device("softphone") or agent.device("mobile")
         if device is None:
             raise CallRefused(f"agent {agent.name} has no device")
@@ -167,7 +162,7 @@ class AgentCallControl:
             if found.kind not in ("agent", "extension") or found.endpoint is None:
                 raise CallRefused(f"{target}: {found.reason or found.kind}")
             target_endpoint, target_agent_id = found.endpoint, found.agent_id
-        call_id = f"c2c{uuid.uuid4().hex[:16]}"
+        call_id = new_click_to_call_id()
         arrived = CallArrived(call_id, "outbound" if target.startswith("+") else "internal", target,
                               agent.extension, agent.name, self._clock(), answered=True)
         flow = ClickToCallFlow(call_id, str(agent.id), dial_string(device), agent.extension, agent.name,

@@ -8,11 +8,12 @@ Asterisk's endpoints) stays outside. Both agents are reported to the ACD as on a
 (InternalCallStarted) from the moment the target rings until the call ends, so neither is offered a
 queue call meanwhile. A call that cannot be put through (busy, no answer, unknown extension, agent
 logged out or without a device, an external number) is answered with a short prompt and hung up; the
-interaction's outcome says why.
+interaction's outcome says why. The call's phases and their allowed moves are INTERNAL_CALL_PHASES.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,24 +22,62 @@ from typing import Literal
 from telephony.calls.flow import AgentCallPhase, CallStory, CallView, agents_view
 from telephony.calls.internal_holds import AgentsOnCall
 from telephony.calls.requests import CallRequest, HangupRequested, NotConnected
-from telephony.calls.legs import leg_id
+from telephony.causes import LegOutcome, outcome_of_cause
+from telephony.channel_ids import leg_id, refused_playback, talk_bridge
 from telephony.commands import (AddToBridge, Answer, CancelTimer, CreateBridge, DestroyBridge, Hangup, Originate,
                                 Play, Ring, StartTimer)
 from telephony.events import ChannelHungUp, LegAnswered, LegEnded, PlaybackFinished, TimerFired
+from telephony.phases import PhaseTable
+from telephony.timers import TimerId, TimerKind
 
 TargetKind = Literal["agent", "extension", "busy", "unknown", "unavailable", "refused"]
 
-RINGING_TIMER = "internal-ring"
-PROMPT_TIMER = "internal-prompt"
-ORIGINATE_GRACE = 5  # Asterisk's own ring limit, past ours: our timer decides, so the outcome is "missed"
+RINGING_TIMER = TimerId(TimerKind.INTERNAL_RING)
+PROMPT_TIMER = TimerId(TimerKind.INTERNAL_PROMPT)
+ORIGINATE_GRACE = 5  # Asterisk's own ring limit, past ours: our timer decides, so the outcome is no answer
 PROMPTS = {  # outcome -> what the caller hears before the hang-up
-    "busy": "sound:vm-nobodyavail",
-    "missed": "sound:vm-nobodyavail",
+    **{outcome: "sound:vm-nobodyavail" for outcome in LegOutcome},  # the target's leg ended unanswered
     "unavailable": "sound:vm-nobodyavail",
-    "failed": "sound:vm-nobodyavail",
     "unknown": "sound:invalid",
     "refused": "sound:ss-noservice",
 }
+
+
+class InternalCallPhase(enum.Enum):
+    FINDING = "finding"        # asked who the dialled extension is
+    RINGING = "ringing"        # the target's leg rings; the caller hears ringback
+    CONNECTED = "connected"    # caller and target talk in the call's bridge, until either leaves
+    REFUSING = "refusing"      # the caller hears why the call cannot be put through
+    HANGING_UP = "hanging_up"  # over for us: what is still up (the caller, the leg) is being hung up
+    ENDED = "ended"            # the caller's channel is gone
+
+
+class InternalCallEvent(enum.Enum):
+    ADOPTED = "adopted"          # met again after a restart: as connected as it can still be
+    RING = "ring"                # the target has something to ring
+    CANNOT_RING = "cannot_ring"  # busy, unknown, unavailable or refused: nothing to ring
+    ANSWERED = "answered"
+    LEG_ENDED = "leg_ended"      # the target's leg ended: unanswered, or after the talk
+    RING_TIMEOUT = "ring_timeout"
+    PROMPT_ENDED = "prompt_ended"
+    HANG_UP = "hang_up"          # asked for before the answer (once connected, the channels' ends decide)
+    CALLER_GONE = "caller_gone"
+
+
+P, E = InternalCallPhase, InternalCallEvent
+INTERNAL_CALL_PHASES: PhaseTable[InternalCallPhase, InternalCallEvent] = PhaseTable("internal_call", {
+    (P.FINDING, E.ADOPTED): P.CONNECTED,
+    (P.FINDING, E.RING): P.RINGING,
+    (P.FINDING, E.CANNOT_RING): P.REFUSING,
+    (P.FINDING, E.HANG_UP): P.HANGING_UP,
+    (P.RINGING, E.ANSWERED): P.CONNECTED,
+    (P.RINGING, E.LEG_ENDED): P.REFUSING,
+    (P.RINGING, E.RING_TIMEOUT): P.REFUSING,
+    (P.RINGING, E.HANG_UP): P.HANGING_UP,
+    (P.CONNECTED, E.LEG_ENDED): P.HANGING_UP,
+    (P.REFUSING, E.PROMPT_ENDED): P.HANGING_UP,
+    **{(phase, E.CALLER_GONE): P.ENDED for phase in P if phase is not P.ENDED},
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +113,6 @@ def _ends_prompt(event) -> bool:
     return isinstance(event, PlaybackFinished) or event.timer_id == PROMPT_TIMER
 
 
-def outcome_of_cause(cause: int) -> str:
-    """What a leg that ended before it was answered means (Q.850 cause)."""
-    return {17: "busy", 18: "missed", 19: "missed", 21: "busy"}.get(cause, "failed")
-
-
 @dataclass
 class InternalCallFlow:
     channel_id: str
@@ -91,10 +125,8 @@ class InternalCallFlow:
     outcome: str | None = None
     target: InternalTarget | None = None
     caller_agent_id: str | None = None
-    _connected: bool = False
-    _leg_live: bool = False
-    _prompting: bool = False
-    _caller_gone: bool = False
+    phase: InternalCallPhase = field(default=InternalCallPhase.FINDING, init=False)
+    _leg_live: bool = False  # the target's leg is up, or being called
     _on_call: AgentsOnCall = field(init=False)
 
     def __post_init__(self) -> None:
@@ -106,7 +138,7 @@ class InternalCallFlow:
 
     @property
     def bridge(self) -> str:
-        return f"{self.channel_id}-talk"
+        return talk_bridge(self.channel_id)
 
     @property
     def finished(self) -> bool:
@@ -114,13 +146,13 @@ class InternalCallFlow:
 
     @property
     def ended(self) -> bool:
-        return self._caller_gone
+        return self.phase is P.ENDED
 
     def view(self) -> CallView:
         """The call as its agents see it (GET /api/v1/me/call, and its hang-up)."""
         if self.finished:
             return CallView()
-        phase = AgentCallPhase.CONNECTED if self._connected else AgentCallPhase.RINGING
+        phase = AgentCallPhase.CONNECTED if self.phase is P.CONNECTED else AgentCallPhase.RINGING
         return CallView(agents=agents_view({agent: phase for agent in self._on_call}))
 
     def story(self) -> CallStory:
@@ -129,8 +161,11 @@ class InternalCallFlow:
     def request(self, request: CallRequest) -> list:
         """Either agent may hang up over the API; an internal call is not transferred, recorded or monitored."""
         match request:
-            case HangupRequested(agent_id=agent) if agent in self._on_call and not self._prompting:
-                self.outcome = self.outcome or ("answered" if self._connected else "cancelled")
+            case HangupRequested(agent_id=agent) if agent in self._on_call and self.phase not in (P.REFUSING,
+                                                                                                   P.ENDED):
+                self.outcome = self.outcome or ("answered" if self.phase is P.CONNECTED else "cancelled")
+                if self.phase in (P.FINDING, P.RINGING):
+                    self._move(E.HANG_UP)
                 return [*([Hangup(self.leg)] if self._leg_live else []), Hangup(self.channel_id)]
             case HangupRequested():
                 raise NotConnected("you are not on this call")
@@ -138,62 +173,70 @@ class InternalCallFlow:
 
     def start(self) -> list:
         if self.adopted:
-            self._connected = self._leg_live = True  # the leg, if it is still there, is its partner
+            self._move(E.ADOPTED)
+            self._leg_live = True  # the leg, if it is still there, is its partner
         return [FindInternalTarget(self.channel_id, self.dialled, self.caller_number)]
 
     def handle(self, event) -> list:
         match event:
             case InternalTargetFound(target=target, caller_agent_id=caller_agent):
                 return self._found(target, caller_agent)
-            case LegAnswered(leg_id=leg) if leg == self.leg and not self._connected and not self.finished:
-                self._connected = True
+            case LegAnswered(leg_id=leg) if leg == self.leg and self.phase is P.RINGING:
+                self._move(E.ANSWERED)
                 return [CancelTimer(RINGING_TIMER), Answer(self.channel_id), CreateBridge(self.bridge, "mixing"),
                         AddToBridge(self.bridge, self.channel_id), AddToBridge(self.bridge, self.leg)]
             case LegEnded(leg_id=leg) if leg == self.leg and self._leg_live:
                 self._leg_live = False
-                if self._connected:
+                if self.phase is P.CONNECTED:
+                    self._move(E.LEG_ENDED)
                     self.outcome = self.outcome or "answered"
                     return [DestroyBridge(self.bridge), *self._on_call.free_all(), Hangup(self.channel_id)]
-                if self.finished:
-                    return self._free(self.target.agent_id if self.target else None)
-                return [CancelTimer(RINGING_TIMER), *self._free(self.target.agent_id),
-                        *self._refuse(outcome_of_cause(event.cause))]
-            case TimerFired(timer_id=timer) if (timer == RINGING_TIMER and self._leg_live and not self._connected
-                                                and not self.finished):
-                return [Hangup(self.leg), *self._free(self.target.agent_id), *self._refuse("missed")]
-            case PlaybackFinished() | TimerFired() if self._prompting and _ends_prompt(event):
-                self._prompting = False
+                if self.phase is P.RINGING:
+                    return [CancelTimer(RINGING_TIMER), *self._free(self.target.agent_id),
+                            *self._refuse(outcome_of_cause(event.cause), E.LEG_ENDED)]
+                return self._free(self.target.agent_id if self.target else None)
+            case TimerFired(timer_id=timer) if timer == RINGING_TIMER and self.phase is P.RINGING:
+                return [Hangup(self.leg), *self._free(self.target.agent_id),
+                        *self._refuse(LegOutcome.NO_ANSWER, E.RING_TIMEOUT)]
+            case PlaybackFinished() | TimerFired() if self.phase is P.REFUSING and _ends_prompt(event):
+                self._move(E.PROMPT_ENDED)
                 return [CancelTimer(PROMPT_TIMER), Hangup(self.channel_id)]
-            case ChannelHungUp():
-                self._caller_gone = True
-                self.outcome = self.outcome or ("answered" if self._connected else "cancelled")
+            case ChannelHungUp() if self.phase is not P.ENDED:
+                self.outcome = self.outcome or ("answered" if self.phase is P.CONNECTED else "cancelled")
                 leg = [Hangup(self.leg)] if self._leg_live else []
-                bridge = [DestroyBridge(self.bridge)] if self._connected and self._leg_live else []
+                bridge = [DestroyBridge(self.bridge)] if self.phase is P.CONNECTED else []
                 self._leg_live = False
+                self._move(E.CALLER_GONE)
                 return [*leg, *bridge, *self._on_call.free_all()]
         return []
+
+    def _move(self, event: InternalCallEvent) -> None:
+        self.phase = INTERNAL_CALL_PHASES.move(self.phase, event, self.channel_id)
 
     def _found(self, target: InternalTarget, caller_agent: str | None) -> list:
         if self.target is not None:
             return []
         self.target, self.caller_agent_id = target, caller_agent
-        marks = self._on_call.mark(caller_agent)
         if self.adopted:
-            return [*marks, *self._on_call.mark(target.agent_id)]
+            return [*self._on_call.mark(caller_agent), *self._on_call.mark(target.agent_id)]
+        if self.phase is not P.FINDING:
+            return []  # hung up while the target was looked up: nobody to ring, nobody to hold
+        marks = self._on_call.mark(caller_agent)
         if target.endpoint is None:
-            return [*marks, *self._refuse(target.kind)]
+            return [*marks, *self._refuse(target.kind, E.CANNOT_RING)]
+        self._move(E.RING)
         self._leg_live = True
         return [*marks, *self._on_call.mark(target.agent_id), Ring(self.channel_id),
                 Originate(self.leg, self.channel_id, target.endpoint, self.caller_number, self.caller_name,
                           self.ring_timeout + ORIGINATE_GRACE),
                 StartTimer(RINGING_TIMER, self.ring_timeout)]
 
-    def _refuse(self, outcome: str) -> list:
+    def _refuse(self, outcome: str, event: InternalCallEvent) -> list:
         """Tell the caller the call cannot be put through, then hang up (after the prompt, or a while)."""
+        self._move(event)
         self.outcome = outcome
-        self._prompting = True
-        return [Answer(self.channel_id), Play(self.channel_id, f"{self.channel_id}-refused", (PROMPTS[outcome],)),
-                StartTimer(PROMPT_TIMER, 15)]
+        prompt = Play(self.channel_id, refused_playback(self.channel_id), (PROMPTS[outcome],))
+        return [Answer(self.channel_id), prompt, StartTimer(PROMPT_TIMER, 15)]
 
     def _free(self, agent_id: str | None) -> list:
         """The target is free again when their leg is gone; the calling agent only when the call ends."""

@@ -21,13 +21,14 @@ from datetime import datetime
 
 from telephony.acd.commands import Announce, CancelOffer, ConnectCallToAgent, EndCall, HoldCaller, Offer, Overflow
 from telephony.acd.events import AgentLegEnded, AgentReleased, CallBridged, CallerHungUp, CallQueued, OfferAnswered
-from telephony.acd.model import Device
+from telephony.acd.model import dial_string
 from telephony.calls.flow import AgentCallPhase, CallStory, CallView, agents_view
-from telephony.calls.legs import leg_id
 from telephony.calls.requests import (CallRequest, HangupRequested, NotConnected, RecordingRequested,
                                       TransferRequested, TransferStep)
 from telephony.calls.transfer import RequeueCaller, Segments
 from telephony.calls.transfer_control import CallTransfers, PartyJoined, PartyLeft, TransferredCall
+from telephony.causes import outcome_of_cause
+from telephony.channel_ids import hold_bridge, leg_id, overflow_playback, talk_bridge
 from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Play,
                                 StartBridgeMusic)
 from telephony.events import (ChannelHungUp, LeftBridge, LegAnswered, LegEnded, PlaybackFinished,
@@ -39,10 +40,6 @@ from telephony.recordings.policy import Policy
 # The dispatcher keeps the ring timeout; Asterisk's own is a little longer, as a backstop.
 ORIGINATE_GRACE_SECONDS = 5
 NO_AGENT_PROMPT = "sound:queue-thankyou"
-
-CAUSES = {16: "normal", 17: "busy", 18: "no-answer", 19: "no-answer", 21: "rejected", 20: "unreachable",
-          3: "unreachable", 0: "failed"}
-
 
 class QueueCallPhase(str, enum.Enum):
     WAITING = "waiting"
@@ -68,12 +65,6 @@ QUEUE_CALL_PHASES = PhaseTable("queue_call", {
     (_P.OVERFLOWING, _E.END): _P.ENDED,
 })
 
-
-def dial_string(device: Device, trunk: str = "trunk") -> str:
-    """The endpoint Asterisk dials for an agent's device: the softphone itself, or the mobile via the trunk."""
-    if device.kind == "mobile":
-        return f"PJSIP/{device.address}@{trunk}"
-    return device.address if "/" in device.address else f"PJSIP/{device.address}"
 
 
 def announcement(position: int, estimated_wait: int | None) -> tuple[str, ...]:
@@ -142,11 +133,11 @@ class QueueFlow:
 
     @property
     def hold_bridge(self) -> str:
-        return f"{self.channel_id}-hold"
+        return hold_bridge(self.channel_id)
 
     @property
     def talk_bridge(self) -> str:
-        return f"{self.channel_id}-talk"
+        return talk_bridge(self.channel_id)
 
     @property
     def finished(self) -> bool:
@@ -221,7 +212,7 @@ class QueueFlow:
             case LegEnded(leg_id=leg, cause=cause) if leg in self._offer_of_leg:
                 offer = self._offer_of_leg.pop(leg)
                 del self._offers[offer]
-                return [AgentLegEnded(offer, self.clock(), CAUSES.get(cause, str(cause)))]
+                return [AgentLegEnded(offer, self.clock(), outcome_of_cause(cause))]
             case EndCall():
                 self.outcome = "answered" if self.phase is QueueCallPhase.CONNECTED else "failed"
                 self._move(QueueCallEvent.END)
@@ -364,7 +355,7 @@ class QueueFlow:
                 return []
             self._leaving_for_voicemail = destination.target
             return [DestroyBridge(self.hold_bridge)]
-        self._closing_playback = f"{self.channel_id}-overflow"
+        self._closing_playback = overflow_playback(self.channel_id)
         prompt = f"sound:{destination.target}" if destination.kind == "message" else NO_AGENT_PROMPT
         return [Play(self.channel_id, self._closing_playback, (prompt,))]
 

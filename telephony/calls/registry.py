@@ -10,9 +10,9 @@ from datetime import datetime
 
 from telephony.calls.flow import CallFlow
 from telephony.calls.in_flight import CallsInFlight
-from telephony.calls.legs import owner_of
 from telephony.calls.recorder import Identify, InteractionRecorder
 from telephony.calls.session import CallSession
+from telephony.channel_ids import ChannelKind, classify
 from telephony.commands import CommandExecutor
 from telephony.db.interactions import InteractionStore
 from telephony.events import CallArrived, CallEvent, ChannelHungUp
@@ -68,7 +68,7 @@ class CallRegistry:
         ours, such as snoop channels). Calls we track that are gone end; calls we do not track are adopted;
         interactions left open for channels that no longer exist are closed as lost.
         """
-        owners = {owner_of(cid) for cid in live}
+        owners = {owner.call_id for owner in map(classify, live) if owner.kind is ChannelKind.LEG}
         vanished = [s.channel_id for s in self.calls if s.channel_id not in live and s.channel_id not in owners]
         for cid in vanished:
             self.calls.deliver(cid, ChannelHungUp(cid, cause="vanished"))

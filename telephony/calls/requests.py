@@ -2,8 +2,8 @@
 
 A request is addressed to a call by its id and handled by that call's own task, in order with the call's
 events: `CallRegistry.ask(call_id, request)` returns once the call's flow has taken it and its commands have
-run, raises the flow's Refused (409 over HTTP, with the reason) or CallGone (404) when the call ended
-before it could answer. Nothing outside the call's task reads or changes its flow.
+run, raises the flow's Refused (409 over HTTP, with the reason) or CallGone (a NotFound: 404) when the
+call ended before it could answer. Nothing outside the call's task reads or changes its flow.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Union
 
 from telephony.calls.transfer import Target, TransferMode
-from telephony.errors import Refused, TelephonyError
+from telephony.errors import NotFound, Refused
 from telephony.recordings.control import RecordingAction
 from telephony.supervision.events import MonitorRequested, MonitorStopped, MonitorSwitched
 
@@ -67,23 +67,15 @@ CallRequest = Union[HangupRequested, TransferRequested, TransferStep, RecordingR
                     MonitorSwitched, MonitorStopped]
 
 
-class CallGone(TelephonyError):
+class CallGone(NotFound):
     """The call ended (or never was) before its task could answer the request."""
 
     def __init__(self, call_id: str):
         self.call_id = call_id
-        super().__init__(f"call {call_id} is gone")
+        super().__init__("call", f"the call {call_id} has ended")
 
 
 class NotConnected(Refused):
     """The request needs the asker connected with the call (or an agent on it), and they are not."""
 
     code = "not_connected"
-
-
-class NoCall(TelephonyError):
-    """The asker has no call that the request applies to (no connected call, for a transfer)."""
-
-    def __init__(self, what: str):
-        self.what = what
-        super().__init__(f"no such {what}")

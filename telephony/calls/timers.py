@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from telephony.commands import CancelTimer, StartTimer
 from telephony.events import TimerFired
+from telephony.timers import TimerId
 
 
 class CallTimer:
@@ -17,7 +18,7 @@ class CallTimer:
         self._channel_id = channel_id
         self._deliver = deliver
         self._task: asyncio.Task | None = None
-        self._timer_id: str | None = None
+        self._timer_id: TimerId | None = None
 
     def run(self, command: StartTimer | CancelTimer) -> None:
         if isinstance(command, StartTimer):
@@ -33,7 +34,7 @@ class CallTimer:
             self._task.cancel()
         self._task = self._timer_id = None
 
-    async def _fire(self, timer_id: str, seconds: float) -> None:
+    async def _fire(self, timer_id: TimerId, seconds: float) -> None:
         await asyncio.sleep(seconds)
         self._task = self._timer_id = None
         self._deliver(TimerFired(self._channel_id, timer_id))

@@ -6,8 +6,9 @@ to the target first (consult bridge) and then complete, cancel or make it a thre
 failure (no answer, busy, logged out, the target hanging up before completion) puts the customer back
 with the transferring agent, or back in the queue when that agent is gone — nothing is dropped.
 
-One explicit enum of states; every transition is checked against `TRANSITIONS` and logged as
-`state -> event -> state`, so an illegal one raises instead of leaving a half-moved call.
+One explicit enum of states; every transition goes through `TRANSFER_PHASES`, which logs it as
+`state -> event -> state` and raises IllegalTransition for one it does not list instead of leaving a
+half-moved call.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from telephony.channel_ids import consult_bridge, transfer_hold_bridge
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, StartBridgeMusic
-from telephony.logs import get_logger
-
-log = get_logger(__name__)
+from telephony.errors import IllegalTransition
+from telephony.model import Segment
+from telephony.phases import PhaseTable
 
 
 class State(enum.Enum):
@@ -56,7 +58,7 @@ class TargetKind(str, enum.Enum):
     NUMBER = "number"
 
 
-TRANSITIONS: dict[tuple[State, Event], State] = {
+TRANSFER_PHASES: PhaseTable[State, Event] = PhaseTable("transfer", {
     (State.IDLE, Event.BLIND): State.RINGING_BLIND,
     (State.IDLE, Event.ATTENDED): State.RINGING_ATTENDED,
     (State.RINGING_BLIND, Event.TARGET_ANSWERED): State.COMPLETED,
@@ -73,11 +75,7 @@ TRANSITIONS: dict[tuple[State, Event], State] = {
     (State.CONSULTING, Event.CONFERENCE): State.CONFERENCE,
     (State.CONFERENCE, Event.AGENT_GONE): State.COMPLETED,
     (State.CONFERENCE, Event.TARGET_FAILED): State.RETURNED,
-}
-
-
-class IllegalTransition(Exception):
-    """The event makes no sense in the transfer's state (e.g. complete before the target answered)."""
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,18 +96,6 @@ class RequeueCaller:
     queue: str
     priority: int | None
     arrived: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """One stretch of the interaction handled by one agent or target; ended when `ended` is set."""
-
-    agent_id: str | None
-    target: str
-    kind: str  # queue | transfer | conference | internal
-    started: datetime
-    ended: datetime | None = None
-    outcome: str | None = None
 
 
 class Segments:
@@ -188,23 +174,18 @@ class Transfer:
 
     @property
     def hold_bridge(self) -> str:
-        return f"{self.channel_id}-xfer-hold" + (f"-{self.number}" if self.number > 1 else "")
+        return transfer_hold_bridge(self.channel_id, self.number)
 
     @property
     def consult_bridge(self) -> str:
-        return f"{self.channel_id}-consult" + (f"-{self.number}" if self.number > 1 else "")
+        return consult_bridge(self.channel_id, self.number)
 
     @property
     def finished(self) -> bool:
         return self.state in (State.COMPLETED, State.RETURNED)
 
     def _go(self, event: Event) -> State:
-        after = TRANSITIONS.get((self.state, event))
-        if after is None:
-            raise IllegalTransition(f"{self.state.value} -> {event.value}")
-        log.info("transfer", transition=f"{self.state.value} -> {event.value} -> {after.value}",
-                 call_id=self.channel_id)
-        before, self.state = self.state, after
+        before, self.state = self.state, TRANSFER_PHASES.move(self.state, event, self.channel_id)
         return before
 
     def _hold_customer(self) -> list:
@@ -214,8 +195,8 @@ class Transfer:
     def start(self, mode: TransferMode, target: Target, target_leg: str, caller_number: str = "",
               caller_name: str = "", timeout: int = 20) -> list:
         """Begin a blind or attended transfer; a queue target needs no ringing and completes at once."""
-        if target.kind is TargetKind.QUEUE and mode is not TransferMode.BLIND:
-            raise IllegalTransition("an attended transfer needs a person to talk to, not a queue")
+        if target.kind is TargetKind.QUEUE and mode is not TransferMode.BLIND:  # nobody to talk to
+            raise IllegalTransition("transfer", self.state.value, f"{mode.value} to a queue")
         self._go(Event.BLIND if mode is TransferMode.BLIND else Event.ATTENDED)
         self.target = target
         if target.kind is TargetKind.QUEUE:

@@ -23,15 +23,13 @@ from datetime import datetime
 
 from telephony.acd.events import TransferTargetAnswered, TransferTargetFreed, TransferTargetRinging
 from telephony.calls.requests import TransferAction, TransferRequested, TransferStep
-from telephony.calls.transfer import (IllegalTransition, RequeueCaller, Segments, State, TargetKind, Transfer,
-                                      TransferMode)
+from telephony.calls.transfer import RequeueCaller, Segments, State, TargetKind, Transfer, TransferMode
 from telephony.calls.transfer_reports import TransferReport
+from telephony.causes import outcome_of_cause
 from telephony.commands import DestroyBridge, Hangup
-from telephony.errors import Refused
+from telephony.errors import IllegalTransition, Refused
 from telephony.events import LegAnswered, LegEnded
 
-FAILURES = {17: "busy", 18: "no answer", 19: "no answer", 21: "rejected", 3: "unreachable", 20: "unreachable",
-            0: "failed"}
 STEP_ALLOWED = {TransferAction.COMPLETE: (State.CONSULTING,), TransferAction.CONFERENCE: (State.CONSULTING,),
                 TransferAction.CANCEL: (State.RINGING_ATTENDED, State.CONSULTING)}
 STEP_REPORTED = {TransferAction.COMPLETE: "completed", TransferAction.CANCEL: "cancelled",
@@ -207,7 +205,7 @@ class CallTransfers:
                 commands = self._apply(call, active.target_answered(self.target_agent_id))
                 return [*answered, *commands, self._report("completed" if self._completed else "answered")]
             case LegEnded(leg_id=leg, cause=cause) if active and leg == active.target_leg:
-                reason = FAILURES.get(cause, "hung up")
+                reason = outcome_of_cause(cause)
                 failed = self._report("failed", reason)
                 commands = self._apply(call, active.target_failed(reason))
                 requeued = any(isinstance(c, RequeueCaller) for c in commands)

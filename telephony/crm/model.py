@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
-from telephony.crm.tickets import TicketStatus
-
 EDITABLE_FIELDS = ("name", "company", "email", "notes", "vip")
 
 
@@ -52,6 +50,31 @@ class InteractionSummary:
     wait_seconds: float | None
     talk_seconds: float | None
     recording_ref: str | None
+
+
+class TicketStatus(str, enum.Enum):
+    OPEN = "open"
+    NEEDS_FOLLOW_UP = "needs_follow_up"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+OPEN_STATUSES = frozenset({TicketStatus.OPEN, TicketStatus.NEEDS_FOLLOW_UP})
+FINISHED_STATUSES = frozenset({TicketStatus.RESOLVED, TicketStatus.CLOSED})
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """A status change the ticket state machine (`crm.tickets.transition`) allowed, as the store writes it."""
+
+    previous: TicketStatus
+    status: TicketStatus
+    follow_up_due: datetime | None
+
+    @property
+    def finishes(self) -> bool:
+        """Closing or resolving: the moment a feedback request may be sent."""
+        return self.status in FINISHED_STATUSES and self.previous not in FINISHED_STATUSES
 
 
 @dataclass(frozen=True, slots=True)

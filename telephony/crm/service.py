@@ -17,11 +17,13 @@ from telephony.crm.model import (
     InteractionSummary,
     ScreenPop,
     Ticket,
+    TicketStatus,
 )
 from telephony.crm.numbers import normalise
-from telephony.crm.tickets import InvalidTransition, TicketStatus, transition
+from telephony.crm.tickets import TicketStatusRefused, transition
 from telephony.db.customers import CustomerStore
 from telephony.db.tickets import TicketStore
+from telephony.errors import NotFound, Refused
 from telephony.logs import get_logger
 
 log = get_logger(__name__)
@@ -30,14 +32,10 @@ Publish = Callable[[str, dict], None]
 SCREEN_POP_HISTORY = 10
 
 
-class NotFound(LookupError):
-    def __init__(self, kind: str, ident):
-        super().__init__(f"no {kind} {ident}")
-        self.kind, self.ident = kind, ident
+class CustomerConflict(Refused):
+    """A change that contradicts the customers as they are (a number owned by someone else, a self-merge)."""
 
-
-class Conflict(Exception):
-    """A request that contradicts the data as it is (a number owned by someone else, a self-merge)."""
+    code = "conflict"
 
 
 class CrmService:
@@ -66,7 +64,7 @@ class CrmService:
         """The call offer's and answer's pop: the customer, last 10 interactions, open tickets."""
         pop = await self._customers.screen_pop(customer_id, SCREEN_POP_HISTORY)
         if pop is None:
-            raise NotFound("customer", customer_id)
+            raise NotFound("customer")
         return pop
 
     async def search(self, query: str, limit: int = 20) -> list[Customer]:
@@ -81,10 +79,12 @@ class CrmService:
     async def get_customer(self, customer_id: UUID) -> Customer:
         customer = await self._customers.get(customer_id)
         if customer is None:
-            raise NotFound("customer", customer_id)
+            raise NotFound("customer")
         return customer
 
     async def edit_customer(self, customer_id: UUID, changes: dict, add_phones: list[str] = ()) -> Customer:
+        """Change the `changes` fields and add the numbers. The caller checks its input first: a field that
+        is not editable or a number that `normalise` rejects is a ValueError (a bug there, not a refusal)."""
         unknown = set(changes) - set(EDITABLE_FIELDS)
         if unknown:
             raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
@@ -96,19 +96,19 @@ class CrmService:
             if not await self._customers.add_phone(customer_id, e164):
                 owner = await self._customers.find_by_phone(e164)
                 if owner is None or owner.id != customer_id:
-                    raise Conflict(f"{e164} belongs to another customer; merge them instead")
+                    raise CustomerConflict(f"{e164} belongs to another customer; merge them instead")
         customer = await self._customers.update(customer_id, changes)
         if customer is None:
-            raise NotFound("customer", customer_id)
+            raise NotFound("customer")
         return customer
 
     async def merge(self, survivor_id: UUID, loser_id: UUID) -> Customer:
         if survivor_id == loser_id:
-            raise Conflict("a customer cannot be merged into itself")
+            raise CustomerConflict("a customer cannot be merged into itself")
         merged = await self._customers.merge(survivor_id, loser_id)
         if merged is None:
             missing = survivor_id if await self._customers.get(survivor_id) is None else loser_id
-            raise NotFound("customer", missing)
+            raise NotFound("customer", f"no customer {missing}")
         log.info("crm.customers_merged", survivor=str(survivor_id), merged=str(loser_id))
         return merged
 
@@ -120,27 +120,27 @@ class CrmService:
                           by: str | None = None, note: str = "") -> Ticket:
         ticket = await self._tickets.create(interaction_id, subject, owner_agent_id, by, note)
         if ticket is None:
-            raise NotFound("interaction", interaction_id)
+            raise NotFound("interaction")
         return ticket
 
     async def get_ticket(self, ticket_id: UUID) -> Ticket:
         ticket = await self._tickets.get(ticket_id)
         if ticket is None:
-            raise NotFound("ticket", ticket_id)
+            raise NotFound("ticket")
         return ticket
 
     async def change_ticket_status(self, ticket_id: UUID, status: TicketStatus, note: str = "",
                                    by: str | None = None, follow_up_due: datetime | None = None) -> Ticket:
-        """Raises InvalidTransition (with the reason) for a change the state machine refuses."""
+        """Raises TicketStatusRefused (with the reason) for a change the state machine refuses."""
         for _ in range(5):
             current = await self._tickets.current_status(ticket_id)
             if current is None:
-                raise NotFound("ticket", ticket_id)
+                raise NotFound("ticket")
             change = transition(current, status, self._clock(), follow_up_due)
             if await self._tickets.apply(ticket_id, change, by, note):
                 break
         else:
-            raise InvalidTransition(current, TicketStatus(status), "the ticket keeps changing; try again")
+            raise TicketStatusRefused(current, TicketStatus(status), "the ticket keeps changing; try again")
         ticket = await self.get_ticket(ticket_id)
         if change.finishes:
             self._publish(f"ticket.{change.status.value}", {

@@ -1,4 +1,5 @@
-"""The ticket state machine: explicit statuses, the transitions allowed between them, and why not.
+"""The ticket state machine: the transitions allowed between the statuses (`crm.model.TicketStatus`), and
+why not.
 
     open ──► needs_follow_up (due time required) ──► open / resolved / closed
       │                       ▲ (re-scheduled with a new due time)
@@ -9,20 +10,11 @@
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
 from datetime import datetime
 
+from telephony.crm.model import FINISHED_STATUSES, StatusChange, TicketStatus
+from telephony.errors import Refused
 
-class TicketStatus(str, enum.Enum):
-    OPEN = "open"
-    NEEDS_FOLLOW_UP = "needs_follow_up"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-
-
-OPEN_STATUSES = frozenset({TicketStatus.OPEN, TicketStatus.NEEDS_FOLLOW_UP})
-FINISHED_STATUSES = frozenset({TicketStatus.RESOLVED, TicketStatus.CLOSED})
 
 ALLOWED: dict[TicketStatus, frozenset[TicketStatus]] = {
     TicketStatus.OPEN: frozenset({TicketStatus.NEEDS_FOLLOW_UP, TicketStatus.RESOLVED, TicketStatus.CLOSED}),
@@ -34,24 +26,15 @@ ALLOWED: dict[TicketStatus, frozenset[TicketStatus]] = {
 }
 
 
-class InvalidTransition(Exception):
+class TicketStatusRefused(Refused):
     """A status change the state machine refuses; `reason` says why, for the agent."""
+
+    code = "invalid_transition"
 
     def __init__(self, current: TicketStatus, target: TicketStatus, reason: str):
         super().__init__(reason)
-        self.current, self.target, self.reason = current, target, reason
-
-
-@dataclass(frozen=True, slots=True)
-class StatusChange:
-    previous: TicketStatus
-    status: TicketStatus
-    follow_up_due: datetime | None
-
-    @property
-    def finishes(self) -> bool:
-        """Closing or resolving: the moment a feedback request may be sent."""
-        return self.status in FINISHED_STATUSES and self.previous not in FINISHED_STATUSES
+        self.current, self.target = current, target
+        self.details = {"from": current.value, "to": target.value}
 
 
 def transition(current: TicketStatus, target: TicketStatus, now: datetime,
@@ -64,13 +47,13 @@ def transition(current: TicketStatus, target: TicketStatus, now: datetime,
             reason = f"a {current.value} ticket cannot become {target.value}"
             if current in FINISHED_STATUSES:
                 reason += "; reopen it first"
-        raise InvalidTransition(current, target, reason)
+        raise TicketStatusRefused(current, target, reason)
     if target == TicketStatus.NEEDS_FOLLOW_UP:
         if follow_up_due is None:
-            raise InvalidTransition(current, target, "needs_follow_up requires a follow-up due time")
+            raise TicketStatusRefused(current, target, "needs_follow_up requires a follow-up due time")
         if follow_up_due <= now:
-            raise InvalidTransition(current, target, "the follow-up due time must be in the future")
+            raise TicketStatusRefused(current, target, "the follow-up due time must be in the future")
         return StatusChange(current, target, follow_up_due)
     if follow_up_due is not None:
-        raise InvalidTransition(current, target, "a follow-up due time only goes with needs_follow_up")
+        raise TicketStatusRefused(current, target, "a follow-up due time only goes with needs_follow_up")
     return StatusChange(current, target, None)

@@ -10,9 +10,8 @@ from uuid import UUID
 
 import asyncpg
 
-from telephony.acd.agent_state import AgentState, StateChanged
-from telephony.acd.events import AgentLoggedIn
-from telephony.acd.model import AgentProfile, Device
+from telephony.acd.model import AgentProfile, AgentState, Device, StateChanged
+from telephony.errors import NotFound, Refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,19 +33,6 @@ class Agent:
     def profile(self) -> AgentProfile:
         return AgentProfile(str(self.id), self.name, self.extension, dict(self.skills), dict(self.queues))
 
-    def restore_event(self, at: datetime) -> AgentLoggedIn | None:
-        """What hands this agent back to the ACD after a restart, or None if they were logged out.
-
-        A pause (and its reason) is kept. An agent stored as ringing, on a call or in wrap-up comes back
-        available: the calls themselves are reconciled from Asterisk, and a device still in use is
-        reported busy (DeviceBusy), which keeps offers away until it is free.
-        """
-        device = self.device()
-        if self.state is AgentState.LOGGED_OUT or device is None:
-            return None
-        reason = self.pause_reason if self.state is AgentState.PAUSED else None
-        return AgentLoggedIn(self.profile(), device, at, paused_reason=reason, restored=True)
-
     def device(self, kind: str | None = None) -> Device | None:
         """The device of `kind` (default: the one chosen at the last login), if the agent has one."""
         kind = kind or self.login_device
@@ -65,12 +51,14 @@ class StateLogEntry:
     at: datetime
 
 
-class AgentNotFound(LookupError):
-    pass
+class AgentNotFound(NotFound):
+    def __init__(self, agent_id: str):
+        self.agent_id = agent_id
+        super().__init__("agent", f"no agent {agent_id}")
 
 
-class DuplicateExtension(ValueError):
-    pass
+class DuplicateExtension(Refused):
+    code = "duplicate_extension"
 
 
 _SELECT = """

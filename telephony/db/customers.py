@@ -8,6 +8,7 @@ import asyncpg
 
 from telephony.crm.model import Customer, InteractionSummary, ScreenPop
 from telephony.db.tickets import TICKET_COLUMNS, ticket_from_row
+from telephony.errors import NotFound
 
 CUSTOMER_COLUMNS = """c.id, c.name, c.company, c.email, c.notes, c.vip, c.created_at, c.updated_at,
     ARRAY(SELECT p.e164 FROM customer_phones p WHERE p.customer_id = c.id ORDER BY p.created_at, p.e164)
@@ -16,10 +17,6 @@ CUSTOMER_COLUMNS = """c.id, c.name, c.company, c.email, c.notes, c.vip, c.create
 INTERACTION_COLUMNS = """i.id, i.direction, i.dialled, i.caller_raw, i.caller_e164, i.queue, i.agent_id,
     i.started_at, i.answered_at, i.ended_at, i.outcome, i.wait_seconds::float8 AS wait_seconds,
     i.talk_seconds::float8 AS talk_seconds, i.recording_ref"""
-
-
-class CustomerNotFound(LookupError):
-    pass
 
 
 class _NumberTaken(Exception):
@@ -59,7 +56,8 @@ class CustomerStore:
             created = False
         found = await self.find_by_phone(e164)
         if found is None:
-            raise CustomerNotFound(e164)  # the winner's customer was merged away in between: vanishingly rare
+            # the winner's customer was merged away in between: vanishingly rare
+            raise NotFound("customer", f"no customer has {e164}")
         return found, created
 
     async def get(self, customer_id: UUID) -> Customer | None:

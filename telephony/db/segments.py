@@ -7,7 +7,7 @@ from uuid import UUID
 
 import asyncpg
 
-from telephony.calls.transfer import Segment
+from telephony.model import Segment
 
 
 class SegmentStore:

@@ -7,8 +7,7 @@ from uuid import UUID
 
 import asyncpg
 
-from telephony.crm.model import Ticket, TicketHistoryEntry
-from telephony.crm.tickets import StatusChange, TicketStatus
+from telephony.crm.model import StatusChange, Ticket, TicketHistoryEntry, TicketStatus
 
 TICKET_COLUMNS = """t.id, t.customer_id, t.interaction_id, t.subject, t.status, t.owner_agent_id,
     t.follow_up_due, t.created_at, t.updated_at"""

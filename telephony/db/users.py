@@ -8,6 +8,7 @@ from uuid import UUID
 import asyncpg
 
 from telephony.auth.models import AuthToken, Role, User
+from telephony.errors import Refused
 
 USER_COLUMNS = """u.id, u.name, u.display_name, u.role, u.disabled, u.password_hash IS NOT NULL AS has_password,
     u.created_at, u.updated_at,
@@ -19,9 +20,12 @@ TOKEN_COLUMNS = "t.id, t.user_id, t.kind, t.label, t.created_at, t.expires_at, t
 TOUCH_INTERVAL = timedelta(seconds=60)
 
 
-class DuplicateUserName(Exception):
+class DuplicateUserName(Refused):
+    code = "duplicate_name"
+
     def __init__(self, name: str):
         self.name = name
+        self.details = {"name": name}
         super().__init__(f"a user named {name!r} exists already")
 
 

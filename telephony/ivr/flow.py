@@ -21,8 +21,9 @@ from telephony.config.models import CallCenterConfig, DidRoute
 from telephony.events import (FOUND_GONE, CallArrived, CallEvent, ChannelHungUp, DtmfReceived, PlaybackFinished,
                               RecordingFinished, TimerFired)
 from telephony.ivr.choice import Choice, choice_from_dtmf
+from telephony.ivr.model import VoicemailMessage
 from telephony.ivr.nodes import HANDLERS
-from telephony.ivr.nodes.voicemail import VoicemailMessage
+from telephony.timers import TimerId, TimerKind
 
 NO_SERVICE_PROMPT = "sound:ss-noservice"
 
@@ -63,7 +64,7 @@ class IvrFlow:
     _name: str | None = None
     _node: object = None
     _waiting_for: str | None = None  # the playback whose end moves the caller on
-    _timer: str | None = None
+    _timer: TimerId | None = None  # the input timer running; a TimerFired for an earlier one is stale
     _closing: str | None = None  # the outcome to record once the goodbye prompts end
     _caller_gone: bool = False
 
@@ -180,7 +181,7 @@ class IvrFlow:
         return [StopPlayback(playback)]
 
     def start_timer(self, seconds: float) -> StartTimer:
-        self._timer = self.new_id()
+        self._timer = TimerId(TimerKind.IVR_INPUT, self.new_id())
         return StartTimer(self._timer, seconds)
 
     def cancel_timer(self) -> list[Command]:

@@ -18,12 +18,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from telephony.backoff import Backoff
+from telephony.channel_ids import recording_of
 from telephony.db.recordings import NewRecording, RecordingStore
 from telephony.db.writer import with_retries
 from telephony.errors import AriError, AsteriskUnavailable
 from telephony.logs import get_logger
 from telephony.recordings.commands import ARCHIVE_NOTES, RECORDING_COMMANDS
-from telephony.recordings.control import CALL_RECORDING
 from telephony.recordings.takes import Take, Takes
 
 log = get_logger(__name__)
@@ -87,11 +87,11 @@ class RecordingArchive:
         found = 0
         for recording in stored:
             name = str(recording.get("name", ""))
-            match = CALL_RECORDING.match(name)
-            if not match or match["call"] in live_calls or name in self._takes or name in self._archiving:
+            ours = recording_of(name)
+            if not ours or ours[0] in live_calls or name in self._takes or name in self._archiving:
                 continue
             found += 1
-            self._start_job(self._archive_orphan(name, match["call"], str(recording.get("format", "wav"))))
+            self._start_job(self._archive_orphan(name, ours[0], str(recording.get("format", "wav"))))
         if found:
             log.info("recording.orphans_found", recordings=found)
         return found

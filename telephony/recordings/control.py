@@ -11,17 +11,13 @@ stopping ends the file, and starting again makes the next one (`<call>-rec-2`).
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass
 
-from telephony.commands import Hangup
+from telephony.channel_ids import recording_name, recording_snoop
+from telephony.commands import (Hangup, PauseRecording, RecordBridge, RecordChannel, ResumeRecording, Snoop,
+                                StopRecording)
 from telephony.errors import Refused
-from telephony.recordings.commands import (PauseRecording, RecordBridge, RecordChannel, RecordingAgent,
-                                           ResumeRecording, StopRecording)
-from telephony.supervision.commands import Snoop
-
-RECORDING_SNOOP_MARK = "-recsnoop-"
-CALL_RECORDING = re.compile(r"^(?P<call>.+)-rec-(?P<n>[0-9]+)$")  # our names: `<call>-rec-<n>`
+from telephony.recordings.commands import RecordingAgent
 from telephony.recordings.policy import Policy
 
 
@@ -104,9 +100,9 @@ class CallRecording:
 
     def _start(self) -> list:
         self._made += 1
-        self.name = f"{self.call_id}-rec-{self._made}"
+        self.name = recording_name(self.call_id, self._made)
         self.paused = False
         if self.source == "caller":
-            self.snoop_id = f"{self.call_id}{RECORDING_SNOOP_MARK}{self._made}"
+            self.snoop_id = recording_snoop(self.call_id, self._made)
             return [Snoop(self.snoop_id, self.call_id, spy="both", whisper="none")]
         return [RecordBridge(self.bridge_id, self.name, self.format, self.call_id, self.agent_id, self.queue)]

@@ -11,10 +11,7 @@ from uuid import UUID
 from telephony.auth.policy import Forbidden, Principal, can_act_on_call
 from telephony.db.agents import AgentStore
 from telephony.db.recordings import Recording, RecordingStore
-
-
-class RecordingMissing(LookupError):
-    """No such recording, or its file is gone from the recordings directory."""
+from telephony.errors import NotFound
 
 
 @dataclass(frozen=True)
@@ -37,7 +34,7 @@ class RecordingLibrary:
     async def get(self, principal: Principal, recording_id: UUID) -> Recording:
         recording = await self.store.get(recording_id)
         if recording is None:
-            raise RecordingMissing("recording")
+            raise NotFound("recording")
         can_act_on_call(principal, recording.agent_user_id, recording.queue)
         return recording
 
@@ -48,5 +45,5 @@ class RecordingLibrary:
         if not path.is_relative_to(root):
             raise Forbidden("the recording's path is outside the recordings directory", "bad_path")
         if not path.is_file():
-            raise RecordingMissing("recording file (pruned or moved)")
+            raise NotFound("recording file", "no such recording file (pruned or moved)")
         return recording, path

@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from telephony.recordings.commands import PauseRecording, RecordBridge, RecordChannel, RecordingAgent, ResumeRecording
+from telephony.channel_ids import recording_of
+from telephony.commands import PauseRecording, RecordBridge, RecordChannel, ResumeRecording
+from telephony.recordings.commands import RecordingAgent
 
 
 @dataclass
@@ -24,8 +26,8 @@ class Take:
     @property
     def number(self) -> int:
         """1 for a call's first recording, 2 for the one started after a stop, ..."""
-        _, _, n = self.name.rpartition("-rec-")
-        return int(n) if n.isdigit() else 1
+        ours = recording_of(self.name)
+        return ours[1] if ours else 1
 
     def paused_spans(self) -> list[dict]:
         """Each span with where it falls in the file (`offset_seconds`: audio before it) and its length."""

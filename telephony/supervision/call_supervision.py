@@ -1,14 +1,14 @@
 """A supervisor on one call, inside the call's own task: the monitoring session's commands run in order
 with the call's, and the session ends with the call. Pure: the supervisor's requests and Asterisk's events
-on the session's channels in, commands and reports out; a request that cannot be done raises MonitorError."""
+on the session's channels in, commands and reports out; a request that cannot be done raises MonitorRefused."""
 
 from __future__ import annotations
 
 from telephony.commands import Hangup
+from telephony.events import SnoopEntered, SupervisorLegAnswered, SupervisorLegEnded
 from telephony.supervision.events import (SUPERVISION_EVENTS, MonitorRequested, MonitorStopped, MonitorSwitched,
-                                          SnoopEntered, SupervisorJoined, SupervisorLegAnswered,
-                                          SupervisorLegEnded, SupervisorLeft)
-from telephony.supervision.monitor import Mode, MonitorError, MonitorSession, Phase
+                                          SupervisorJoined, SupervisorLeft)
+from telephony.supervision.monitor import Mode, MonitorRefused, MonitorSession, Phase
 
 
 class CallSupervision:
@@ -28,7 +28,7 @@ class CallSupervision:
         match request:
             case MonitorRequested(mode=mode, endpoint=endpoint, supervisor=supervisor) if session is None:
                 if agent_channel is None or talk_bridge is None:
-                    raise MonitorError("the call is not connected to an agent")
+                    raise MonitorRefused("the call is not connected to an agent")
                 self.supervisor = supervisor
                 self.session = MonitorSession(self.call_id, agent_channel, talk_bridge, endpoint, Mode(mode))
                 return self.session.start()
@@ -36,7 +36,7 @@ class CallSupervision:
                 return session.switch(Mode(mode))
             case MonitorStopped() if session is not None:
                 return [*session.stop(), *self._left("stopped")]
-        raise MonitorError("nobody is monitoring this call")
+        raise MonitorRefused("nobody is monitoring this call")
 
     def handle(self, event, agent_channel: str | None, talk_bridge: str | None) -> list:
         """Asterisk's event on the session's channels."""

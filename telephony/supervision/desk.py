@@ -3,6 +3,10 @@
 One supervisor at a time monitors a call; only they (or an admin) switch its mode or end it. Events:
 `call.monitor` (dialing, joined, switched, left) to the supervisors of the call's queue only, since
 listening in is silent; `help.requested` / `help.cleared` to them and to the call's agent.
+
+Pure of I/O of its own: the calls, the agents on record and the event hub are handed in (the agents as an
+`AgentDirectory`, which `telephony.db.agents.AgentStore` is), so the desk imports no database or API module.
+Who may do what is `telephony.auth.policy`, plain checks on the authenticated Principal.
 """
 
 from __future__ import annotations
@@ -13,16 +17,14 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from telephony.acd.model import Device
+from telephony.acd.model import Device, dial_string
 from telephony.audience import Audience
 from telephony.auth.policy import Forbidden, Principal, can_supervise_queue
-from telephony.calls.queue_flow import dial_string
-from telephony.db.agents import AgentStore
-from telephony.errors import Refused
+from telephony.errors import NotFound
 from telephony.supervision.events import (MonitorRequested, MonitorStopped, MonitorSwitched, SupervisorJoined,
                                           SupervisorLeft)
 from telephony.supervision.help_requests import HelpRequests
-from telephony.supervision.monitor import Mode
+from telephony.supervision.monitor import Mode, MonitorRefused
 
 
 @dataclass(frozen=True)
@@ -33,14 +35,16 @@ class LiveCall:
     agent_audience: Audience
 
 
-class NoSuchCall(LookupError):
-    pass
+class AgentRecord(Protocol):
+    def device(self, kind: str | None = None) -> Device | None:
+        """The agent's device of `kind` ("softphone", "mobile"), if they have one."""
 
 
-class MonitorConflict(Refused):
-    """The request clashes with the call's state or another supervisor; the reason says why."""
+class AgentDirectory(Protocol):
+    """What the desk needs of the agents on record: a supervisor's own agent record, for the phone to ring."""
 
-    code = "monitor_refused"
+    async def by_user(self, user_id: UUID) -> AgentRecord | None:
+        """The agent record of the user, or None if they have none."""
 
 
 class LiveCalls(Protocol):
@@ -51,11 +55,11 @@ class LiveCalls(Protocol):
     def agent_live_call(self, agent_id: str) -> LiveCall | None: ...
 
     async def ask(self, call_id: str, request: MonitorRequested | MonitorSwitched | MonitorStopped) -> None:
-        """The call's task answers: done, MonitorError (a Refused) saying why not, or CallGone."""
+        """The call's task answers: done, MonitorRefused saying why not, or CallGone."""
 
 
 class SupervisorDesk:
-    def __init__(self, calls: LiveCalls, agents: AgentStore, publish: Callable[[str, dict, Audience], None],
+    def __init__(self, calls: LiveCalls, agents: AgentDirectory, publish: Callable[[str, dict, Audience], None],
                  clock: Callable[[], datetime]):
         self._calls = calls
         self._agents = agents
@@ -70,7 +74,7 @@ class SupervisorDesk:
         the call's task has taken the request."""
         call = self._call(principal, call_id)
         if call.agent_id is None:
-            raise MonitorConflict("the call is not connected to an agent yet")
+            raise MonitorRefused("the call is not connected to an agent yet")
         self._not_anothers(principal, call_id)
         owner = self._monitors.get(call_id)
         if owner is None:
@@ -152,7 +156,7 @@ class SupervisorDesk:
     def _call(self, principal: Principal, call_id: str) -> LiveCall:
         call = self._calls.live_call(call_id)
         if call is None:
-            raise NoSuchCall("call")
+            raise NotFound("call")
         if call.queue is None:
             raise Forbidden("only calls in a queue are supervised", "not_your_queue")
         can_supervise_queue(principal, call.queue)
@@ -161,15 +165,15 @@ class SupervisorDesk:
     def _not_anothers(self, principal: Principal, call_id: str) -> None:
         owner = self._monitors.get(call_id)
         if owner is not None and owner != principal.user_id:
-            raise MonitorConflict("another supervisor is monitoring this call")
+            raise MonitorRefused("another supervisor is monitoring this call")
 
     def _mine(self, principal: Principal, call_id: str) -> LiveCall:
         call = self._call(principal, call_id)
         owner = self._monitors.get(call_id)
         if owner is None:
-            raise MonitorConflict("nobody is monitoring this call")
+            raise MonitorRefused("nobody is monitoring this call")
         if owner != principal.user_id:
-            raise MonitorConflict("another supervisor is monitoring this call")
+            raise MonitorRefused("another supervisor is monitoring this call")
         return call
 
     async def _endpoint(self, principal: Principal, to: str | None) -> str:
@@ -180,7 +184,7 @@ class SupervisorDesk:
         agent = await self._agents.by_user(principal.user_id)
         device = agent and (agent.device("softphone") or agent.device("mobile"))
         if not device:
-            raise MonitorConflict("you have no phone on record; say which to ring with `to`")
+            raise MonitorRefused("you have no phone on record; say which to ring with `to`")
         return dial_string(device)
 
     def _announce(self, call: LiveCall, state: str, supervisor: UUID | None, mode: str) -> None:

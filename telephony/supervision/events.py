@@ -1,8 +1,11 @@
-"""Supervision's requests on a call (from the API), its events (from Asterisk) and its reports to the service."""
+"""Supervision's requests on a call (from the API) and its reports to the service. What Asterisk says of
+the supervisor's channels (SupervisorLegAnswered, SupervisorLegEnded, SnoopEntered) is telephony.events'."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from telephony.events import SnoopEntered, SupervisorLegAnswered, SupervisorLegEnded
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,26 +29,7 @@ class MonitorStopped:
     channel_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class SupervisorLegAnswered:
-    channel_id: str
-    leg_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class SupervisorLegEnded:
-    channel_id: str
-    leg_id: str
-    cause: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class SnoopEntered:
-    channel_id: str
-    snoop_id: str
-
-
-SUPERVISION_EVENTS = (SupervisorLegAnswered, SupervisorLegEnded, SnoopEntered)  # Asterisk's, on the session's channels
+SUPERVISION_EVENTS = (SupervisorLegAnswered, SupervisorLegEnded, SnoopEntered)  # Asterisk's, on its channels
 SUPERVISION_REQUESTS = (MonitorRequested, MonitorSwitched, MonitorStopped)  # the supervisor's, over the API
 
 

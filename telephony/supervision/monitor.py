@@ -18,11 +18,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate
+from telephony.channel_ids import supervisor_bridge, supervisor_leg, supervisor_snoop
+from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, RemoveFromBridge,
+                                Snoop)
 from telephony.errors import Refused
-from telephony.supervision.commands import RemoveFromBridge, Snoop
-
-SUPERVISION_MARK = "-sup-"
 
 
 class Mode(str, enum.Enum):
@@ -37,20 +36,11 @@ class Phase(str, enum.Enum):
     ENDED = "ended"
 
 
-class MonitorError(Refused):
-    """A supervisor's request the call cannot carry out now; the reason says why."""
+class MonitorRefused(Refused):
+    """A supervisor's request that cannot be carried out now (the call has no agent yet, another supervisor
+    is on it, the session has ended); the reason says why."""
 
     code = "monitor_refused"
-
-
-def supervision_id(call_id: str, n: int) -> str:
-    """Ids of a session's channels and bridge carry the call, so their events can be routed to it."""
-    return f"{call_id}{SUPERVISION_MARK}{n}"
-
-
-def call_of(channel_id: str) -> str | None:
-    call, mark, _ = channel_id.partition(SUPERVISION_MARK)
-    return call if mark else None
 
 
 @dataclass
@@ -67,11 +57,11 @@ class MonitorSession:
 
     @property
     def leg_id(self) -> str:
-        return f"{supervision_id(self.call_id, 0)}-leg"
+        return supervisor_leg(self.call_id)
 
     @property
     def bridge_id(self) -> str:
-        return f"{supervision_id(self.call_id, 0)}-bridge"
+        return supervisor_bridge(self.call_id)
 
     def start(self) -> list:
         return [Originate(leg_id=self.leg_id, owner_id=self.call_id, endpoint=self.supervisor_endpoint)]
@@ -90,7 +80,7 @@ class MonitorSession:
 
     def switch(self, mode: Mode) -> list:
         if self.phase is Phase.ENDED:
-            raise MonitorError("the monitoring session has ended")
+            raise MonitorRefused("the monitoring session has ended")
         if mode is self.mode:
             return []
         previous, self.mode = self.mode, mode
@@ -124,7 +114,7 @@ class MonitorSession:
         if mode is Mode.BARGE:
             return [AddToBridge(self.talk_bridge, self.leg_id)]
         self._counter += 1
-        self.snoop_id = f"{supervision_id(self.call_id, self._counter)}-snoop"
+        self.snoop_id = supervisor_snoop(self.call_id, self._counter)
         self.snoop_ready = False
         whisper = "out" if mode is Mode.WHISPER else "none"
         return [Snoop(self.snoop_id, self.agent_channel, spy="both", whisper=whisper)]

@@ -22,7 +22,7 @@ from telephony.agent_desk import AgentDesk
 from telephony.agent_roster import AgentRoster
 from telephony.api.app import HttpServer, build_app
 from telephony.calls.agent_calls import CallRefused
-from telephony.calls.requests import NoCall
+from telephony.errors import NotFound
 from telephony.config import parse_config
 from telephony.crm.service import CrmService
 from telephony.db.agents import AgentStore
@@ -181,16 +181,16 @@ class CallsStandIn:
         return None
 
     async def hang_up(self, agent_id):
-        raise NoCall("connected call")
+        raise NotFound("connected call")
 
     async def control_recording(self, agent_id, action):
-        raise NoCall("connected call")
+        raise NotFound("connected call")
 
     async def transfer(self, agent_id, mode, target_kind, value, ring_timeout):
-        raise NoCall("connected call")
+        raise NotFound("connected call")
 
     async def transfer_step(self, agent_id, action):
-        raise NoCall("connected call")
+        raise NotFound("connected call")
 
     async def click_to_call(self, agent, target):
         raise CallRefused("calls cannot be placed here")

@@ -190,6 +190,8 @@ MATRIX = [
     ("POST", "/api/v1/me/call/transfer", "alice", {"kind": "blind", "to": {"kind": "number",
                                                                            "value": "+4915100000460"}}, 404),
     ("POST", "/api/v1/me/call/transfer", "alice", {"kind": "sideways", "to": {"kind": "queue", "value": "x"}}, 422),
+    ("POST", "/api/v1/me/call/transfer", "alice", {"kind": "blind", "to": {"kind": "agent", "value": "-" * 36}},
+     422),  # an agent is named by a UUID: checked with the body, not taken for an unknown agent later
     ("POST", "/api/v1/me/call/transfer", "sam", {"kind": "blind", "to": {"kind": "extension", "value": "1002"}},
      404),
     ("POST", "/api/v1/me/call/transfer/complete", ANON, None, 401),

@@ -4,9 +4,10 @@ from uuid import uuid4
 import asyncpg
 import pytest
 
-from telephony.acd.agent_state import AgentState as S
 from telephony.acd.agent_state import AgentStatus
+from telephony.acd.model import AgentState as S
 from telephony.acd.model import Device
+from telephony.acd_runtime import restore_event
 from telephony.db.agents import AgentNotFound, AgentStore, DuplicateExtension
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
@@ -76,7 +77,7 @@ async def test_state_changes_are_logged_and_the_pause_reason_survives_a_restart(
     assert (restored.state, restored.pause_reason, restored.state_since) == (S.PAUSED, "lunch",
                                                                              T0 + timedelta(minutes=5))
     assert restored.device() == Device("mobile", "+15550100")
-    event = restored.restore_event(T0 + timedelta(minutes=30))
+    event = restore_event(restored, T0 + timedelta(minutes=30))
     assert (event.paused_reason, event.restored, event.device) == ("lunch", True, Device("mobile", "+15550100"))
     status = AgentStatus(str(agent.id), restored.state_since, restored.state, restored.pause_reason)
 
@@ -102,6 +103,6 @@ async def test_a_late_write_is_logged_but_does_not_overwrite_the_current_state(d
     assert (await store.get(agent.id)).state is S.RINGING
     assert [e.state for e in await store.state_log(agent.id)] == [S.AVAILABLE, S.RINGING]
     (restored,) = await store.logged_in()
-    event = restored.restore_event(T0)
+    event = restore_event(restored, T0)
     assert event.paused_reason is None  # ringing comes back available; Asterisk tells what is still up
     assert event.device == Device("softphone", "PJSIP/1001")

@@ -12,7 +12,7 @@ from telephony.asterisk.ari import AriClient
 from telephony.asterisk.ari_events import AriEventStream, Connected
 from telephony.asterisk.executor import AriCommandExecutor
 from telephony.asterisk.translate import translate
-from telephony.calls.legs import leg_id
+from telephony.channel_ids import leg_id
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate
 from telephony.events import LegAnswered, LegEnded
 from tests.integration.rig import AgentPhone

@@ -115,7 +115,7 @@ async def test_a_busy_colleague_is_reported_to_the_caller(daemon, db, credential
             await close_all(ann, bob)
 
 
-async def test_a_colleague_who_does_not_answer_is_missed(daemon, db, credentials, admin_headers):
+async def test_a_colleague_who_does_not_answer_ends_with_no_answer(daemon, db, credentials, admin_headers):
     async with aiohttp.ClientSession() as http:
         ann, bob = await agents(daemon, http, admin_headers, credentials,
                                 ("int-ann3", "1001", "2776"), ("int-bob3", "1002", "2777"))
@@ -126,7 +126,7 @@ async def test_a_colleague_who_does_not_answer_is_missed(daemon, db, credentials
             assert result.returncode == 0, result.stdout[-1500:]
             assert (await bob.phone.finish(timeout=20)).returncode == 0  # rang, then was cancelled
             row = await interaction(db, "2777")
-            assert row["outcome"] == "missed"
+            assert row["outcome"] == "no answer"
             assert (row["ended_at"] - row["started_at"]).total_seconds() >= 4  # the ring timeout of the tests
         finally:
             await close_all(ann, bob)

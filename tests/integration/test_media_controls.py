@@ -7,7 +7,7 @@ import asyncio
 import uuid
 import wave
 
-from telephony.calls.legs import leg_id
+from telephony.channel_ids import leg_id
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate
 from telephony.events import LegAnswered
 from tests.integration.rig import ASTERISK_ROOT, AgentPhone

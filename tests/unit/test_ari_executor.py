@@ -3,9 +3,9 @@
 import pytest
 
 from telephony.asterisk.executor import AriCommandExecutor, caller_id
-from telephony.commands import Answer, ChannelGone, CreateBridge, DestroyBridge, StopPlayback
+from telephony.commands import (Answer, ChannelGone, CreateBridge, DestroyBridge, RemoveFromBridge, Snoop,
+                                StopPlayback)
 from telephony.errors import AriError
-from telephony.supervision.commands import RemoveFromBridge, Snoop
 
 
 class FailingAri:

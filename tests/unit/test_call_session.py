@@ -207,4 +207,4 @@ async def test_hanging_up_a_leg_that_is_already_gone_does_not_end_the_call():
     calls.handle(ChannelHungUp("c1", "normal"))
     await asyncio.sleep(0.05)
     (row,) = store.rows.values()
-    assert row["outcome"] == "missed"
+    assert row["outcome"] == "no answer"

@@ -1,9 +1,10 @@
 from datetime import datetime, timezone
 
 import pytest
+from structlog.testing import capture_logs
 
 from telephony.acd.events import InternalCallEnded, InternalCallStarted
-from telephony.calls.click_to_call import ClickToCallFlow
+from telephony.calls.click_to_call import ClickToCallFlow, ClickToCallPhase
 from telephony.calls.requests import HangupRequested, NotConnected
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Ring
 from telephony.events import LegAnswered, LegEnded
@@ -69,3 +70,18 @@ def test_both_agents_of_a_click_to_call_are_held_from_offers_until_the_last_leg_
     assert not [c for c in out if isinstance(c, InternalCallEnded)]
     out = flow.handle(LegEnded("c2c-1", "c2c-1-leg-2", 16))
     assert [c.agent_id for c in out if isinstance(c, InternalCallEnded)] == ["agent-1", "agent-2"]
+
+
+def test_each_move_of_the_call_is_logged_with_its_id():
+    flow = make()
+    with capture_logs() as logs:
+        flow.start()
+        flow.handle(LegAnswered("c2c-1", "c2c-1-leg-1"))
+        flow.handle(LegAnswered("c2c-1", "c2c-1-leg-1"))  # a repeated answer: the target is not dialled twice
+        flow.handle(LegAnswered("c2c-1", "c2c-1-leg-2"))
+        flow.request(HangupRequested("c2c-1", "agent-1"))
+    moves = [(line["call_id"], line["transition"]) for line in logs if line["event"] == "click_to_call.phase"]
+    assert moves == [("c2c-1", "calling_agent -> agent_answered -> calling_target"),
+                     ("c2c-1", "calling_target -> target_answered -> connected"),
+                     ("c2c-1", "connected -> hang_up -> ending")]
+    assert flow.phase is ClickToCallPhase.ENDING

@@ -2,8 +2,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from telephony.crm.tickets import InvalidTransition, transition
-from telephony.crm.tickets import TicketStatus as S
+from telephony.crm.model import TicketStatus as S
+from telephony.crm.tickets import TicketStatusRefused, transition
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 LATER = NOW + timedelta(days=1)
@@ -30,7 +30,7 @@ def test_needs_follow_up_carries_its_due_time_and_may_be_rescheduled():
     (NOW - timedelta(minutes=1), "the follow-up due time must be in the future"),
 ])
 def test_needs_follow_up_requires_a_future_due_time(due, reason):
-    with pytest.raises(InvalidTransition) as caught:
+    with pytest.raises(TicketStatusRefused) as caught:
         transition(S.OPEN, S.NEEDS_FOLLOW_UP, NOW, due)
     assert caught.value.reason == reason
 
@@ -43,14 +43,14 @@ def test_needs_follow_up_requires_a_future_due_time(due, reason):
     (S.RESOLVED, S.NEEDS_FOLLOW_UP, "a resolved ticket cannot become needs_follow_up; reopen it first"),
 ])
 def test_illegal_transitions_say_why(current, target, reason):
-    with pytest.raises(InvalidTransition) as caught:
+    with pytest.raises(TicketStatusRefused) as caught:
         transition(current, target, NOW, LATER if target == S.NEEDS_FOLLOW_UP else None)
     assert caught.value.reason == reason
     assert (caught.value.current, caught.value.target) == (current, target)
 
 
 def test_due_time_only_with_needs_follow_up():
-    with pytest.raises(InvalidTransition, match="only goes with needs_follow_up"):
+    with pytest.raises(TicketStatusRefused, match="only goes with needs_follow_up"):
         transition(S.OPEN, S.CLOSED, NOW, LATER)
 
 

@@ -1,13 +1,11 @@
 """Who an internal call reaches, with the real dispatcher and a fake agent store."""
 
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from uuid import UUID
 
 from telephony.acd import events as ev
-from telephony.acd.agent_state import AgentState
 from telephony.acd.dispatcher import Dispatcher
-from telephony.acd.model import Device
+from telephony.acd.model import AgentState
 from telephony.calls.internal_call import FindInternalTarget, InternalTarget, InternalTargetFound
 from telephony.calls.internal_directory import InternalDirectory
 from telephony.config import parse_config

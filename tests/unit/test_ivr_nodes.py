@@ -12,6 +12,7 @@ from telephony.events import (CallArrived, ChannelHungUp, DtmfReceived, Playback
                               TimerFired)
 from telephony.ivr.choice import Choice
 from telephony.ivr.flow import flow_for_call
+from telephony.timers import TimerId, TimerKind
 
 CONFIG = parse_config("""
 dids:
@@ -74,6 +75,10 @@ class Clock:
         self.now += timedelta(seconds=seconds)
 
 
+def ivr_timer(serial):
+    return TimerId(TimerKind.IVR_INPUT, serial)
+
+
 def make(dialled, clock=None):
     ids = count(1)
     call = CallArrived("c", "inbound", dialled, "+4930123456", "", START)
@@ -101,18 +106,19 @@ def test_key_during_prompt_stops_it_and_routes():
 def test_key_after_prompt_cancels_the_timer():
     flow = make("1")
     flow.start()
-    assert flow.handle(PlaybackFinished("c", "id1")) == [StartTimer("id2", 5)]
-    assert key(flow, "9") == [CancelTimer("id2"), Play("c", "id3", ("sound:sub",), "en")]
-    assert flow.handle(TimerFired("c", "id2")) == []  # a stale timer does nothing
+    assert flow.handle(PlaybackFinished("c", "id1")) == [StartTimer(ivr_timer("id2"), 5)]
+    assert key(flow, "9") == [CancelTimer(ivr_timer("id2")), Play("c", "id3", ("sound:sub",), "en")]
+    assert flow.handle(TimerFired("c", ivr_timer("id2"))) == []  # a stale timer does nothing
 
 
 def test_timeout_retries_with_its_prompt_then_goes_to_default():
     flow = make("1")
     flow.start()
     flow.handle(PlaybackFinished("c", "id1"))
-    assert flow.handle(TimerFired("c", "id2")) == [Play("c", "id3", ("sound:try-again", "sound:main"), "en")]
+    assert flow.handle(TimerFired("c", ivr_timer("id2"))) == [
+        Play("c", "id3", ("sound:try-again", "sound:main"), "en")]
     flow.handle(PlaybackFinished("c", "id3"))
-    assert flow.handle(TimerFired("c", "id4")) == [Play("c", "id5", ("sound:bye",), "en")]
+    assert flow.handle(TimerFired("c", ivr_timer("id4"))) == [Play("c", "id5", ("sound:bye",), "en")]
     assert flow.handle(PlaybackFinished("c", "id5")) == [Hangup("c")]
     assert flow.outcome == "ivr_completed"
     assert [n for _, n, _ in notes(flow)] == ["", "timeout", "timeout", "default", ""]
@@ -130,7 +136,7 @@ def test_menu_without_default_hangs_up_when_retries_are_spent():
     flow = make("6")
     flow.start()
     flow.handle(PlaybackFinished("c", "id1"))
-    assert flow.handle(TimerFired("c", "id2")) == [Hangup("c")]
+    assert flow.handle(TimerFired("c", ivr_timer("id2"))) == [Hangup("c")]
     assert flow.outcome == "ivr_no_choice"
 
 
@@ -171,10 +177,10 @@ def test_transfer(digit, destination):
 def test_collect_until_terminator_stores_the_value():
     flow = make("2")
     flow.start()
-    assert key(flow, "1") == [StopPlayback("id1"), StartTimer("id2", 5)]
+    assert key(flow, "1") == [StopPlayback("id1"), StartTimer(ivr_timer("id2"), 5)]
     for d in "234":
         key(flow, d)
-    assert key(flow, "#") == [CancelTimer("id5"), Play("c", "id6", ("sound:bye",), "en")]
+    assert key(flow, "#") == [CancelTimer(ivr_timer("id5")), Play("c", "id6", ("sound:bye",), "en")]
     assert flow.collected == {"account": "1234"}
     assert ("account", "collected", "1234") in notes(flow)
     assert flow.data["collected"] == {"account": "1234"}
@@ -243,7 +249,7 @@ def test_language_timeout_keeps_the_language():
     flow = make("4")
     flow.start()
     flow.handle(PlaybackFinished("c", "id1"))
-    assert flow.handle(TimerFired("c", "id2")) == [Play("c", "id3", ("sound:bye",), "en")]
+    assert flow.handle(TimerFired("c", ivr_timer("id2"))) == [Play("c", "id3", ("sound:bye",), "en")]
 
 
 # ---- voicemail ----

@@ -8,16 +8,15 @@ import pytest
 
 from telephony.acd.commands import Announce, CancelOffer, ConnectCallToAgent, EndCall, HoldCaller, Offer, Overflow
 from telephony.acd.events import AgentLegEnded, CallBridged, CallerHungUp, CallQueued, OfferAnswered
-from telephony.acd.model import Device
-from telephony.calls.queue_flow import QueueFlow, announcement, dial_string
-from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Play,
-                                StartBridgeMusic)
+from telephony.acd.model import Device, dial_string
+from telephony.calls.queue_flow import QueueFlow, announcement
+from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, PauseRecording,
+                                Play, RecordBridge, Snoop, StartBridgeMusic)
 from telephony.config.models import OverflowTarget
 from telephony.calls.requests import RecordingRequested
 from telephony.events import (ChannelHungUp, LeftBridge, LegAnswered, LegEnded, PlaybackFinished,
                               RecordingSnoopEntered)
-from telephony.recordings.commands import PauseRecording, RecordBridge, RecordingAgent
-from telephony.supervision.commands import Snoop
+from telephony.recordings.commands import RecordingAgent
 from telephony.recordings.control import RecordingAction, RecordingRefused
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
@@ -83,7 +82,7 @@ def test_agent_hanging_up_is_reported_and_the_dispatcher_ends_the_call():
     flow.handle(offer())
     flow.handle(LegAnswered("c1", "c1-leg-1"))
     flow.handle(ConnectCallToAgent("c1", "o1", "a1"))
-    assert flow.handle(LegEnded("c1", "c1-leg-1", 16)) == [AgentLegEnded("o1", T0, "normal")]
+    assert flow.handle(LegEnded("c1", "c1-leg-1", 16)) == [AgentLegEnded("o1", T0, "hung up")]
     assert flow.handle(EndCall("c1")) == [Hangup("c1"), DestroyBridge("c1-talk")]
     assert flow.outcome == "answered"
 
@@ -94,7 +93,7 @@ def test_unanswered_and_cancelled_offers():
     flow.handle(offer("o1", "a1"))
     flow.handle(offer("o2", "a2", Device("mobile", "+4915112345678")))
     assert flow.handle(CancelOffer("o1", "c1", "a1", "ring timeout")) == [Hangup("c1-leg-1")]
-    assert flow.handle(LegEnded("c1", "c1-leg-1", 19)) == [AgentLegEnded("o1", T0, "no-answer")]
+    assert flow.handle(LegEnded("c1", "c1-leg-1", 19)) == [AgentLegEnded("o1", T0, "no answer")]
     assert flow.handle(LegEnded("c1", "c1-leg-2", 17)) == [AgentLegEnded("o2", T0, "busy")]
     assert flow.handle(CancelOffer("o1", "c1", "a1", "again")) == []  # already gone
 

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from structlog.testing import capture_logs
 
-from telephony.calls.transfer import (IllegalTransition, RequeueCaller, State, Target, TargetKind, Transfer,
-                                      TransferMode)
+from telephony.calls.transfer import RequeueCaller, State, Target, TargetKind, Transfer, TransferMode
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, StartBridgeMusic
+from telephony.errors import IllegalTransition
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 AGENT_1002 = Target(TargetKind.AGENT, "agent-b", "PJSIP/1002")
@@ -62,7 +62,7 @@ def test_blind_transfer_failure_after_the_agent_left_requeues_the_customer():
     assert xfer.segments[1].outcome == "busy"
 
 
-@pytest.mark.parametrize("reason", ["no-answer", "busy", "logged-out"])
+@pytest.mark.parametrize("reason", ["no answer", "busy", "logged-out"])
 def test_attended_transfer_failure_returns_the_customer_to_the_agent(reason):
     xfer, _ = make()
     xfer.start(TransferMode.ATTENDED, AGENT_1002, "c1-leg-2")
@@ -77,7 +77,7 @@ def test_attended_transfer_failure_when_the_agent_hung_up_requeues():
     xfer, _ = make()
     xfer.start(TransferMode.ATTENDED, AGENT_1002, "c1-leg-2")
     assert xfer.agent_gone() == []
-    assert xfer.target_failed("no-answer")[-1] == RequeueCaller("c1", "support", 5, T0 - timedelta(minutes=2))
+    assert xfer.target_failed("no answer")[-1] == RequeueCaller("c1", "support", 5, T0 - timedelta(minutes=2))
 
 
 def test_attended_transfer_consults_then_completes():

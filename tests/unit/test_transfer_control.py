@@ -6,7 +6,7 @@ import pytest
 
 from telephony.acd.commands import ConnectCallToAgent, HoldCaller
 from telephony.acd.events import AgentReleased, CallQueued
-from telephony.calls.requests import HangupRequested, TransferAction, TransferRequested, TransferStep
+from telephony.calls.requests import TransferAction, TransferRequested, TransferStep
 from telephony.calls.transfer import Target, TargetKind, TransferMode
 from telephony.calls.transfer_control import TransferRefused
 from telephony.commands import AddToBridge, Hangup, Originate

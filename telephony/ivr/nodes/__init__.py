@@ -6,7 +6,7 @@
 - `on_timer(node, flow)`: the node's timer fired
 - `on_recording(node, flow, event)`, `on_hangup(node, flow)`: for nodes that record
 
-Each returns the commands to run and changes the flow only through its helpers.
+Each returns the commands to run and changes the flow only through its helpers, as `base.NodeFlow` lists them.
 """
 
 from telephony.ivr.nodes import collect, destinations, language, menu, messages, schedule, voicemail

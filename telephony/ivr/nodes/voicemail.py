@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import replace
 
 from telephony.commands import StartRecording
-from telephony.ivr.nodes.base import NodeHandler
+from telephony.ivr.model import VoicemailMessage
+from telephony.ivr.nodes.base import NodeFlow, NodeHandler
 
 TAKEN = "voicemail"
 FAILED = "voicemail_failed"
 SORRY = ("sound:tt-somethingwrong",)
-
-
-@dataclass(frozen=True, slots=True)
-class VoicemailMessage:
-    """A message left on the call; its id is also the name of Asterisk's stored recording."""
-
-    id: str
-    box: str
-    started_at: datetime
-    duration: float | None = None
-    format: str = "wav"
 
 
 class Voicemail(NodeHandler):
@@ -58,7 +47,7 @@ class Voicemail(NodeHandler):
         flow.finish(TAKEN)
 
 
-def _duration(reported: float | None, message: VoicemailMessage, flow) -> float:
+def _duration(reported: float | None, message: VoicemailMessage, flow: NodeFlow) -> float:
     if reported is not None:
         return float(reported)
     return max(0.0, (flow.now - message.started_at).total_seconds())

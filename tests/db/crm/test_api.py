@@ -101,6 +101,14 @@ async def test_unknown_ids_are_404_and_bad_input_422(http):
     assert status == 422 and set(body["error"]) == {"code", "message", "details"}
 
 
+async def test_an_added_phone_that_is_no_number_is_422_naming_it(http, crm):
+    customer = (await crm.identify_caller(number())).customer
+    status, body = await call(http, "PATCH", f"/api/v1/customers/{customer.id}", {"add_phones": [number(), "abc"]})
+    assert status == 422 and body["error"]["code"] == "validation_failed"
+    assert body["error"]["details"] == [{"loc": ["add_phones", 1], "msg": "not a phone number"}]
+    assert (await crm.get_customer(customer.id)).phones == customer.phones  # nothing changed
+
+
 async def test_merge_over_http(http, crm, pool):
     a = (await crm.identify_caller(number())).customer
     b = (await crm.identify_caller(number())).customer

@@ -4,7 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from telephony.crm.service import Conflict, NotFound
+from telephony.crm.service import CustomerConflict
+from telephony.errors import NotFound
 from tests.db.crm.conftest import add_interaction
 
 
@@ -80,7 +81,7 @@ async def test_edit_adds_numbers_but_never_steals_one(crm):
     extra = new_number()
     edited = await crm.edit_customer(a.id, {"vip": True, "email": "a@example.com"}, add_phones=[extra])
     assert edited.vip and edited.email == "a@example.com" and set(edited.phones) == {a.phones[0], extra}
-    with pytest.raises(Conflict):
+    with pytest.raises(CustomerConflict):
         await crm.edit_customer(b.id, {}, add_phones=[extra])
     with pytest.raises(ValueError):
         await crm.edit_customer(a.id, {"id": "x"})
@@ -103,7 +104,7 @@ async def test_merge_moves_numbers_interactions_and_tickets_to_the_survivor(crm,
     assert (await crm.identify_caller(loser.phones[0])).customer.id == survivor.id
     with pytest.raises(NotFound):
         await crm.get_customer(loser.id)
-    with pytest.raises(Conflict):
+    with pytest.raises(CustomerConflict):
         await crm.merge(survivor.id, survivor.id)
     with pytest.raises(NotFound):
         await crm.merge(survivor.id, loser.id)

@@ -1,7 +1,7 @@
 import pytest
 
-from telephony.acd.agent_state import AgentState as S
-from telephony.acd.agent_state import AgentStatus, IllegalTransition
+from telephony.acd.agent_state import AgentStateRefused, AgentStatus
+from telephony.acd.model import AgentState as S
 from tests.unit.acd.rig import T0
 
 
@@ -34,7 +34,7 @@ def test_illegal_transitions_raise_and_change_nothing(steps, illegal):
     for step in steps:
         calls[step]()
     before = agent.state
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(AgentStateRefused):
         calls[illegal]()
     assert agent.state is before
 

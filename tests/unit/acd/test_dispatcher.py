@@ -5,13 +5,15 @@ from datetime import timedelta
 import pytest
 
 from telephony.acd import events as ev
-from telephony.acd.agent_state import AgentState as S
-from telephony.acd.agent_state import IllegalTransition, StateChanged
+from telephony.acd.agent_state import AgentStateRefused
 from telephony.acd.commands import (
     Announce, CallAbandoned, CallCompleted, CallConnected, CallMoved, CancelOffer, ConnectCallToAgent, EndCall,
     HoldCaller, Offer, Overflow,
 )
-from telephony.acd.model import AgentProfile, Device
+from telephony.acd.model import AgentProfile, Device, StateChanged
+from telephony.acd.model import AgentState as S
+from telephony.acd.phases import WaitingCallPhase
+from telephony.errors import Refused
 from tests.unit.acd.rig import Rig, of
 
 BASIC = "queues: {q: {ring_timeout: 15, wrap_up_seconds: 10, missed_offers_before_pause: 2, moh_class: jazz}}"
@@ -314,7 +316,7 @@ def test_an_answer_never_bridged_goes_back_to_the_queue_after_the_grace():
     (offer,) = rig.offers(rig.call("c1"))
     rig.send(ev.OfferAnswered, offer.offer_id)
     rig.advance(29)
-    assert rig.dispatcher.call("c1").phase == "connecting"
+    assert rig.dispatcher.call("c1").phase is WaitingCallPhase.CONNECTING
     out = rig.advance(1)
     assert of(CancelOffer, out) == [CancelOffer(offer.offer_id, "c1", "ann", "bridge_timeout")]
     assert rig.offered(out) == [("c1", "bob")]
@@ -363,12 +365,12 @@ def test_pausing_a_ringing_agent_moves_the_call_on():
 def test_pause_checks_the_reason_and_during_a_call_waits_for_its_end():
     rig = Rig(BASIC)
     rig.login("ann")
-    with pytest.raises(ValueError, match="unknown pause reason 'nap'"):
+    with pytest.raises(AgentStateRefused, match="unknown pause reason 'nap'"):
         rig.send(ev.AgentPaused, "ann", "nap")
     (offer,) = rig.offers(rig.call("c1"))
     rig.answer_and_bridge(offer.offer_id)
     rig.send(ev.AgentPaused, "ann", "lunch")
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(AgentStateRefused):
         rig.send(ev.AgentLoggedOut, "ann")
     assert rig.state("ann") is S.ON_CALL and rig.dispatcher.agent("ann").pause_pending == "lunch"
     rig.send(ev.CallerHungUp, "c1")
@@ -395,10 +397,10 @@ def test_logout_and_login_again():
     rig.login("ann")
     rig.send(ev.AgentLoggedOut, "ann")
     assert rig.offered(rig.call("c1")) == []
-    with pytest.raises(ValueError, match="unknown queue"):
+    with pytest.raises(Refused, match="unknown queue"):
         rig.call("c9", queue="nowhere")
     assert rig.offered(rig.login("ann")) == [("c1", "ann")]
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(AgentStateRefused):
         rig.login("ann")
 
 

@@ -12,10 +12,11 @@ from datetime import timedelta
 import pytest
 
 from telephony.acd import events as ev
-from telephony.acd.agent_state import AgentState as S
-from telephony.acd.agent_state import IllegalTransition
+from telephony.acd.agent_state import AgentStateRefused
 from telephony.acd.commands import CancelOffer, ConnectCallToAgent, EndCall, Offer, Overflow
 from telephony.acd.model import AgentProfile, Device
+from telephony.acd.model import AgentState as S
+from telephony.acd.phases import OfferPhase
 from telephony.config import parse_config
 from tests.unit.acd.rig import Rig
 
@@ -96,7 +97,7 @@ def check_invariants(dispatcher):
     for offer in dispatcher._offers.values():
         assert offer.agent_id not in holders, f"{offer.agent_id} holds two offers"
         holders[offer.agent_id] = offer.offer_id
-        if offer.phase in ("answered", "connected"):
+        if offer.phase in (OfferPhase.ANSWERED, OfferPhase.CONNECTED):
             assert offer.call_id not in answered_per_call, f"{offer.call_id} has two agents"
             answered_per_call[offer.call_id] = offer.agent_id
     for agent_id, record in dispatcher._agents.items():
@@ -135,7 +136,7 @@ def test_random_interleavings_keep_the_guarantees(seed):
                                 (ev.DeviceBusy, (f"PJSIP/{agent_id}",), {"busy": rng.random() < .3})])
             try:
                 outputs = rig.send(event[0], *event[1], **(event[2] if len(event) > 2 else {}))
-            except IllegalTransition:
+            except AgentStateRefused:
                 outputs = []
         else:
             picked = asterisk.random_event()

@@ -3,10 +3,12 @@
 import pytest
 
 from telephony.acd import events as ev
-from telephony.acd.agent_state import AgentState as S
 from telephony.acd.commands import Announce, Overflow
 from telephony.acd.model import AgentProfile
+from telephony.acd.model import AgentState as S
+from telephony.acd.phases import WaitingCallPhase
 from telephony.config import parse_config
+from telephony.errors import Refused
 from tests.unit.acd.rig import Rig, of
 
 
@@ -43,7 +45,7 @@ def test_new_required_skills_apply_to_logged_in_agents():
 def test_a_new_queue_takes_the_agents_whose_profile_names_it():
     rig = Rig("queues: {q: {}}")
     rig.login("ann", queues={"q": 0, "later": 0})
-    with pytest.raises(ValueError, match="unknown queue"):
+    with pytest.raises(Refused, match="unknown queue"):
         rig.call("c1", queue="later")
     reload(rig, "queues: {q: {}, later: {}}")
     assert rig.offered(rig.call("c1", queue="later")) == [("c1", "ann")]
@@ -53,7 +55,7 @@ def test_a_removed_queue_serves_its_calls_but_takes_no_new_ones():
     rig = Rig("queues: {q: {}, old: {}}")
     rig.call("c1", queue="old")
     reload(rig, "queues: {q: {}}")
-    with pytest.raises(ValueError, match="unknown queue 'old'"):
+    with pytest.raises(Refused, match="unknown queue 'old'"):
         rig.call("c2", queue="old")
     assert rig.offered(rig.login("ann", queues={"old": 0})) == [("c1", "ann")]
 
@@ -73,7 +75,7 @@ def test_max_wait_removed_by_a_reload_no_longer_overflows():
     rig.call("c1")
     reload(rig, "queues: {q: {}}")
     assert of(Overflow, rig.advance(120)) == []
-    assert rig.dispatcher.call("c1").phase == "waiting"
+    assert rig.dispatcher.call("c1").phase is WaitingCallPhase.WAITING
 
 
 def test_a_profile_change_moves_a_logged_in_agent_between_queues():

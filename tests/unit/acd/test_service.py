@@ -6,10 +6,10 @@ from datetime import datetime, timezone
 import pytest
 
 from telephony.acd import events as ev
-from telephony.acd.agent_state import StateChanged
+from telephony.acd.agent_state import AgentStateRefused
 from telephony.acd.commands import CancelOffer, HoldCaller, Offer
 from telephony.acd.dispatcher import Dispatcher
-from telephony.acd.model import AgentProfile, Device
+from telephony.acd.model import AgentProfile, Device, StateChanged
 from telephony.acd.service import AcdService
 from telephony.config import parse_config
 
@@ -48,7 +48,7 @@ async def test_commands_and_records_are_handed_on_and_timers_fire(service):
 
 async def test_ask_raises_the_dispatchers_refusal_and_the_task_goes_on(service):
     acd, _, _ = service
-    with pytest.raises(ValueError, match="unknown agent"):
+    with pytest.raises(AgentStateRefused, match="unknown agent"):
         await acd.ask(ev.AgentPaused("nobody", "lunch", now()))
     outputs = await acd.ask(ev.CallQueued("c1", "q", now()))
     assert [type(o) for o in outputs] == [HoldCaller]

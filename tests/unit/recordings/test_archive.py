@@ -8,9 +8,9 @@ import wave
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
+from telephony.commands import PauseRecording, RecordBridge, ResumeRecording
 from telephony.errors import AsteriskUnavailable
 from telephony.recordings.archive import RecordingArchive
-from telephony.recordings.commands import PauseRecording, RecordBridge, ResumeRecording
 
 T0 = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 INTERACTION = UUID("5f0c0000-0000-0000-0000-000000000001")

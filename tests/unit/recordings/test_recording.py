@@ -7,10 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from telephony.recordings.archive import file_name
-from telephony.commands import Hangup
-from telephony.recordings.commands import (PauseRecording, RecordBridge, RecordChannel, RecordingAgent,
-                                           ResumeRecording, StopRecording)
-from telephony.supervision.commands import Snoop
+from telephony.commands import (Hangup, PauseRecording, RecordBridge, RecordChannel, ResumeRecording, Snoop,
+                                StopRecording)
+from telephony.recordings.commands import RecordingAgent
 from telephony.recordings.control import CallRecording, RecordingAction, RecordingRefused
 from telephony.recordings.policy import effective_policy
 from telephony.recordings.takes import Takes

@@ -5,12 +5,11 @@ from __future__ import annotations
 import pytest
 
 from telephony.asterisk.translate import translate
-from telephony.commands import DestroyBridge, Hangup, Originate
+from telephony.commands import DestroyBridge, Hangup, Originate, Snoop
+from telephony.events import SnoopEntered, SupervisorLegAnswered, SupervisorLegEnded
 from telephony.supervision.call_supervision import CallSupervision
-from telephony.supervision.monitor import MonitorError
-from telephony.supervision.commands import Snoop
-from telephony.supervision.events import (MonitorRequested, MonitorStopped, SnoopEntered, SupervisorJoined,
-                                          SupervisorLegAnswered, SupervisorLegEnded, SupervisorLeft)
+from telephony.supervision.events import MonitorRequested, MonitorStopped, SupervisorJoined, SupervisorLeft
+from telephony.supervision.monitor import MonitorRefused
 
 
 def test_supervision_channels_reach_the_call_they_watch():
@@ -25,7 +24,7 @@ def test_supervision_channels_reach_the_call_they_watch():
 
 def test_a_call_without_an_agent_is_not_monitored():
     supervision = CallSupervision("c1")
-    with pytest.raises(MonitorError, match="not connected"):
+    with pytest.raises(MonitorRefused, match="not connected"):
         supervision.request(MonitorRequested("c1", "listen", "PJSIP/1900", "u1"), None, None)
     assert supervision.session is None
 

@@ -2,11 +2,11 @@ from datetime import datetime, timezone
 
 import pytest
 
-from telephony.calls.legs import owner_of
-from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate
-from telephony.supervision.commands import RemoveFromBridge, Snoop
+from telephony.channel_ids import ChannelKind, OwnedChannel, classify
+from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, RemoveFromBridge,
+                                Snoop)
 from telephony.supervision.help_requests import HelpRequests
-from telephony.supervision.monitor import Mode, MonitorError, MonitorSession, call_of
+from telephony.supervision.monitor import Mode, MonitorRefused, MonitorSession
 
 
 def session(mode: Mode = Mode.LISTEN) -> MonitorSession:
@@ -58,7 +58,7 @@ def test_stop_and_the_supervisor_hanging_up_clear_everything():
     s.start(), s.leg_answered()
     snoop = s.snoop_id
     assert s.stop() == [Hangup(s.leg_id), Hangup(snoop), DestroyBridge(s.bridge_id)]
-    with pytest.raises(MonitorError):
+    with pytest.raises(MonitorRefused):
         s.switch(Mode.LISTEN)
     other = session()
     other.start(), other.leg_answered()
@@ -68,9 +68,9 @@ def test_stop_and_the_supervisor_hanging_up_clear_everything():
 def test_ids_belong_to_the_call_and_are_not_taken_for_call_legs():
     s = session()
     s.start(), s.leg_answered()
-    for channel in (s.leg_id, s.snoop_id, s.bridge_id):
-        assert call_of(channel) == "c1"
-        assert owner_of(channel) is None
+    assert classify(s.leg_id) == OwnedChannel(ChannelKind.SUPERVISOR_LEG, "c1", 0)
+    assert classify(s.snoop_id) == OwnedChannel(ChannelKind.SUPERVISOR_SNOOP, "c1", 1)
+    assert s.bridge_id.startswith("c1-sup-") and classify(s.bridge_id).kind is not ChannelKind.LEG
 
 
 def test_help_request_is_cleared_once_on_join_or_end():
