@@ -16,7 +16,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from telephony.calls.requests import CallRequest
 from telephony.commands import Command
@@ -63,6 +63,7 @@ class CallStory:
     segments: tuple = ()
 
 
+@runtime_checkable
 class CallFlow(Protocol):
     """Every kind of call. `request` raises a Refused (telephony.errors) saying why when the request makes
     no sense now; `ended` is true once nothing of the call is left for its task to wait for (a call made only
