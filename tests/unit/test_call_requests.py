@@ -17,7 +17,13 @@ from telephony.calls.inbound_flow import InboundFlow
 from telephony.calls.internal_call import InternalCallFlow
 from telephony.calls.queue_flow import QueueFlow
 from telephony.calls.registry import CallRegistry
-from telephony.calls.requests import CallGone, HangupRequested, TransferAction, TransferRequested, TransferStep
+from telephony.calls.requests import (
+    CallGone,
+    HangupRequested,
+    TransferAction,
+    TransferRequested,
+    TransferStep,
+)
 from telephony.calls.transfer import Target, TargetKind, TransferMode
 from telephony.calls.transfer_control import TransferRefused
 from telephony.commands import Hangup, Originate
