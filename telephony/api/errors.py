@@ -16,7 +16,6 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from telephony.auth.policy import Forbidden
-from telephony.errors import Refused
 from telephony.auth.service import TooManyAttempts, Unauthenticated
 from telephony.errors import NotFound, Refused
 from telephony.logs import get_logger

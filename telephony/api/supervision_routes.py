@@ -79,10 +79,10 @@ async def stop_monitor(request: web.Request) -> None:
 
 
 @routes.route("POST", "/api/v1/me/call/help", "Ask a supervisor to help on my current call", status=204,
-              errors=(404,), tag="agent")
+              errors=(404, 409), tag="agent")
 async def request_help(request: web.Request) -> None:
     agent = await _mine(request)
-    if not _desk(request).request_help_for(str(agent.id)):
+    if not await _desk(request).request_help_for(str(agent.id)):
         raise NotFound("connected call")
 
 

@@ -36,6 +36,7 @@ from telephony.events import (ChannelHungUp, LeftBridge, LegAnswered, LegEnded, 
 from telephony.phases import PhaseTable
 from telephony.recordings.control import CallRecording, RecordingRefused
 from telephony.recordings.policy import Policy
+from telephony.supervision.events import HelpRequested
 
 # The dispatcher keeps the ring timeout; Asterisk's own is a little longer, as a backstop.
 ORIGINATE_GRACE_SECONDS = 5
@@ -233,7 +234,7 @@ class QueueFlow:
         return []
 
     def request(self, request: CallRequest) -> list:
-        """An agent's request on the call: hang-up, transfer and its steps, recording. Raises a Refused
+        """An agent's request on the call: hang-up, transfer and its steps, recording, help. Raises a Refused
         (TransferRefused, RecordingRefused, NotConnected) saying why it cannot be done now."""
         if self.finished:
             raise NotConnected("the call has ended")
@@ -244,6 +245,10 @@ class QueueFlow:
                 if self.phase is not QueueCallPhase.CONNECTED:
                     raise NotConnected("the call is not connected to an agent")
                 return self._apply_transfer(self.transfers.request(self._transferred(), request))
+            case HelpRequested(agent_id=agent):
+                if self.phase is not QueueCallPhase.CONNECTED or agent != self.agent_id:
+                    raise NotConnected("you are not connected with this call")
+                return []  # the supervisor desk keeps the request; the call only vouches for the agent
             case RecordingRequested(agent_id=agent, action=action):
                 if self.recording is None or self.phase is not QueueCallPhase.CONNECTED:
                     raise RecordingRefused("the call is not connected to an agent")

@@ -15,7 +15,7 @@ from typing import Union
 from telephony.calls.transfer import Target, TransferMode
 from telephony.errors import NotFound, Refused
 from telephony.recordings.control import RecordingAction
-from telephony.supervision.events import MonitorRequested, MonitorStopped, MonitorSwitched
+from telephony.supervision.events import HelpRequested, MonitorRequested, MonitorStopped, MonitorSwitched
 
 
 class TransferAction(str, enum.Enum):
@@ -62,9 +62,9 @@ class RecordingRequested:
     action: RecordingAction
 
 
-# A supervisor's requests are supervision's own vocabulary (telephony.supervision.events).
-CallRequest = Union[HangupRequested, TransferRequested, TransferStep, RecordingRequested, MonitorRequested,
-                    MonitorSwitched, MonitorStopped]
+# Help and a supervisor's requests are supervision's own vocabulary (telephony.supervision.events).
+CallRequest = Union[HangupRequested, TransferRequested, TransferStep, RecordingRequested, HelpRequested,
+                    MonitorRequested, MonitorSwitched, MonitorStopped]
 
 
 class CallGone(NotFound):

@@ -21,8 +21,8 @@ from telephony.acd.model import Device, dial_string
 from telephony.audience import Audience
 from telephony.auth.policy import Forbidden, Principal, can_supervise_queue
 from telephony.errors import NotFound
-from telephony.supervision.events import (MonitorRequested, MonitorStopped, MonitorSwitched, SupervisorJoined,
-                                          SupervisorLeft)
+from telephony.supervision.events import (HelpRequested, MonitorRequested, MonitorStopped, MonitorSwitched,
+                                          SupervisorJoined, SupervisorLeft)
 from telephony.supervision.help_requests import HelpRequests
 from telephony.supervision.monitor import Mode, MonitorRefused
 
@@ -54,8 +54,9 @@ class LiveCalls(Protocol):
 
     def agent_live_call(self, agent_id: str) -> LiveCall | None: ...
 
-    async def ask(self, call_id: str, request: MonitorRequested | MonitorSwitched | MonitorStopped) -> None:
-        """The call's task answers: done, MonitorRefused saying why not, or CallGone."""
+    async def ask(self, call_id: str,
+                  request: HelpRequested | MonitorRequested | MonitorSwitched | MonitorStopped) -> None:
+        """The call's task answers: done, a Refused saying why not, or CallGone."""
 
 
 class SupervisorDesk:
@@ -113,12 +114,14 @@ class SupervisorDesk:
         self._mine(principal, call_id)
         await self._calls.ask(call_id, MonitorStopped(call_id))
 
-    def request_help_for(self, agent_id: str) -> bool:
-        """The agent asks for a supervisor on their connected call; False if they have none. Asking again
-        while the request is open changes nothing."""
+    async def request_help_for(self, agent_id: str) -> bool:
+        """The agent asks for a supervisor on their connected call; False if they have none. The call's task
+        answers whether they are still on it (NotConnected if not, CallGone if it ended). Asking again while
+        the request is open changes nothing."""
         call = self._calls.agent_live_call(agent_id)
         if call is None:
             return False
+        await self._calls.ask(call.call_id, HelpRequested(call.call_id, agent_id))
         event = self.help.request(call.call_id, agent_id, call.queue or "", self._clock())
         if event is not None:
             self._publish(*event, self._audience(call))

@@ -29,6 +29,14 @@ class MonitorStopped:
     channel_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class HelpRequested:
+    """The agent on call `channel_id` asks for a supervisor; the call's task answers whether they are on it."""
+
+    channel_id: str
+    agent_id: str
+
+
 SUPERVISION_EVENTS = (SupervisorLegAnswered, SupervisorLegEnded, SnoopEntered)  # Asterisk's, on its channels
 SUPERVISION_REQUESTS = (MonitorRequested, MonitorSwitched, MonitorStopped)  # the supervisor's, over the API
 

@@ -17,19 +17,15 @@ from telephony.calls.inbound_flow import InboundFlow
 from telephony.calls.internal_call import InternalCallFlow
 from telephony.calls.queue_flow import QueueFlow
 from telephony.calls.registry import CallRegistry
-from telephony.calls.requests import (
-    CallGone,
-    HangupRequested,
-    TransferAction,
-    TransferRequested,
-    TransferStep,
-)
+from telephony.calls.requests import (CallGone, HangupRequested, NotConnected, TransferAction, TransferRequested,
+                                      TransferStep)
 from telephony.calls.transfer import Target, TargetKind, TransferMode
 from telephony.calls.transfer_control import TransferRefused
 from telephony.commands import Hangup, Originate
 from telephony.config import parse_config
 from telephony.events import CallArrived, ChannelHungUp, LegAnswered
 from telephony.ivr.flow import IvrFlow, flow_for_call
+from telephony.supervision.events import HelpRequested
 from tests.unit.test_call_session import MemoryStore, RecordingExecutor
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
@@ -111,3 +107,14 @@ async def test_the_call_task_refreshes_the_view_the_api_reads():
     await connect(calls)
     assert session.view.talking == "a1"
     await calls.calls.ask("c1", HangupRequested("c1", "a1"))
+
+
+async def test_help_is_vouched_for_by_the_call_only_while_the_agent_is_on_it():
+    calls, _ = queue_call()
+    await settle()
+    with pytest.raises(NotConnected):
+        await calls.calls.ask("c1", HelpRequested("c1", "a1"))  # still waiting: nobody to help
+    await connect(calls)
+    await calls.calls.ask("c1", HelpRequested("c1", "a1"))
+    with pytest.raises(NotConnected):
+        await calls.calls.ask("c1", HelpRequested("c1", "a2"))

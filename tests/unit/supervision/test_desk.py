@@ -37,10 +37,10 @@ def desk_with_call():
     return desk, published
 
 
-def test_help_goes_to_the_agent_and_the_queue_supervisors_once_and_clears_when_one_joins():
+async def test_help_goes_to_the_agent_and_the_queue_supervisors_once_and_clears_when_one_joins():
     desk, published = desk_with_call()
-    assert desk.request_help_for("a1") and desk.request_help_for("a1")
-    assert not desk.request_help_for("a2")  # no connected call
+    assert await desk.request_help_for("a1") and await desk.request_help_for("a1")
+    assert not await desk.request_help_for("a2")  # no connected call
     [(name, data, audience)] = published
     assert name == "help.requested" and data["call_id"] == "c1"
     assert audience == Audience.of(users=[AGENT_USER], queues=["sales"])
@@ -50,17 +50,17 @@ def test_help_goes_to_the_agent_and_the_queue_supervisors_once_and_clears_when_o
     assert ("help.cleared", "joined", Audience.of(users=[AGENT_USER], queues=["sales"])) in kinds
 
 
-def test_the_call_ending_clears_an_open_request_and_a_left_supervisor_is_announced():
+async def test_the_call_ending_clears_an_open_request_and_a_left_supervisor_is_announced():
     desk, published = desk_with_call()
-    desk.request_help_for("a1")
+    await desk.request_help_for("a1")
     desk.agent_done("c1", "sales", "a1", Audience.of(users=[AGENT_USER]))
     assert published[-1][0] == "help.cleared" and published[-1][1]["reason"] == "ended"
     desk.report(SupervisorLeft("c1", "u1", "hung up"))
     assert published[-1][0] == "call.monitor" and published[-1][1]["reason"] == "hung up"
 
 
-def test_a_transfer_taking_the_caller_on_clears_the_agents_request_as_handed_over():
+async def test_a_transfer_taking_the_caller_on_clears_the_agents_request_as_handed_over():
     desk, published = desk_with_call()
-    desk.request_help_for("a1")
+    await desk.request_help_for("a1")
     desk.agent_done("c1", "sales", "a1", Audience.of(users=[AGENT_USER]), handed_over=True)
     assert published[-1][0] == "help.cleared" and published[-1][1]["reason"] == "handed_over"
