@@ -1,5 +1,6 @@
 """The ACD wired into the daemon: its one dispatcher task fed by Asterisk's device states and the calls'
-reports, its commands handed to each call's own task, its records stored in order.
+reports, its commands handed to each call's own task, its records stored in order and published (with
+each offer made) on the domain events for the notifiers and screen pops.
 
 At start the agents who were logged in come back with their pause reasons, after the device states
 are known, so an agent whose phone is unregistered or busy is not offered a call by mistake.
@@ -17,7 +18,6 @@ from telephony.acd.events import AgentLegEnded, AgentLoggedIn, DeviceBusy, Devic
 from telephony.acd.model import AgentState, StateChanged
 from telephony.acd.service import AcdService
 from telephony.asterisk.device_states import BUSY, UNREACHABLE
-from telephony.config import CallCenterConfig
 from telephony.db.agents import Agent, AgentStore
 from telephony.db.interactions import InteractionStore
 from telephony.db.writer import OrderedWriter
@@ -41,17 +41,19 @@ def restore_event(agent: Agent, at: datetime) -> AgentLoggedIn | None:
 
 
 class AcdRuntime:
-    def __init__(self, config: CallCenterConfig, agents: AgentStore, deliver: Callable[[str, object], bool],
-                 clock: Callable[[], datetime], interactions: InteractionStore | None = None):
+    def __init__(self, dispatcher: Dispatcher, agents: AgentStore, deliver: Callable[[str, object], bool],
+                 publish: Callable[[object], None], clock: Callable[[], datetime],
+                 interactions: InteractionStore | None = None):
+        """`deliver(call_id, command)`: to the call's task (CallsInFlight.deliver); `publish`: each record, and
+        each offer delivered, onto the domain events (DomainEvents.publish)."""
         self._agents = agents
         self._interactions = interactions
         self._deliver = deliver
+        self._publish = publish
         self._clock = clock
-        self.dispatcher = Dispatcher(config)
-        self.service = AcdService(self.dispatcher, self._send_command, self._record, clock)
+        self.dispatcher = dispatcher
+        self.service = AcdService(dispatcher, self._send_command, self._record, clock)
         self.writer = OrderedWriter("acd")
-        self.publish: Callable[[Record], None] = lambda record: None
-        self.on_offer: Callable[[Offer], None] = lambda offer: None
 
     def submit(self, event) -> None:
         self.service.submit(event)
@@ -86,7 +88,7 @@ class AcdRuntime:
     def _send_command(self, command: Command) -> None:
         if self._deliver(command.call_id, command):
             if isinstance(command, Offer):
-                self.on_offer(command)
+                self._publish(command)
             return
         log.info("acd.call_gone", command=type(command).__name__, call_id=command.call_id)
         if isinstance(command, Offer):
@@ -101,4 +103,4 @@ class AcdRuntime:
             log.info("acd.record", record=type(record).__name__, **{k: str(getattr(record, k))
                                                                     for k in record.__slots__})
             self._store_on_interaction(record)
-        self.publish(record)
+        self._publish(record)

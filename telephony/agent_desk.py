@@ -20,26 +20,29 @@ from telephony.acd.dispatcher import Dispatcher
 from telephony.acd.events import AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentUnpaused
 from telephony.acd.model import AgentState
 from telephony.acd.service import AcdService
-from telephony.audience import Audience
+from telephony.agent_roster import AgentRoster
 from telephony.auth.policy import Forbidden, Principal
-from telephony.calls.click_to_call import CallRefused
+from telephony.calls.requests import TransferAction
+from telephony.calls.transfer import TargetKind, TransferMode
 from telephony.db.agents import Agent, AgentStore
 from telephony.errors import NotFound, Refused
+from telephony.recordings.control import RecordingAction
 
 
 class AgentCalls(Protocol):
-    """The calls in flight, as seen from one agent."""
+    """The calls in flight, as seen from one agent (telephony.calls.agent_calls.AgentCallControl). Each
+    request is answered by the call's own task: done, a Refused saying why not, or NotFound / CallGone."""
 
     async def agent_call(self, agent_id: str) -> dict | None: ...
 
-    def hang_up_agent_call(self, agent_id: str) -> bool: ...
+    async def hang_up(self, agent_id: str) -> None: ...
 
-    def control_recording(self, agent_id: str, action: str) -> bool: ...
+    async def control_recording(self, agent_id: str, action: RecordingAction) -> None: ...
 
-    async def transfer_call(self, agent_id: str, kind: str, target_kind: str, value: str,
-                            ring_timeout: int) -> bool: ...
+    async def transfer(self, agent_id: str, mode: TransferMode, target_kind: TargetKind, value: str,
+                       ring_timeout: int) -> None: ...
 
-    def transfer_step(self, agent_id: str, action: str) -> bool: ...
+    async def transfer_step(self, agent_id: str, action: TransferAction) -> None: ...
 
     async def click_to_call(self, agent: Agent, target: str) -> str: ...
 
@@ -71,32 +74,14 @@ class QueueView:
 
 class AgentDesk:
     def __init__(self, agents: AgentStore, dispatcher: Dispatcher, acd: AcdService,
-                 clock: Callable[[], datetime], calls: AgentCalls | None = None):
+                 clock: Callable[[], datetime], calls: AgentCalls, roster: AgentRoster):
+        """`roster`: kept up to date when an agent is created or changed."""
         self._agents = agents
         self._dispatcher = dispatcher
         self._acd = acd
         self._clock = clock
-        self._audiences: dict[str, Audience] = {}
-        self._recording: dict[str, str | None] = {}
         self._calls = calls
-
-    async def load(self) -> None:
-        for agent in await self._agents.all():
-            self._remember(agent)
-
-    def audience(self, agent_id: str) -> Audience:
-        """Who hears about an agent: the agent's user and the supervisors of the agent's queues (admins
-        always); an agent not known here is for admins only."""
-        return self._audiences.get(agent_id, Audience.of())
-
-    def recording_override(self, agent_id: str) -> str | None:
-        """The agent's own recording policy (None: their queue's), as known in memory for a call's answer."""
-        return self._recording.get(agent_id)
-
-    def _remember(self, agent: Agent) -> None:
-        self._recording[str(agent.id)] = agent.recording
-        self._audiences[str(agent.id)] = Audience.of(users=[agent.user_id] if agent.user_id else [],
-                                                     queues=agent.queues)
+        self._roster = roster
 
     async def mine(self, principal: Principal) -> Agent:
         agent = await self._agents.by_user(principal.user_id)
@@ -150,43 +135,36 @@ class AgentDesk:
         await self._agents.set_skills(agent.id, skills)
         await self._agents.set_queues(agent.id, queues)
         agent = await self._agents.get(agent.id)
-        self._remember(agent)
+        self._roster.remember(agent)
         return await self.view(agent)
 
     async def set_recording(self, agent: Agent, policy: str | None) -> AgentView:
         await self._agents.set_recording(agent.id, policy)
         agent = await self._agents.get(agent.id)
-        self._remember(agent)
+        self._roster.remember(agent)
         return await self.view(agent)
 
     async def current_call(self, agent: Agent) -> dict | None:
-        return await self._calls.agent_call(str(agent.id)) if self._calls else None
+        return await self._calls.agent_call(str(agent.id))
 
     async def call(self, agent: Agent, target: str) -> str:
-        if self._calls is None:
-            raise CallRefused("calls cannot be placed here")
         return await self._calls.click_to_call(agent, target)
 
-    def hang_up(self, agent: Agent) -> bool:
-        return bool(self._calls and self._calls.hang_up_agent_call(str(agent.id)))
+    async def hang_up(self, agent: Agent) -> None:
+        await self._calls.hang_up(str(agent.id))
 
-    async def transfer(self, agent: Agent, kind: str, target_kind: str, value: str, ring_timeout: int) -> bool:
-        """Transfer the agent's connected call; False if they have none, TransferRefused saying why not."""
-        if self._calls is None:
-            return False
-        return await self._calls.transfer_call(str(agent.id), kind, target_kind, value, ring_timeout)
+    async def transfer(self, agent: Agent, mode: TransferMode, target_kind: TargetKind, value: str,
+                       ring_timeout: int) -> None:
+        """Transfer the agent's connected call (the call's task answers: TransferRefused saying why not)."""
+        await self._calls.transfer(str(agent.id), mode, target_kind, value, ring_timeout)
 
-    def transfer_step(self, agent: Agent, action: str) -> bool:
-        if self._calls is None:
-            return False
-        return self._calls.transfer_step(str(agent.id), action)
+    async def transfer_step(self, agent: Agent, action: TransferAction) -> None:
+        await self._calls.transfer_step(str(agent.id), action)
 
-    def control_recording(self, agent: Agent, action: str) -> bool:
-        """Start, stop, pause or resume recording the agent's connected call; False if they have none,
-        RecordingRefused if the action makes no sense now."""
-        if self._calls is None:
-            return False
-        return self._calls.control_recording(str(agent.id), action)
+    async def control_recording(self, agent: Agent, action: RecordingAction) -> None:
+        """Start, stop, pause or resume recording the agent's connected call (RecordingRefused if the action
+        makes no sense now)."""
+        await self._calls.control_recording(str(agent.id), action)
 
     async def agent_for(self, principal: Principal, agent_id: UUID) -> Agent:
         """An agent the principal may act on: themselves, one of their queues' (supervisors), anyone (admins)."""

@@ -97,22 +97,6 @@ class LeftBridge:
 
 
 @dataclass(frozen=True, slots=True)
-class HangupRequested:
-    """Someone (the agent, over the API) asks to end the call."""
-
-    channel_id: str
-    by: str
-
-
-@dataclass(frozen=True, slots=True)
-class RecordingRequested:
-    """The agent asks (over the API) to start, stop, pause or resume recording the call."""
-
-    channel_id: str
-    action: str
-
-
-@dataclass(frozen=True, slots=True)
 class CallRecordingFinished:
     """A call recording (`<call>-rec-<n>`, of its talk bridge or of a snoop) is done: stopped, its bridge
     or channel gone, or failed. Not a call's event: the recordings archive takes it, whether or not the
@@ -154,5 +138,5 @@ class SnoopEntered:
 
 
 CallEvent = Union[CallArrived, PlaybackFinished, DtmfReceived, ChannelHungUp, LegAnswered, LegEnded, TimerFired,
-                  RecordingFinished, LeftBridge, HangupRequested, RecordingRequested,
-                  RecordingSnoopEntered, SupervisorLegAnswered, SupervisorLegEnded, SnoopEntered]
+                  RecordingFinished, LeftBridge, RecordingSnoopEntered, SupervisorLegAnswered, SupervisorLegEnded,
+                  SnoopEntered]

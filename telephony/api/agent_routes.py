@@ -163,11 +163,10 @@ async def click_to_call(request: web.Request, body: CallRequest) -> CallPlaced:
     return CallPlaced(call_id=await _desk(request).call(await _mine(request), body.to))
 
 
-@routes.route("POST", "/api/v1/me/call/hangup", "Hang up my current call", status=204, errors=(404,),
+@routes.route("POST", "/api/v1/me/call/hangup", "Hang up my current call", status=204, errors=(404, 409),
               tag="agent")
 async def hang_up_my_call(request: web.Request) -> None:
-    if not _desk(request).hang_up(await _mine(request)):
-        raise NotFound("connected call")
+    await _desk(request).hang_up(await _mine(request))
 
 
 @routes.route("GET", "/api/v1/agents", "Agents and their states (supervisors: of their queues)",

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from telephony.api.agent_routes import DESK, _mine
 from telephony.api.errors import ApiError
 from telephony.api.routing import RouteTable, principal_of, uuid_param
-from telephony.errors import NotFound
+from telephony.recordings.control import RecordingAction
 from telephony.recordings.library import RecordingLibrary
 
 routes = RouteTable()
@@ -21,7 +21,7 @@ CONTENT_TYPES = {"wav": "audio/wav", "wav16": "audio/wav", "gsm": "audio/x-gsm",
                  "alaw": "audio/x-alaw-basic", "g722": "audio/G722"}
 
 
-class RecordingAction(BaseModel):
+class RecordingActionIn(BaseModel):
     action: Literal["start", "stop", "pause", "resume"] = Field(
         description="start or stop recording; pause and resume leave the span between out of the file")
 
@@ -69,10 +69,9 @@ def _time(request: web.Request, name: str) -> datetime | None:
 
 
 @routes.route("POST", "/api/v1/me/call/recording", "Start, stop, pause or resume recording my current call",
-              body=RecordingAction, status=204, errors=(404, 409), tag="recording")
-async def control_my_recording(request: web.Request, body: RecordingAction) -> None:
-    if not request.app[DESK].control_recording(await _mine(request), body.action):
-        raise NotFound("connected call")
+              body=RecordingActionIn, status=204, errors=(404, 409), tag="recording")
+async def control_my_recording(request: web.Request, body: RecordingActionIn) -> None:
+    await request.app[DESK].control_recording(await _mine(request), RecordingAction(body.action))
 
 
 @routes.route("GET", "/api/v1/recordings", "Recordings I may hear, newest first (query: interaction_id, since, "

@@ -12,6 +12,7 @@ from telephony.api.agent_routes import _mine
 from telephony.api.routing import SUPERVISING, RouteTable, principal_of
 from telephony.errors import NotFound
 from telephony.supervision.desk import SupervisorDesk
+from telephony.supervision.monitor import Mode as MonitorMode
 
 routes = RouteTable()
 SUPERVISION = web.AppKey("supervision", SupervisorDesk)
@@ -57,30 +58,31 @@ ONLY_SUPERVISORS = frozenset({"supervisor"})
               "you listen, whisper or barge in", roles=ONLY_SUPERVISORS, body=MonitorIn, response=MonitorOut,
               status=202, errors=(403, 404, 409), tag="supervision")
 async def start_monitor(request: web.Request, body: MonitorIn) -> MonitorOut:
-    result = await _desk(request).monitor(principal_of(request), request.match_info["call_id"], body.mode,
-                                          body.to)
+    result = await _desk(request).monitor(principal_of(request), request.match_info["call_id"],
+                                          MonitorMode(body.mode), body.to)
     return MonitorOut(**result)
 
 
 @routes.route("PATCH", "/api/v1/calls/{call_id}/monitor", "Switch between listen, whisper and barge without "
-              "hanging up", roles=ONLY_SUPERVISORS, body=MonitorSwitch, response=MonitorOut, status=202,
+              "hanging up", roles=ONLY_SUPERVISORS, body=MonitorSwitch, response=MonitorOut, status=200,
               errors=(403, 404, 409), tag="supervision")
 async def switch_monitor(request: web.Request, body: MonitorSwitch) -> MonitorOut:
-    result = _desk(request).switch(principal_of(request), request.match_info["call_id"], body.mode)
+    result = await _desk(request).switch(principal_of(request), request.match_info["call_id"],
+                                         MonitorMode(body.mode))
     return MonitorOut(**result)
 
 
 @routes.route("DELETE", "/api/v1/calls/{call_id}/monitor", "Leave the call (your phone is hung up)",
               roles=ONLY_SUPERVISORS, status=204, errors=(403, 404, 409), tag="supervision")
 async def stop_monitor(request: web.Request) -> None:
-    _desk(request).stop(principal_of(request), request.match_info["call_id"])
+    await _desk(request).stop(principal_of(request), request.match_info["call_id"])
 
 
 @routes.route("POST", "/api/v1/me/call/help", "Ask a supervisor to help on my current call", status=204,
-              errors=(404,), tag="agent")
+              errors=(404, 409), tag="agent")
 async def request_help(request: web.Request) -> None:
     agent = await _mine(request)
-    if not _desk(request).request_help_for(str(agent.id)):
+    if not await _desk(request).request_help_for(str(agent.id)):
         raise NotFound("connected call")
 
 

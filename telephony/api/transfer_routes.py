@@ -11,8 +11,9 @@ from pydantic import BaseModel, Field, model_validator
 
 from telephony.api.agent_routes import DESK, _mine
 from telephony.api.routing import RouteTable
+from telephony.calls.requests import TransferAction
+from telephony.calls.transfer import TargetKind, TransferMode
 from telephony.crm.numbers import normalise
-from telephony.errors import NotFound
 
 routes = RouteTable()
 PATTERNS = {"agent": r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$",
@@ -46,22 +47,22 @@ class TransferIn(BaseModel):
               description="If the target does not answer, is busy or logged out, the caller comes back to you "
                           "(or to the queue, if you have left the call); a queue target is always blind.")
 async def transfer_my_call(request: web.Request, body: TransferIn) -> None:
-    agent = await _mine(request)
-    if not await request.app[DESK].transfer(agent, body.kind, body.to.kind, body.to.value, body.ring_timeout):
-        raise NotFound("connected call")
+    """202: the call's task has started the transfer (the target rings); call.transfer.* events tell the rest."""
+    await request.app[DESK].transfer(await _mine(request), TransferMode(body.kind), TargetKind(body.to.kind),
+                                     body.to.value, body.ring_timeout)
 
 
-def _step(action: str):
+def _step(action: TransferAction):
     async def step(request: web.Request) -> None:
-        if not request.app[DESK].transfer_step(await _mine(request), action):
-            raise NotFound("connected call")
+        await request.app[DESK].transfer_step(await _mine(request), action)
 
-    step.__name__ = f"{action}_transfer"
+    step.__name__ = f"{action.value}_transfer"
     return step
 
 
-for _action, _summary in (("complete", "Complete my attended transfer: the caller goes to the target"),
-                          ("cancel", "Cancel my transfer: back to the caller, the target hung up"),
-                          ("conference", "Make my attended transfer a three-way conference")):
-    routes.route("POST", f"/api/v1/me/call/transfer/{_action}", _summary, status=202, errors=(404, 409),
+STEPS = ((TransferAction.COMPLETE, "Complete my attended transfer: the caller goes to the target"),
+         (TransferAction.CANCEL, "Cancel my transfer: back to the caller, the target hung up"),
+         (TransferAction.CONFERENCE, "Make my attended transfer a three-way conference"))
+for _action, _summary in STEPS:
+    routes.route("POST", f"/api/v1/me/call/transfer/{_action.value}", _summary, status=204, errors=(404, 409),
                  tag="agent")(_step(_action))

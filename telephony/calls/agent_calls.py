@@ -1,6 +1,10 @@
 """The calls in flight as one agent sees and steers them: their current call with its screen pop, hang-up,
-recording, transfers and click-to-call. Each request finds the agent's call among the live sessions, checks
-it can be done (a refusal is a Refused saying why) and hands it to the call's own task."""
+recording, transfers and click-to-call.
+
+A request finds the agent's call by the calls' views, resolves what only the database knows (a transfer's
+target), then asks the call's own task (CallRegistry.ask), which decides and answers: done, refused (a
+Refused saying why) or gone (CallGone). Nothing here reads or changes a flow.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +16,20 @@ from telephony.acd.dispatcher import Dispatcher
 from telephony.acd.model import dial_string
 from telephony.audience import Audience
 from telephony.calls.click_to_call import CallRefused, ClickToCallFlow
+from telephony.calls.flow import AgentCallPhase
 from telephony.calls.internal_directory import InternalDirectory
 from telephony.calls.registry import CallRegistry
-from telephony.calls.transfer import Target
-from telephony.calls.transfer_control import TransferRefused, TransferRequested, TransferStep
+from telephony.calls.requests import (CallRequest, HangupRequested, RecordingRequested, TransferAction,
+                                      TransferRequested, TransferStep)
+from telephony.calls.session import CallSession
+from telephony.calls.transfer import Target, TargetKind, TransferMode
+from telephony.calls.transfer_control import TransferRefused
 from telephony.channel_ids import new_click_to_call_id
 from telephony.crm.screen_pops import ScreenPops
 from telephony.db.agents import Agent, AgentNotFound, AgentStore
-from telephony.events import CallArrived, HangupRequested, RecordingRequested
+from telephony.errors import NotFound
+from telephony.events import CallArrived
+from telephony.recordings.control import RecordingAction
 from telephony.supervision.desk import LiveCall
 
 
@@ -32,8 +42,10 @@ class AgentCallControl:
     def __init__(self, registry: CallRegistry, agents: AgentStore, dispatcher: Dispatcher,
                  directory: InternalDirectory, screen_pops: ScreenPops, queues: Callable[[], Mapping],
                  audience: Callable[[str], Audience], clock: Callable[[], datetime]):
-        """`queues`: the call-center file's queues as they are now (the file may be reloaded)."""
+        """`queues`: the call-center file's queues as they are now (the file may be reloaded);
+        `audience`: who hears about an agent (AgentDesk.audience)."""
         self._registry = registry
+        self._calls = registry.calls
         self._agents = agents
         self._dispatcher = dispatcher
         self._directory = directory
@@ -42,90 +54,77 @@ class AgentCallControl:
         self._audience = audience
         self._clock = clock
 
-    def _agent_session(self, agent_id: str):
-        """The session of the call an agent is offered, talking or consulting on, with its phase."""
-        for session in list(self._registry.sessions.values()):
-            flow = getattr(session.flow, "queue", None) or session.flow
-            phase = flow.phase_for(agent_id) if hasattr(flow, "phase_for") else None
-            if phase:
-                return session, flow, phase
-        return None
-
-    def _connected(self, agent_id: str, needs: str | None = None):
-        """The session and flow of the agent's connected call (whose flow can `needs`), or None."""
-        found = self._agent_session(agent_id)
-        if found is None or found[2] != "connected" or (needs and not hasattr(found[1], needs)):
-            return None
-        return found[0], found[1]
+    def _on_call(self, agent_id: str, *phases: AgentCallPhase) -> CallSession:
+        """The session of the agent's call if they stand on it in one of `phases`; NotFound if not."""
+        found = self._calls.of_agent(agent_id)
+        if found is None or found[1] not in phases:
+            raise NotFound("connected call")
+        return found[0]
 
     async def agent_call(self, agent_id: str) -> dict | None:
         """The call an agent is offered or talking on, with its screen pop: the caller and, once identified,
         the customer with their last interactions and open tickets."""
-        found = self._agent_session(agent_id)
+        found = self._calls.of_agent(agent_id)
         if found is None:
             return None
-        session, flow, phase = found
+        session, phase = found
         pop = caller_pop(session.arrived)
         customer = await self._screen_pops.lookup(session.channel_id)
         if customer:
             pop.update(customer=customer["customer"], recent_interactions=customer["interactions"],
                        open_tickets=customer["open_tickets"])
-        return {"call_id": session.channel_id, "phase": phase, "queue": getattr(flow, "queue", ""),
+        return {"call_id": session.channel_id, "phase": phase.value, "queue": session.view.queue or "",
                 "arrived_at": session.arrived.at, "screen_pop": pop}
 
-    def hang_up_agent_call(self, agent_id: str) -> bool:
-        found = self._agent_session(agent_id)
-        if found is None or found[2] not in ("connected", "consulting"):
-            return False
-        call_id = found[0].channel_id
-        return self._registry.deliver(call_id, HangupRequested(call_id, by=f"agent:{agent_id}"))
+    async def hang_up(self, agent_id: str) -> None:
+        session = self._on_call(agent_id, AgentCallPhase.CONNECTED, AgentCallPhase.CONSULTING)
+        await self._calls.ask(session.channel_id, HangupRequested(session.channel_id, agent_id))
+
+    async def transfer(self, agent_id: str, mode: TransferMode, target_kind: TargetKind, value: str,
+                       ring_timeout: int) -> None:
+        """Start a blind or attended transfer of the agent's connected call."""
+        session = self._on_call(agent_id, AgentCallPhase.CONNECTED)
+        target, target_agent = await self._transfer_target(target_kind, value, agent_id)
+        await self._calls.ask(session.channel_id, TransferRequested(session.channel_id, agent_id, mode, target,
+                                                                       target_agent, ring_timeout))
+
+    async def transfer_step(self, agent_id: str, action: TransferAction) -> None:
+        session = self._on_call(agent_id, AgentCallPhase.CONNECTED)
+        await self._calls.ask(session.channel_id, TransferStep(session.channel_id, agent_id, action))
+
+    async def control_recording(self, agent_id: str, action: RecordingAction) -> None:
+        session = self._on_call(agent_id, AgentCallPhase.CONNECTED)
+        await self._calls.ask(session.channel_id, RecordingRequested(session.channel_id, agent_id, action))
+
+    async def ask(self, call_id: str, request: CallRequest) -> None:
+        """A supervisor's request on a call (SupervisorDesk)."""
+        await self._calls.ask(call_id, request)
 
     def live_call(self, call_id: str) -> LiveCall | None:
         """A call as supervision sees it: its queue and the agent talking on it, if any."""
-        session = self._registry.sessions.get(call_id)
+        session = self._calls.get(call_id)
         if session is None:
             return None
-        queue = getattr(session.flow, "queue", None)
-        talking = getattr(session.flow, "talking", None)
-        agent = talking.agent_id if talking is not None else None
-        return LiveCall(call_id, queue.queue if queue is not None else None, agent,
-                        self._audience(agent) if agent else Audience.of())
+        view = session.view
+        return LiveCall(call_id, view.queue, view.talking,
+                        self._audience(view.talking) if view.talking else Audience.of())
 
     def agent_live_call(self, agent_id: str) -> LiveCall | None:
-        found = self._connected(agent_id)
-        return self.live_call(found[0].channel_id) if found else None
+        found = self._calls.of_agent(agent_id)
+        if found is None or found[1] is not AgentCallPhase.CONNECTED:
+            return None
+        return self.live_call(found[0].channel_id)
 
-    async def transfer_call(self, agent_id: str, kind: str, target_kind: str, value: str,
-                            ring_timeout: int) -> bool:
-        """Start a blind or attended transfer of the agent's connected call; False if they have none,
-        TransferRefused saying why it cannot be done."""
-        found = self._connected(agent_id, "check_transfer")
-        if found is None:
-            return False
-        flow = found[1]
-        target, target_agent = await self._transfer_target(target_kind, value, agent_id)
-        flow.check_transfer("start", kind, target)
-        return self._registry.deliver(flow.channel_id, TransferRequested(flow.channel_id, kind, target,
-                                                                         target_agent, ring_timeout))
-
-    def transfer_step(self, agent_id: str, action: str) -> bool:
-        found = self._connected(agent_id, "check_transfer")
-        if found is None:
-            return False
-        flow = found[1]
-        flow.check_transfer(action)
-        return self._registry.deliver(flow.channel_id, TransferStep(flow.channel_id, action))
-
-    async def _transfer_target(self, kind: str, value: str, agent_id: str) -> tuple[Target, str | None]:
+    async def _transfer_target(self, kind: TargetKind, value: str, agent_id: str) -> tuple[Target, str | None]:
         """What to ring for a transfer target: an agent's current device (an extension that is an agent's
         counts as the agent), a queue of the call-center file, an extension, an E.164 number via the trunk."""
-        if kind == "queue":
+        if kind is TargetKind.QUEUE:
             if value not in self._queues():
                 raise TransferRefused(f"there is no queue {value!r}")
-            return Target("queue", value), None
-        if kind == "number":
-            return Target("number", value, f"PJSIP/{value}@trunk"), None
-        if kind == "agent":
+            return Target(TargetKind.QUEUE, value), None
+        if kind is TargetKind.NUMBER:
+            return Target(TargetKind.NUMBER, value, f"PJSIP/{value}@trunk"), None
+        if kind is TargetKind.AGENT:
             try:
                 agent = await self._agents.get(UUID(value))
             except AgentNotFound:
@@ -133,7 +132,7 @@ class AgentCallControl:
         else:
             agent = await self._agents.by_extension(value)
             if agent is None:
-                return Target("extension", value, f"PJSIP/{value}"), None
+                return Target(TargetKind.EXTENSION, value, f"PJSIP/{value}"), None
         if str(agent.id) == agent_id:
             raise TransferRefused("you cannot transfer a call to yourself")
         if not self._dispatcher.logged_in(str(agent.id)):
@@ -141,17 +140,7 @@ class AgentCallControl:
         device = agent.device()
         if device is None:
             raise TransferRefused(f"agent {agent.name} has no device")
-        return Target("agent", str(agent.id), dial_string(device)), str(agent.id)
-
-    def control_recording(self, agent_id: str, action: str) -> bool:
-        """Hand the agent's recording request to their connected call's task, once the call's recording
-        has said it can be done (RecordingRefused says why not)."""
-        found = self._connected(agent_id, "check_recording")
-        if found is None:
-            return False
-        session, flow = found
-        flow.check_recording(action)
-        return self._registry.deliver(session.channel_id, RecordingRequested(session.channel_id, action))
+        return Target(TargetKind.AGENT, str(agent.id), dial_string(device)), str(agent.id)
 
     async def click_to_call(self, agent: Agent, target: str) -> str:
         """Ring the agent's own device, then `target` (an extension or an E.164 number); bridge the two.

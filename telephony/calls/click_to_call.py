@@ -9,12 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from telephony.calls.flow import AgentCallPhase, CallStory, CallView, agents_view
 from telephony.calls.internal_holds import AgentsOnCall
+from telephony.calls.requests import CallRequest, HangupRequested, NotConnected
 from telephony.causes import outcome_of_cause
 from telephony.channel_ids import leg_id, talk_bridge
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Ring
 from telephony.errors import Refused
-from telephony.events import HangupRequested, LegAnswered, LegEnded
+from telephony.events import LegAnswered, LegEnded
 from telephony.phases import PhaseTable
 
 
@@ -61,9 +63,6 @@ class ClickToCallFlow:
     ring_timeout: int = 30
     target_agent_id: str | None = None  # the target is an agent: held from queue offers like the caller
     outcome: str | None = None
-    path: list = field(default_factory=list)
-    data: dict = field(default_factory=dict)
-    voicemail: None = None
     phase: ClickToCallPhase = field(default=ClickToCallPhase.CALLING_AGENT, init=False)
     _live: dict[str, None] = field(default_factory=dict)  # our legs still up, in the order made
     _on_call: AgentsOnCall = field(init=False)  # its agents get no queue offers until it ends
@@ -92,10 +91,26 @@ class ClickToCallFlow:
         """No channel of ours is left: the call's task may end."""
         return self.finished and not self._live
 
-    def phase_for(self, agent_id: str) -> str | None:
-        if agent_id != self.agent_id or self.finished:
-            return None
-        return "connected" if self.phase is P.CONNECTED else "ringing"
+    def view(self) -> CallView:
+        """The call as the agent who placed it sees it (the target agent, if any, is held, not shown)."""
+        if self.finished:
+            return CallView()
+        phase = AgentCallPhase.CONNECTED if self.phase is P.CONNECTED else AgentCallPhase.RINGING
+        return CallView(agents=agents_view({self.agent_id: phase}))
+
+    def story(self) -> CallStory:
+        return CallStory(self.outcome)
+
+    def request(self, request: CallRequest) -> list:
+        """The agent who placed the call may hang it up; it is not transferred, recorded or monitored."""
+        match request:
+            case HangupRequested(agent_id=agent) if agent == self.agent_id and self.phase is not P.ENDING:
+                self.outcome = "answered" if self.phase is P.CONNECTED else "cancelled"
+                self._move(E.HANG_UP)
+                return [Hangup(leg) for leg in self._live]
+            case HangupRequested():
+                raise NotConnected("you are not on this call")
+        raise NotConnected("a click-to-call is not transferred, recorded or monitored")
 
     def start(self) -> list:
         self._live[self.agent_leg] = None
@@ -121,10 +136,6 @@ class ClickToCallFlow:
                     self.outcome = self._outcome_when(leg, event.cause)
                     self._move(E.LEG_ENDED)
                 return [*[Hangup(other) for other in self._live], DestroyBridge(self.bridge), *self._free()]
-            case HangupRequested() if self.phase is not P.ENDING:
-                self.outcome = "answered" if self.phase is P.CONNECTED else "cancelled"
-                self._move(E.HANG_UP)
-                return [Hangup(leg) for leg in self._live]
         return []
 
     def _move(self, event: ClickToCallEvent) -> None:

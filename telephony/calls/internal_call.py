@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from telephony.calls.flow import AgentCallPhase, CallStory, CallView, agents_view
 from telephony.calls.internal_holds import AgentsOnCall
+from telephony.calls.requests import CallRequest, HangupRequested, NotConnected
 from telephony.causes import LegOutcome, outcome_of_cause
 from telephony.channel_ids import leg_id, refused_playback, talk_bridge
 from telephony.commands import (AddToBridge, Answer, CancelTimer, CreateBridge, DestroyBridge, Hangup, Originate,
                                 Play, Ring, StartTimer)
-from telephony.events import (ChannelHungUp, HangupRequested, LegAnswered, LegEnded, PlaybackFinished,
-                              TimerFired)
+from telephony.events import ChannelHungUp, LegAnswered, LegEnded, PlaybackFinished, TimerFired
 from telephony.phases import PhaseTable
 from telephony.timers import TimerId, TimerKind
 
@@ -122,9 +123,6 @@ class InternalCallFlow:
     ring_timeout: int = 30
     adopted: bool = False  # met again after a restart: already connected, or as good as gone
     outcome: str | None = None
-    path: list = field(default_factory=list)
-    data: dict = field(default_factory=dict)
-    voicemail: None = None
     target: InternalTarget | None = None
     caller_agent_id: str | None = None
     phase: InternalCallPhase = field(default=InternalCallPhase.FINDING, init=False)
@@ -146,11 +144,32 @@ class InternalCallFlow:
     def finished(self) -> bool:
         return self.outcome is not None
 
-    def phase_for(self, agent_id: str) -> str | None:
-        """The call as one of its agents sees it (GET /api/v1/me/call, and its hang-up)."""
-        if agent_id not in self._on_call or self.finished:
-            return None
-        return "connected" if self.phase is P.CONNECTED else "ringing"
+    @property
+    def ended(self) -> bool:
+        return self.phase is P.ENDED
+
+    def view(self) -> CallView:
+        """The call as its agents see it (GET /api/v1/me/call, and its hang-up)."""
+        if self.finished:
+            return CallView()
+        phase = AgentCallPhase.CONNECTED if self.phase is P.CONNECTED else AgentCallPhase.RINGING
+        return CallView(agents=agents_view({agent: phase for agent in self._on_call}))
+
+    def story(self) -> CallStory:
+        return CallStory(self.outcome)
+
+    def request(self, request: CallRequest) -> list:
+        """Either agent may hang up over the API; an internal call is not transferred, recorded or monitored."""
+        match request:
+            case HangupRequested(agent_id=agent) if agent in self._on_call and self.phase not in (P.REFUSING,
+                                                                                                   P.ENDED):
+                self.outcome = self.outcome or ("answered" if self.phase is P.CONNECTED else "cancelled")
+                if self.phase in (P.FINDING, P.RINGING):
+                    self._move(E.HANG_UP)
+                return [*([Hangup(self.leg)] if self._leg_live else []), Hangup(self.channel_id)]
+            case HangupRequested():
+                raise NotConnected("you are not on this call")
+        raise NotConnected("an internal call is not transferred, recorded or monitored")
 
     def start(self) -> list:
         if self.adopted:
@@ -182,11 +201,6 @@ class InternalCallFlow:
             case PlaybackFinished() | TimerFired() if self.phase is P.REFUSING and _ends_prompt(event):
                 self._move(E.PROMPT_ENDED)
                 return [CancelTimer(PROMPT_TIMER), Hangup(self.channel_id)]
-            case HangupRequested() if self.phase not in (P.REFUSING, P.ENDED):
-                self.outcome = self.outcome or ("answered" if self.phase is P.CONNECTED else "cancelled")
-                if self.phase in (P.FINDING, P.RINGING):
-                    self._move(E.HANG_UP)
-                return [*([Hangup(self.leg)] if self._leg_live else []), Hangup(self.channel_id)]
             case ChannelHungUp() if self.phase is not P.ENDED:
                 self.outcome = self.outcome or ("answered" if self.phase is P.CONNECTED else "cancelled")
                 leg = [Hangup(self.leg)] if self._leg_live else []

@@ -18,6 +18,9 @@ class AgentsOnCall:
     def __contains__(self, agent_id: str) -> bool:
         return agent_id in self._agents
 
+    def __iter__(self):
+        return iter(list(self._agents))
+
     def mark(self, agent_id: str | None) -> list:
         if agent_id is None or agent_id in self._agents:
             return []

@@ -1,36 +1,71 @@
 """A call in the ACD, from its own task: carries out on the caller's channel what the dispatcher decides
 (hold with music, ring an agent, bridge, cancel, announce, overflow) and reports back what Asterisk did
-(answered, bridged, leg gone, caller gone). Pure: events and dispatcher commands in, commands out.
+(answered, bridged, leg gone, caller gone). Pure: events, requests and dispatcher commands in, commands out.
 
 The dispatcher decides which agent gets the call and when; this flow never bridges on its own, so a caller
-is connected to at most one agent even when several offers ring at once.
+is connected to at most one agent even when several offers ring at once. Once connected, the call's other
+party is one `Party` (the answering agent's leg, or after a transfer the target's); its transfers are run by
+CallTransfers, which says what became of the party and never touches this flow.
+
+Phases (QUEUE_CALL_PHASES): waiting (in the ACD: held, offers may ring) -> connected (an agent took it;
+a transfer may move it between parties, or back to waiting) -> ended; or waiting -> overflowing (its
+message plays, or the caller leaves for voicemail) -> ended.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from telephony.acd.commands import Announce, CancelOffer, ConnectCallToAgent, EndCall, HoldCaller, Offer, Overflow
-from telephony.acd.events import AgentLegEnded, CallBridged, CallerHungUp, CallQueued, OfferAnswered
+from telephony.acd.events import AgentLegEnded, AgentReleased, CallBridged, CallerHungUp, CallQueued, OfferAnswered
 from telephony.acd.model import dial_string
-from telephony.calls.transfer_control import CallTransfers
+from telephony.calls.flow import AgentCallPhase, CallStory, CallView, agents_view
+from telephony.calls.requests import (CallRequest, HangupRequested, NotConnected, RecordingRequested,
+                                      TransferRequested, TransferStep)
+from telephony.calls.transfer import RequeueCaller, Segments
+from telephony.calls.transfer_control import CallTransfers, PartyJoined, PartyLeft, TransferredCall
 from telephony.causes import outcome_of_cause
 from telephony.channel_ids import hold_bridge, leg_id, overflow_playback, talk_bridge
 from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Play,
                                 StartBridgeMusic)
-from telephony.events import (ChannelHungUp, HangupRequested, LeftBridge, LegAnswered, LegEnded, PlaybackFinished,
-                              RecordingRequested, RecordingSnoopEntered)
-from telephony.logs import get_logger
+from telephony.events import (ChannelHungUp, LeftBridge, LegAnswered, LegEnded, PlaybackFinished,
+                              RecordingSnoopEntered)
+from telephony.phases import PhaseTable
 from telephony.recordings.control import CallRecording, RecordingRefused
 from telephony.recordings.policy import Policy
-
-log = get_logger(__name__)
+from telephony.supervision.events import HelpRequested
 
 # The dispatcher keeps the ring timeout; Asterisk's own is a little longer, as a backstop.
 ORIGINATE_GRACE_SECONDS = 5
 NO_AGENT_PROMPT = "sound:queue-thankyou"
+
+class QueueCallPhase(str, enum.Enum):
+    WAITING = "waiting"
+    CONNECTED = "connected"
+    OVERFLOWING = "overflowing"
+    ENDED = "ended"
+
+
+class QueueCallEvent(str, enum.Enum):
+    CONNECT = "connect"  # the dispatcher bridged the caller with the agent who answered
+    REQUEUE = "requeue"  # a transfer put the caller back in a queue
+    OVERFLOW = "overflow"  # the queue gave up on the caller: a message, or voicemail
+    END = "end"  # the call is over: hung up, done, or handed to voicemail
+
+
+_P, _E = QueueCallPhase, QueueCallEvent
+QUEUE_CALL_PHASES = PhaseTable("queue_call", {
+    (_P.WAITING, _E.CONNECT): _P.CONNECTED,
+    (_P.WAITING, _E.OVERFLOW): _P.OVERFLOWING,
+    (_P.WAITING, _E.END): _P.ENDED,
+    (_P.CONNECTED, _E.REQUEUE): _P.WAITING,
+    (_P.CONNECTED, _E.END): _P.ENDED,
+    (_P.OVERFLOWING, _E.END): _P.ENDED,
+})
+
 
 
 def announcement(position: int, estimated_wait: int | None) -> tuple[str, ...]:
@@ -41,39 +76,61 @@ def announcement(position: int, estimated_wait: int | None) -> tuple[str, ...]:
     return tuple(prompts)
 
 
-@dataclass
-class QueueFlow:
-    channel_id: str
-    queue: str
-    caller_number: str
-    caller_name: str
-    clock: Callable[[], datetime]
-    new_id: Callable[[], str]
-    priority: int | None = None
-    skills: tuple[tuple[str, int], ...] = ()
-    outcome: str | None = None
-    agent_id: str | None = None
-    waited_seconds: float | None = None
-    _legs: dict[str, str] = field(default_factory=dict)  # offer id -> our leg channel id
-    _offers: dict[str, str] = field(default_factory=dict)  # leg channel id -> offer id
-    _offered_to: dict[str, str] = field(default_factory=dict)  # offer id -> agent id
-    _connected: str | None = None  # the offer whose agent talks with the caller
-    _legs_made: int = 0
-    _joined_at: datetime | None = None
-    _closing_playback: str | None = None
-    _holding: bool = False  # the caller is in the holding bridge
-    _leaving_for_voicemail: str | None = None  # the box, while the caller leaves the holding bridge
-    voicemail_box: str | None = None  # set once the caller is free for the IVR to take a message
-    recording_policy: Callable[[str, str | None], Policy] = lambda queue, agent_id: "on_demand"
-    record_from: Callable[[str], str] = lambda queue: "answer"  # or "queue": hold included
-    recording_format: str = "wav"
-    recording: CallRecording | None = None  # once an agent is connected
-    moh_class: str = "default"
-    _handed_leg: str | None = None  # after a completed transfer: the target's leg talks with the caller
-    transfers: CallTransfers = field(init=False)
+@dataclass(frozen=True, slots=True)
+class Ringing:
+    """An offer out for the call: the agent's leg rings, or (the answered one) talks."""
 
-    def __post_init__(self) -> None:
-        self.transfers = CallTransfers(self)
+    offer_id: str
+    leg: str
+    agent_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """Who talks with the caller: an offer's agent, or the leg a transfer handed the call to (then
+    `offer_id` is None, and `agent_id` too unless the target is an agent)."""
+
+    leg: str
+    agent_id: str | None
+    offer_id: str | None = None
+
+
+class QueueFlow:
+    def __init__(self, channel_id: str, queue: str, caller_number: str, caller_name: str,
+                 clock: Callable[[], datetime], new_id: Callable[[], str], priority: int | None = None,
+                 skills: tuple[tuple[str, int], ...] = (),
+                 recording_policy: Callable[[str, str | None], Policy] = lambda queue, agent_id: "on_demand",
+                 record_from: Callable[[str], str] = lambda queue: "answer", recording_format: str = "wav"):
+        """`recording_policy(queue, agent_id)`: the policy in force for the call once that agent answers;
+        `record_from(queue)`: "answer" (the talk bridge) or "queue" (the caller from their entry)."""
+        self.channel_id = channel_id
+        self.queue = queue
+        self.caller_number = caller_number
+        self.caller_name = caller_name
+        self.clock = clock
+        self.new_id = new_id
+        self.priority = priority
+        self.skills = skills
+        self.recording_policy = recording_policy
+        self.record_from = record_from
+        self.recording_format = recording_format
+        self.phase = QueueCallPhase.WAITING
+        self.outcome: str | None = None
+        self.waited_seconds: float | None = None
+        self.moh_class = "default"
+        self.recording: CallRecording | None = None  # once an agent is connected (or from the queue)
+        self.voicemail_box: str | None = None  # set once the caller is free for the IVR to take a message
+        self.segments = Segments()
+        self.transfers = CallTransfers(channel_id, clock, self.segments, self._new_leg)
+        self._offers: dict[str, Ringing] = {}  # by offer id
+        self._offer_of_leg: dict[str, str] = {}
+        self._party: Party | None = None
+        self._legs_made = 0
+        self._joined_at: datetime | None = None
+        self._holding = False  # the caller is in the holding bridge
+        self._leaving_for_voicemail: str | None = None  # the box, while the caller leaves the holding bridge
+        self._closing_playback: str | None = None
+        self._caller_gone = False
 
     @property
     def hold_bridge(self) -> str:
@@ -85,18 +142,55 @@ class QueueFlow:
 
     @property
     def finished(self) -> bool:
-        return self.outcome is not None
+        return self.phase is QueueCallPhase.ENDED
+
+    @property
+    def ended(self) -> bool:
+        return self._caller_gone
+
+    @property
+    def joined_at(self) -> datetime | None:
+        return self._joined_at
+
+    @property
+    def agent_id(self) -> str | None:
+        """The agent talking with the caller, if any."""
+        return self._party.agent_id if self._party else None
+
+    @property
+    def connected_leg(self) -> str | None:
+        """The channel of the agent (or transfer target) talking with the caller."""
+        return self._party.leg if self._party else None
 
     def start(self) -> list:
         self._joined_at = self.clock()
         return [CallQueued(self.channel_id, self.queue, self._joined_at, self.caller_number, self.caller_name,
                            self.priority, self.skills)]
 
+    def view(self) -> CallView:
+        phases = {ring.agent_id: AgentCallPhase.RINGING for ring in self._offers.values()}
+        if self.finished:
+            return CallView(self.queue)
+        talking = self.agent_id if self.phase is QueueCallPhase.CONNECTED else None
+        if talking is not None:
+            phases[talking] = AgentCallPhase.CONNECTED
+        target = self.transfers.target_agent_id
+        if target is not None and target not in phases and self.transfers.consulting(target):
+            phases[target] = AgentCallPhase.CONSULTING
+        return CallView(self.queue, agents_view(phases), talking)
+
+    def story(self) -> CallStory:
+        return CallStory(self.outcome, segments=self.segments.as_ended(self.clock()))
+
     def handle(self, event) -> list:
         if self.finished:
             return []
+        party = self._party
+        match event:
+            case LegEnded(leg_id=leg) if party is not None and leg == party.leg and party.offer_id is None:
+                return self._party_ended(leg)
         if self.transfers.takes(event):
-            return self.transfers.handle(event)
+            return self._apply_transfer(self.transfers.handle(self._transferred(), event))
         match event:
             case HoldCaller(queue=queue, moh_class=moh_class) if self._holding:
                 self.queue = queue  # moved on by an overflow: same bridge, the new queue's music
@@ -109,124 +203,141 @@ class QueueFlow:
                 return self.recording.snoop_entered(snoop) if self.recording else [Hangup(snoop)]
             case Offer():
                 return self._ring(event)
-            case LegAnswered(leg_id=leg) if leg in self._offers:
-                return [OfferAnswered(self._offers[leg], self.clock())]
-            case ConnectCallToAgent(offer_id=offer, agent_id=agent) if offer in self._legs:
+            case LegAnswered(leg_id=leg) if leg in self._offer_of_leg:
+                return [OfferAnswered(self._offer_of_leg[leg], self.clock())]
+            case ConnectCallToAgent(offer_id=offer, agent_id=agent) if (
+                    offer in self._offers and self.phase is QueueCallPhase.WAITING):
                 return self._connect(offer, agent)
-            case CancelOffer(offer_id=offer) if offer in self._legs:
-                return [Hangup(self._legs[offer])]
-            case LegEnded(leg_id=leg, cause=cause) if leg in self._offers:
-                offer = self._offers.pop(leg)
-                del self._legs[offer]
+            case CancelOffer(offer_id=offer) if offer in self._offers:
+                return [Hangup(self._offers[offer].leg)]
+            case LegEnded(leg_id=leg, cause=cause) if leg in self._offer_of_leg:
+                offer = self._offer_of_leg.pop(leg)
+                del self._offers[offer]
                 return [AgentLegEnded(offer, self.clock(), outcome_of_cause(cause))]
             case EndCall():
-                self.outcome = "answered" if self._connected else "failed"
+                self.outcome = "answered" if self.phase is QueueCallPhase.CONNECTED else "failed"
+                self._move(QueueCallEvent.END)
                 return [Hangup(self.channel_id), DestroyBridge(self.talk_bridge)]
             case Announce(position=position, estimated_wait=wait):
                 return [Play(self.channel_id, self.new_id(), announcement(position, wait))]
-            case Overflow(destination=destination):
+            case Overflow(destination=destination) if self.phase is QueueCallPhase.WAITING:
                 return self._overflow(destination)
             case LeftBridge(bridge_id=bridge) if bridge == self.hold_bridge and self._leaving_for_voicemail:
                 self._to_voicemail(self._leaving_for_voicemail)
                 return []
             case PlaybackFinished(playback_id=playback) if playback == self._closing_playback:
                 self.outcome = "overflow"
+                self._move(QueueCallEvent.END)
                 return [Hangup(self.channel_id), DestroyBridge(self.hold_bridge)]
             case ChannelHungUp():
-                return self._caller_gone()
-            case HangupRequested(by=by):
-                return self.transfers.agent_hanging_up(by.removeprefix("agent:")) or [Hangup(self.channel_id)]
-            case RecordingRequested(action=action):
-                try:
-                    return self.recording_request(action)
-                except RecordingRefused as exc:
-                    log.info("recording.refused", action=action, reason=str(exc))
+                return self._caller_hung_up()
         return []
 
-    def check_recording(self, action: str) -> None:
-        """Raise RecordingRefused unless `action` (start, stop, pause, resume) can be done now."""
-        if self.recording is None or self.finished:
-            raise RecordingRefused("the call is not connected to an agent")
-        self.recording.check(action)
+    def request(self, request: CallRequest) -> list:
+        """An agent's request on the call: hang-up, transfer and its steps, recording, help. Raises a Refused
+        (TransferRefused, RecordingRefused, NotConnected) saying why it cannot be done now."""
+        if self.finished:
+            raise NotConnected("the call has ended")
+        match request:
+            case HangupRequested(agent_id=agent):
+                return self._hang_up(agent)
+            case TransferRequested() | TransferStep():
+                if self.phase is not QueueCallPhase.CONNECTED:
+                    raise NotConnected("the call is not connected to an agent")
+                return self._apply_transfer(self.transfers.request(self._transferred(), request))
+            case HelpRequested(agent_id=agent):
+                if self.phase is not QueueCallPhase.CONNECTED or agent != self.agent_id:
+                    raise NotConnected("you are not connected with this call")
+                return []  # the supervisor desk keeps the request; the call only vouches for the agent
+            case RecordingRequested(agent_id=agent, action=action):
+                if self.recording is None or self.phase is not QueueCallPhase.CONNECTED:
+                    raise RecordingRefused("the call is not connected to an agent")
+                if agent != self.agent_id:
+                    raise RecordingRefused("you are not the agent connected with this call")
+                return self.recording.request(action)
+        raise NotConnected("a queue call takes no such request")
 
-    def recording_request(self, action: str) -> list:
-        self.check_recording(action)
-        return self.recording.request(action)
+    def _hang_up(self, agent_id: str) -> list:
+        commands = self.transfers.hang_up(agent_id)
+        if commands:
+            return commands
+        if self.phase is QueueCallPhase.CONNECTED and agent_id == self.agent_id:
+            return [Hangup(self.channel_id)]
+        raise NotConnected("you are not connected with this call")
 
-    def _ring(self, offer: Offer) -> list:
-        leg = self.new_leg()
-        self._legs[offer.offer_id] = leg
-        self._offers[leg] = offer.offer_id
-        self._offered_to[offer.offer_id] = offer.agent_id
-        return [Originate(leg, self.channel_id, dial_string(offer.device), offer.caller_number, offer.caller_name,
-                          int(offer.timeout) + ORIGINATE_GRACE_SECONDS)]
+    def _move(self, event: QueueCallEvent) -> None:
+        self.phase = QUEUE_CALL_PHASES.move(self.phase, event, self.channel_id)
 
-    @property
-    def connected_leg(self) -> str | None:
-        """The channel of the agent (or transfer target) talking with the caller."""
-        if self._handed_leg:
-            return self._handed_leg
-        return self._legs.get(self._connected) if self._connected else None
-
-    def new_leg(self) -> str:
+    def _new_leg(self) -> str:
         self._legs_made += 1
         return leg_id(self.channel_id, self._legs_made)
 
-    def release_agent(self) -> str | None:
-        """The connected agent's leg leaves the call, which goes on (a transfer); their offer, if any."""
-        offer, self._connected, self._handed_leg = self._connected, None, None
-        if offer is not None:
-            leg = self._legs.pop(offer, None)
-            self._offers.pop(leg, None)
-        self.agent_id = None
-        return offer
-
-    def handed_over(self, leg: str, agent_id: str | None) -> None:
-        """A transfer completed: `leg` (an agent's, when `agent_id`) now talks with the caller."""
-        self._handed_leg, self.agent_id = leg, agent_id
-
-    def back_to_queue(self, queue: str) -> None:
-        """A transfer puts the caller back in a queue: waiting again, to be offered afresh."""
-        self.queue, self._connected, self._handed_leg, self.agent_id = queue, None, None, None
-        self._holding, self.recording = False, None
-
-    def check_transfer(self, action: str, kind: str | None = None, target=None) -> None:
-        self.transfers.check(action, kind, target)
-
-    @property
-    def segments(self) -> list:
-        """Who handled which stretch of the call (only for calls that were transferred)."""
-        now = self.clock()
-        return [s if s.ended else replace(s, ended=now, outcome="ended") for s in self.transfers.segments]
-
-    @property
-    def joined_at(self) -> datetime | None:
-        return self._joined_at
-
-    def phase_for(self, agent_id: str) -> str | None:
-        """How this call stands for an agent: "connected" (talking), "ringing" (offered), "consulting" (the
-        answered target of the agent's transfer, before it completes: consultation or conference), or None."""
-        if self.connected_leg and self.agent_id == agent_id and not self.finished:
-            return "connected"
-        if any(self._offered_to.get(offer) == agent_id for offer in self._legs):
-            return "ringing"
-        if not self.finished and self.transfers.consulting(agent_id):
-            return "consulting"
-        return None
+    def _ring(self, offer: Offer) -> list:
+        leg = self._new_leg()
+        self._offers[offer.offer_id] = Ringing(offer.offer_id, leg, offer.agent_id)
+        self._offer_of_leg[leg] = offer.offer_id
+        return [Originate(leg, self.channel_id, dial_string(offer.device), offer.caller_number, offer.caller_name,
+                          int(offer.timeout) + ORIGINATE_GRACE_SECONDS)]
 
     def _connect(self, offer: str, agent: str) -> list:
-        self._connected = offer
-        self.agent_id = agent
+        self._move(QueueCallEvent.CONNECT)
+        ringing = self._offers[offer]
+        self._party = Party(ringing.leg, agent, offer)
         self.waited_seconds = (self.clock() - self._joined_at).total_seconds()
-        leg = self._legs[offer]
         policy = self.recording_policy(self.queue, agent)
         if self.recording is None:
             self.recording = CallRecording(self.channel_id, self.talk_bridge, policy, agent, self.queue,
                                            self.recording_format)
         self._holding = False
         return [CreateBridge(self.talk_bridge, "mixing"), AddToBridge(self.talk_bridge, self.channel_id),
-                AddToBridge(self.talk_bridge, leg), DestroyBridge(self.hold_bridge),
+                AddToBridge(self.talk_bridge, ringing.leg), DestroyBridge(self.hold_bridge),
                 CallBridged(offer, self.clock()), *self.recording.connected(agent, policy)]
+
+    def _transferred(self) -> TransferredCall:
+        party = self._party
+        return TransferredCall(self.channel_id, self.talk_bridge, party.leg if party else None,
+                               party.agent_id if party else None, self.queue, self.priority, self._joined_at,
+                               self.caller_number, self.caller_name, self.moh_class)
+
+    def _apply_transfer(self, items: list) -> list:
+        """The transfer's commands, with its markers turned into what they mean for this call."""
+        out: list = []
+        for item in items:
+            match item:
+                case PartyLeft(reason=reason):
+                    out += self._release_party(reason)
+                case PartyJoined(leg=leg, agent_id=agent):
+                    self._party = Party(leg, agent)
+                case RequeueCaller():
+                    out += self._requeue(item)
+                case _:
+                    out.append(item)
+        return out
+
+    def _release_party(self, reason: str) -> list:
+        """The party's leg leaves the call, which goes on; the ACD hears the agent's part is over."""
+        party, self._party = self._party, None
+        if party is None or party.offer_id is None:
+            return []
+        self._offers.pop(party.offer_id, None)
+        self._offer_of_leg.pop(party.leg, None)
+        return [AgentReleased(party.offer_id, self.clock(), reason)]
+
+    def _requeue(self, requeue: RequeueCaller) -> list:
+        """A transfer puts the caller back in a queue: waiting again, to be offered afresh."""
+        self._move(QueueCallEvent.REQUEUE)
+        self.queue, self._party = requeue.queue, None
+        self._holding, self.recording = False, None
+        return [DestroyBridge(self.talk_bridge),
+                CallQueued(self.channel_id, requeue.queue, self.clock(), self.caller_number, self.caller_name,
+                           requeue.priority, self.skills, requeue.arrived)]
+
+    def _party_ended(self, leg: str) -> list:
+        """The party a transfer handed the caller to hung up: the call is over."""
+        freed = self.transfers.party_ended(leg)
+        self.outcome = "answered"
+        self._move(QueueCallEvent.END)
+        return [Hangup(self.channel_id), DestroyBridge(self.talk_bridge), *freed]
 
     def _record_from_queue(self) -> list:
         """A queue recording from the caller's entry (`record_from: queue`, policy always) starts now."""
@@ -242,6 +353,7 @@ class QueueFlow:
         Asterisk drops a playback requested while its channel is leaving a bridge, without a
         PlaybackFinished, and refuses to record a channel in one: the message plays while the caller is
         still in the holding bridge (which goes last), and voicemail waits until the caller has left it."""
+        self._move(QueueCallEvent.OVERFLOW)
         if destination.kind == "voicemail":
             if not self._holding:
                 self._to_voicemail(destination.target)
@@ -256,23 +368,27 @@ class QueueFlow:
         self._leaving_for_voicemail = None
         self.outcome = "overflow"
         self.voicemail_box = box
+        self._move(QueueCallEvent.END)
 
-    def _caller_gone(self) -> list:
+    def _caller_hung_up(self) -> list:
         """The caller's task ends here: hang up its legs and report them gone, so no agent stays held."""
         now = self.clock()
-        handed = self.transfers.handed_to is not None
+        self._caller_gone = True
+        party = self._party
+        handed = party is not None and party.offer_id is None
+        hang_up_party = [Hangup(party.leg)] if handed else []
         transfer_cleanup = self.transfers.caller_gone()
-        if self._connected or handed:
+        if self.phase is QueueCallPhase.CONNECTED:
             self.outcome = "answered"
         elif self._closing_playback:
             self.outcome = "overflow"
         else:
             self.outcome = "abandoned"
             self.waited_seconds = (now - self._joined_at).total_seconds()
-        legs = list(self._offers.items())
+        self._move(QueueCallEvent.END)
+        legs = [(ring.leg, ring.offer_id) for ring in self._offers.values()]
         self._offers.clear()
-        self._legs.clear()
-        return [*[Hangup(leg) for leg, _ in legs], *transfer_cleanup, DestroyBridge(self.hold_bridge),
-                DestroyBridge(self.talk_bridge),
-                CallerHungUp(self.channel_id, now),
+        self._offer_of_leg.clear()
+        return [*[Hangup(leg) for leg, _ in legs], *hang_up_party, *transfer_cleanup,
+                DestroyBridge(self.hold_bridge), DestroyBridge(self.talk_bridge), CallerHungUp(self.channel_id, now),
                 *[AgentLegEnded(offer, now, "caller hung up") for _, offer in legs]]

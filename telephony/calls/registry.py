@@ -1,5 +1,6 @@
-"""All calls in flight, by channel id: routes each event to its call's task, and reconciles with
-what Asterisk reports after a reconnect or restart."""
+"""Starts and ends the calls' tasks: a task for each call that arrives (its flow made by the flow factory)
+or that the daemon places, each registered in CallsInFlight while it runs; routes Asterisk's events to
+them; and reconciles with what Asterisk reports after a reconnect or restart."""
 
 from __future__ import annotations
 
@@ -7,64 +8,57 @@ import asyncio
 from collections.abc import Callable
 from datetime import datetime
 
+from telephony.calls.flow import CallFlow
+from telephony.calls.in_flight import CallsInFlight
 from telephony.calls.recorder import Identify, InteractionRecorder
 from telephony.calls.session import CallSession
 from telephony.channel_ids import ChannelKind, classify
 from telephony.commands import CommandExecutor
 from telephony.db.interactions import InteractionStore
 from telephony.events import CallArrived, CallEvent, ChannelHungUp
-from telephony.ivr.flow import IvrFlow
 from telephony.logs import get_logger
 
 log = get_logger(__name__)
 
-FlowFactory = Callable[[CallArrived], IvrFlow]
+FlowFactory = Callable[[CallArrived], CallFlow]
 
 
 class CallRegistry:
     def __init__(self, flow_factory: FlowFactory, executor: CommandExecutor, store: InteractionStore,
-                 clock: Callable[[], datetime], identify: Identify | None = None, write_segments=None):
+                 clock: Callable[[], datetime], identify: Identify | None = None, write_segments=None,
+                 calls: CallsInFlight | None = None):
+        """`calls`: where the running calls are registered (a fresh table if none is shared)."""
         self._flow_factory = flow_factory
         self._identify = identify
         self._executor = executor
         self._store = store
         self._clock = clock
         self._write_segments = write_segments
-        self.sessions: dict[str, CallSession] = {}
+        self.calls = calls if calls is not None else CallsInFlight()
         self._tasks: dict[str, asyncio.Task] = {}
 
     def handle(self, event: CallEvent) -> None:
         if isinstance(event, CallArrived):
-            if event.channel_id not in self.sessions:
+            if event.channel_id not in self.calls:
                 self._begin(event)
             return
-        session = self.sessions.get(event.channel_id)
-        if session is not None:
-            session.deliver(event)
+        self.calls.deliver(event.channel_id, event)
 
-    def deliver(self, channel_id: str, message) -> bool:
-        """Hand an event or a decision (from the ACD) to a call's task; False if the call is gone."""
-        session = self.sessions.get(channel_id)
-        if session is None:
-            return False
-        session.deliver(message)
-        return True
-
-    def start_call(self, arrived: CallArrived, flow) -> None:
+    def start_call(self, arrived: CallArrived, flow: CallFlow) -> None:
         """Begin a call the daemon places itself (no channel arrived), run by `flow`."""
         self._begin(arrived, flow)
 
-    def _begin(self, arrived: CallArrived, flow=None) -> None:
+    def _begin(self, arrived: CallArrived, flow: CallFlow | None = None) -> None:
         recorder = InteractionRecorder(self._store, arrived.channel_id, identify=self._identify)
         session = CallSession(arrived, flow or self._flow_factory(arrived), self._executor, recorder, self._clock,
                               self._write_segments)
-        self.sessions[arrived.channel_id] = session
+        self.calls.add(session)
         task = asyncio.create_task(session.run(), name=f"call-{arrived.channel_id}")
         self._tasks[arrived.channel_id] = task
         task.add_done_callback(lambda _t, cid=arrived.channel_id: self._forget(cid))
 
     def _forget(self, channel_id: str) -> None:
-        self.sessions.pop(channel_id, None)
+        self.calls.remove(channel_id)
         self._tasks.pop(channel_id, None)
 
     async def reconcile(self, live: dict[str, CallArrived | None]) -> None:
@@ -75,14 +69,14 @@ class CallRegistry:
         interactions left open for channels that no longer exist are closed as lost.
         """
         owners = {owner.call_id for owner in map(classify, live) if owner.kind is ChannelKind.LEG}
-        vanished = [cid for cid in self.sessions if cid not in live and cid not in owners]
+        vanished = [s.channel_id for s in self.calls if s.channel_id not in live and s.channel_id not in owners]
         for cid in vanished:
-            self.sessions[cid].deliver(ChannelHungUp(cid, cause="vanished"))
-        adopted = [arrived for cid, arrived in live.items() if arrived and cid not in self.sessions]
+            self.calls.deliver(cid, ChannelHungUp(cid, cause="vanished"))
+        adopted = [arrived for cid, arrived in live.items() if arrived and cid not in self.calls]
         for arrived in adopted:
             self._begin(arrived)
         lost = [i.id for i in await self._store.open_interactions()
-                if i.channel_id not in live and i.channel_id not in self.sessions]
+                if i.channel_id not in live and i.channel_id not in self.calls]
         if lost:
             await self._store.close_lost(lost, self._clock())
         log.info("calls.reconciled", live=len(live), vanished=len(vanished), adopted=len(adopted),

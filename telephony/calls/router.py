@@ -1,4 +1,6 @@
-"""Where a call's commands go: reports for the ACD to its service, everything else to Asterisk."""
+"""Where a call's commands go: reports for the ACD to its service, internal-call lookups to the directory,
+reports of what happened (supervision, transfers, recording notes) onto the domain events, everything else
+to Asterisk."""
 
 from __future__ import annotations
 
@@ -20,42 +22,35 @@ log = get_logger(__name__)
 ACD_REPORTS = (CallQueued, OfferAnswered, CallBridged, AgentLegEnded, CallerHungUp, AgentReleased,
                InternalCallStarted, InternalCallEnded, TransferTargetRinging, TransferTargetAnswered,
                TransferTargetFreed)
+REPORTS = (*ARCHIVE_NOTES, *SUPERVISION_REPORTS, TransferReport)
 
 
 class CommandRouter:
-    """Recording commands that Asterisk carried out are also told to `recording_done` (the archive keeps
-    their times); one Asterisk refuses is logged, never allowed to break the call."""
+    """A recording command that Asterisk carried out is published too (the archive keeps its times); one
+    Asterisk refuses is logged, never allowed to break the call."""
 
     def __init__(self, asterisk: CommandExecutor, submit_to_acd: Callable[[AcdEvent], None],
-                 recording_done: Callable[[object], None] = lambda command: None,
-                 supervision_report: Callable[[object], None] = lambda report: None,
-                 find_internal_target: Callable[[FindInternalTarget], Awaitable[None]] | None = None,
-                 transfer_report: Callable[[TransferReport], None] = lambda report: None):
-        """`transfer_report`: each step of a transfer, for the event stream (call.transfer.*)."""
-        self._supervision_report = supervision_report
-        self._transfer_report = transfer_report
-        self._find_internal_target = find_internal_target
+                 publish: Callable[[object], None],
+                 find_internal_target: Callable[[FindInternalTarget], Awaitable[None]]):
+        """`publish`: the domain events (DomainEvents.publish) that reports and recording commands go to."""
         self._asterisk = asterisk
         self._submit_to_acd = submit_to_acd
-        self._recording_done = recording_done
+        self._publish = publish
+        self._find_internal_target = find_internal_target
 
     async def execute(self, command) -> None:
         if isinstance(command, ACD_REPORTS):
             self._submit_to_acd(command)
-        elif isinstance(command, FindInternalTarget) and self._find_internal_target is not None:
+        elif isinstance(command, FindInternalTarget):
             await self._find_internal_target(command)
-        elif isinstance(command, ARCHIVE_NOTES):
-            self._recording_done(command)
-        elif isinstance(command, SUPERVISION_REPORTS):
-            self._supervision_report(command)
-        elif isinstance(command, TransferReport):
-            self._transfer_report(command)
+        elif isinstance(command, REPORTS):
+            self._publish(command)
         elif isinstance(command, RECORDING_COMMANDS):
             try:
                 await self._asterisk.execute(command)
             except AriError as exc:
                 log.error("recording.command_failed", command=type(command).__name__, error=str(exc))
                 return
-            self._recording_done(command)
+            self._publish(command)
         else:
             await self._asterisk.execute(command)

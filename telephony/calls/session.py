@@ -1,39 +1,53 @@
-"""One call's task: feeds the call's events to its flow, in order, and runs the commands it returns."""
+"""One call's task: feeds the call's events and people's requests to its flow, in order, and runs the
+commands the flow returns. It is the only thing that touches the flow; what others may know of the call is
+the flow's `view()`, taken after every step, and a request gets the flow's answer back (`ask`)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from structlog.contextvars import bound_contextvars
 
+from telephony.calls.flow import CallFlow, CallView
 from telephony.calls.recorder import InteractionRecorder
+from telephony.calls.requests import CallGone, CallRequest
 from telephony.calls.timers import CallTimer
 from telephony.commands import (Answer, CancelTimer, ChannelGone, Command, CommandExecutor, Hangup, Originate,
                                 StartTimer)
 from telephony.crm.model import CallerIdentity
-from telephony.errors import AriError, AsteriskUnavailable
+from telephony.errors import AriError, AsteriskUnavailable, Refused
 from telephony.events import FAILED, FOUND_GONE, CallArrived, CallEvent, ChannelHungUp, LegEnded
-from telephony.ivr.flow import IvrFlow
 from telephony.logs import get_logger
 
 log = get_logger(__name__)
 
 
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    """A request waiting in the call's queue, with the future its asker awaits."""
+
+    request: CallRequest
+    answer: asyncio.Future
+
+
 class CallSession:
-    def __init__(self, arrived: CallArrived, flow: IvrFlow, executor: CommandExecutor,
+    def __init__(self, arrived: CallArrived, flow: CallFlow, executor: CommandExecutor,
                  recorder: InteractionRecorder, clock: Callable[[], datetime], write_segments=None):
         self.arrived = arrived
         self.channel_id = arrived.channel_id
-        self.flow = flow
+        self._flow = flow
         self._executor = executor
         self._recorder = recorder
         self._clock = clock
         self._write_segments = write_segments  # a SegmentStore's replace, for calls that were transferred
-        self._events: asyncio.Queue[CallEvent] = asyncio.Queue()
+        self._inbox: asyncio.Queue[CallEvent | _Asked] = asyncio.Queue()
         self._gone = False
+        self._closed = False  # the task is done with the call: requests are answered CallGone
         self._timer = CallTimer(self.channel_id, self.deliver)
+        self.view = CallView()  # the flow's view after its latest step
 
     @property
     def caller(self) -> CallerIdentity | None:
@@ -41,7 +55,16 @@ class CallSession:
         return self._recorder.caller
 
     def deliver(self, event: CallEvent) -> None:
-        self._events.put_nowait(event)
+        self._inbox.put_nowait(event)
+
+    async def ask(self, request: CallRequest) -> None:
+        """Hand `request` to the call's task and wait for its answer: returns once the flow took it and its
+        commands ran; raises the flow's Refused, or CallGone if the call ended first."""
+        if self._closed:
+            raise CallGone(self.channel_id)
+        answer = asyncio.get_running_loop().create_future()
+        self._inbox.put_nowait(_Asked(request, answer))
+        await answer
 
     async def run(self) -> None:
         call = self.arrived
@@ -51,35 +74,70 @@ class CallSession:
             self._recorder.started(call)
             outcome = None
             try:
-                await self._run_commands(self.flow.start())
+                await self._step(self._flow.start())
                 while not self._gone:
-                    event = await self._events.get()
-                    if isinstance(event, ChannelHungUp):
-                        log.info("call.hung_up", cause=event.cause)
+                    item = await self._inbox.get()
+                    if isinstance(item, _Asked):
+                        await self._answer(item)
+                    elif isinstance(item, ChannelHungUp):
+                        log.info("call.hung_up", cause=item.cause)
                         self._gone = True
-                        await self._clean_up(self.flow.handle(event))
+                        await self._clean_up(self._flow.handle(item))
                         break
-                    log.debug("call.event", kind=type(event).__name__, **_fields(event))
-                    await self._run_commands(self.flow.handle(event))
-                    if getattr(self.flow, "ended", False):
+                    else:
+                        log.debug("call.event", kind=type(item).__name__, **_fields(item))
+                        await self._step(self._flow.handle(item))
+                    if self._flow.ended:
                         break  # a call made only of legs (click-to-call) ends with its last leg
             except asyncio.CancelledError:
-                self._timer.cancel()
+                self._close()
                 log.info("call.released", reason="daemon stopping; Asterisk keeps the channel")
                 raise
             except Exception:
                 log.exception("call.failed")
                 outcome = "failed"
                 await self._hang_up_quietly()
-            outcome = outcome or self.flow.outcome or "abandoned"
-            self._timer.cancel()
-            segments = getattr(self.flow, "segments", None)
-            if segments and self._write_segments is not None:
-                self._recorder.segments(self._write_segments, segments)
-            self._recorder.ended(self._clock(), outcome, [_step(s) for s in self.flow.path],
-                                 getattr(self.flow, "data", None), getattr(self.flow, "voicemail", None))
-            log.info("call.ended", outcome=outcome, path=[s.node for s in self.flow.path])
+            self._close()
+            story = self._flow.story()
+            outcome = outcome or story.outcome or "abandoned"
+            if story.segments and self._write_segments is not None:
+                self._recorder.segments(self._write_segments, list(story.segments))
+            self._recorder.ended(self._clock(), outcome, [step.as_dict() for step in story.path], story.data,
+                                 story.voicemail)
+            log.info("call.ended", outcome=outcome, path=[step.node for step in story.path])
             await self._recorder.finished()
+
+    async def _step(self, commands: list[Command]) -> None:
+        await self._run_commands(commands)
+        self.view = self._flow.view()
+
+    async def _answer(self, asked: _Asked) -> None:
+        request = asked.request
+        try:
+            commands = self._flow.request(request)
+        except Refused as exc:
+            log.info("call.request_refused", request=type(request).__name__, reason=exc.reason)
+            _settle(asked.answer, exc)
+            return
+        except Exception as exc:  # a bug of ours: the asker hears it failed, the call fails as on an event
+            _settle(asked.answer, exc)
+            raise
+        log.info("call.request", request=type(request).__name__, **_fields(request))
+        try:
+            await self._step(commands)
+        except BaseException as exc:
+            _settle(asked.answer, CallGone(self.channel_id) if isinstance(exc, asyncio.CancelledError) else exc)
+            raise
+        _settle(asked.answer, CallGone(self.channel_id) if self._gone else None)
+
+    def _close(self) -> None:
+        """The task is done with the call: its timer stops and requests still queued are answered CallGone."""
+        self._closed = True
+        self._timer.cancel()
+        while not self._inbox.empty():
+            item = self._inbox.get_nowait()
+            if isinstance(item, _Asked):
+                _settle(item.answer, CallGone(self.channel_id))
 
     async def _run_commands(self, commands: list[Command]) -> None:
         for command in commands:
@@ -100,7 +158,7 @@ class CallSession:
                 # the interaction learn it even if the StasisEnd is never read.
                 log.info("call.channel_gone", command=type(command).__name__)
                 self._gone = True
-                await self._clean_up(self.flow.handle(ChannelHungUp(self.channel_id, FOUND_GONE)))
+                await self._clean_up(self._flow.handle(ChannelHungUp(self.channel_id, FOUND_GONE)))
                 return
             except (AriError, AsteriskUnavailable) as exc:
                 if not isinstance(command, Originate):
@@ -116,7 +174,7 @@ class CallSession:
         ACD, legs, bridges) is let go, then the caller is hung up. If the flow fails again, only the hang-up."""
         self._gone = True
         try:
-            commands = self.flow.handle(ChannelHungUp(self.channel_id, FAILED))
+            commands = self._flow.handle(ChannelHungUp(self.channel_id, FAILED))
         except Exception:
             log.exception("call.release_failed")
             commands = []
@@ -132,9 +190,15 @@ class CallSession:
                 log.info("call.cleanup_skipped", command=type(command).__name__, reason=str(exc))
 
 
+def _settle(answer: asyncio.Future, outcome: BaseException | None) -> None:
+    """Give the asker the call's answer, unless they stopped waiting."""
+    if answer.done():
+        return
+    if outcome is None:
+        answer.set_result(None)
+    else:
+        answer.set_exception(outcome)
+
+
 def _fields(obj) -> dict:
-    return {k: v for k, v in ((s, getattr(obj, s)) for s in obj.__slots__) if k != "channel_id"}
-
-
-def _step(step) -> dict:
-    return step.as_dict()
+    return {k: v for k, v in ((s, getattr(obj, s)) for s in obj.__slots__) if k not in ("channel_id", "call_id")}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from telephony.channel_ids import consult_bridge, transfer_hold_bridge
@@ -46,6 +46,18 @@ class Event(enum.Enum):
     AGENT_GONE = "agent_gone"
 
 
+class TransferMode(str, enum.Enum):
+    BLIND = "blind"  # the customer goes straight to the target
+    ATTENDED = "attended"  # the agent talks with the target first
+
+
+class TargetKind(str, enum.Enum):
+    AGENT = "agent"
+    QUEUE = "queue"
+    EXTENSION = "extension"
+    NUMBER = "number"
+
+
 TRANSFER_PHASES: PhaseTable[State, Event] = PhaseTable("transfer", {
     (State.IDLE, Event.BLIND): State.RINGING_BLIND,
     (State.IDLE, Event.ATTENDED): State.RINGING_ATTENDED,
@@ -66,20 +78,12 @@ TRANSFER_PHASES: PhaseTable[State, Event] = PhaseTable("transfer", {
 })
 
 
-def from_queue_call(flow, clock: Callable[[], datetime], moh_class: str = "default") -> Transfer:
-    """A transfer of a connected QueueFlow's call: its talk bridge, agent leg, queue, priority and arrival."""
-    if flow.connected_leg is None or flow.agent_id is None or flow.finished:
-        raise IllegalTransition("queue call", "not connected to an agent", "transfer")
-    return Transfer(flow.channel_id, flow.talk_bridge, flow.connected_leg, flow.agent_id, flow.queue, clock,
-                    priority=flow.priority, arrived=flow.joined_at, moh_class=moh_class)
-
-
 @dataclass(frozen=True, slots=True)
 class Target:
     """Where the call goes: an agent (with the dial string of their current device), a queue, an
     extension or an external number (through the trunk)."""
 
-    kind: str  # agent | queue | extension | number
+    kind: TargetKind
     value: str
     endpoint: str = ""  # the dial string for agent/extension/number; empty for a queue
 
@@ -92,6 +96,56 @@ class RequeueCaller:
     queue: str
     priority: int | None
     arrived: datetime | None
+
+
+class Segments:
+    """The stretches of one call, kept by the call (its QueueFlow) and written into by each of its transfers
+    in turn: one owner, handed explicitly to whoever writes a stretch, never a list shared by aliasing."""
+
+    def __init__(self) -> None:
+        self._all: list[Segment] = []
+
+    def __iter__(self):
+        return iter(self._all)
+
+    def __len__(self) -> int:
+        return len(self._all)
+
+    def __getitem__(self, index: int) -> Segment:
+        return self._all[index]
+
+    def open(self, agent_id: str | None, target: str, kind: str, at: datetime) -> None:
+        self._all.append(Segment(agent_id, target, kind, at))
+
+    def add_ended(self, target: str, kind: str, at: datetime, outcome: str) -> None:
+        self._all.append(Segment(None, target, kind, at, at, outcome))
+
+    def close_agent(self, agent_id: str | None, outcome: str, at: datetime) -> None:
+        """End the latest open stretch of `agent_id`."""
+        self._close_last(lambda s: s.agent_id == agent_id, outcome, at)
+
+    def close_target(self, target: str, outcome: str, at: datetime) -> bool:
+        """End the latest open stretch of `target`; False if it has none."""
+        return self._close_last(lambda s: s.target == target, outcome, at)
+
+    def close_all(self, outcome: str, at: datetime) -> None:
+        self._all = [replace(s, ended=at, outcome=outcome) if s.ended is None else s for s in self._all]
+
+    def last_becomes(self, kind: str) -> None:
+        last = self._all[-1]
+        self._all[-1] = Segment(last.agent_id, last.target, kind, last.started)
+
+    def as_ended(self, at: datetime) -> tuple[Segment, ...]:
+        """The stretches as they stand, those still open ended now (`ended`): what the interaction keeps."""
+        return tuple(s if s.ended else replace(s, ended=at, outcome="ended") for s in self._all)
+
+    def _close_last(self, matches, outcome: str, at: datetime) -> bool:
+        for i in range(len(self._all) - 1, -1, -1):
+            s = self._all[i]
+            if matches(s) and s.ended is None:
+                self._all[i] = Segment(s.agent_id, s.target, s.kind, s.started, at, outcome)
+                return True
+        return False
 
 
 @dataclass
@@ -112,11 +166,11 @@ class Transfer:
     target: Target | None = None
     target_leg: str | None = None
     connected_at: datetime | None = None
-    segments: list[Segment] = field(default_factory=list)
+    segments: Segments = field(default_factory=Segments)  # the call's: the first transfer opens the agent's
 
     def __post_init__(self) -> None:
         if not self.segments:
-            self.segments.append(Segment(self.agent_id, "", "queue", self.connected_at or self.clock()))
+            self.segments.open(self.agent_id, "", "queue", self.connected_at or self.clock())
 
     @property
     def hold_bridge(self) -> str:
@@ -138,23 +192,23 @@ class Transfer:
         return [CreateBridge(self.hold_bridge, "holding"), AddToBridge(self.hold_bridge, self.channel_id),
                 StartBridgeMusic(self.hold_bridge, self.moh_class)]
 
-    def start(self, kind: str, target: Target, target_leg: str, caller_number: str = "",
+    def start(self, mode: TransferMode, target: Target, target_leg: str, caller_number: str = "",
               caller_name: str = "", timeout: int = 20) -> list:
         """Begin a blind or attended transfer; a queue target needs no ringing and completes at once."""
-        if target.kind == "queue" and kind != "blind":  # an attended transfer needs a person to talk to
-            raise IllegalTransition("transfer", self.state.value, f"{kind} to a queue")
-        self._go(Event.BLIND if kind == "blind" else Event.ATTENDED)
+        if target.kind is TargetKind.QUEUE and mode is not TransferMode.BLIND:  # nobody to talk to
+            raise IllegalTransition("transfer", self.state.value, f"{mode.value} to a queue")
+        self._go(Event.BLIND if mode is TransferMode.BLIND else Event.ATTENDED)
         self.target = target
-        if target.kind == "queue":
+        if target.kind is TargetKind.QUEUE:
             self._go(Event.TARGET_ANSWERED)
             self._end_agent_segment("transferred")
-            self.segments.append(Segment(None, target.value, "queue", self.clock()))
+            self.segments.open(None, target.value, "queue", self.clock())
             commands = [RequeueCaller(self.channel_id, target.value, self.priority, self.arrived)]
             return [*([Hangup(self.agent_leg)] if self.agent_leg else []), *commands]
         self.target_leg = target_leg
         commands = [*self._hold_customer(),
                     Originate(target_leg, self.channel_id, target.endpoint, caller_number, caller_name, timeout)]
-        if kind == "blind" and self.agent_leg:
+        if mode is TransferMode.BLIND and self.agent_leg:
             commands.append(Hangup(self.agent_leg))
             self._end_agent_segment("transferred")
             self.agent_leg = None
@@ -193,8 +247,7 @@ class Transfer:
 
     def conference(self) -> list:
         self._go(Event.CONFERENCE)
-        self.segments[-1] = Segment(self.segments[-1].agent_id, self.segments[-1].target, "conference",
-                                    self.segments[-1].started)
+        self.segments.last_becomes("conference")
         return [DestroyBridge(self.consult_bridge), AddToBridge(self.talk_bridge, self.channel_id),
                 AddToBridge(self.talk_bridge, self.agent_leg), AddToBridge(self.talk_bridge, self.target_leg),
                 DestroyBridge(self.hold_bridge)]
@@ -221,27 +274,16 @@ class Transfer:
         if self.agent_leg:
             return [AddToBridge(self.talk_bridge, self.channel_id), AddToBridge(self.talk_bridge, self.agent_leg),
                     DestroyBridge(self.hold_bridge)]
-        self.segments.append(Segment(None, self.queue, "queue", self.clock()))
+        self.segments.open(None, self.queue, "queue", self.clock())
         return [RequeueCaller(self.channel_id, self.queue, self.priority, self.arrived)]
 
     def _open_target_segment(self, agent_id: str | None, kind: str) -> None:
-        self.segments.append(Segment(agent_id, self.target.value if self.target else "", kind, self.clock()))
+        self.segments.open(agent_id, self.target.value if self.target else "", kind, self.clock())
 
     def _end_agent_segment(self, outcome: str) -> None:
-        self._close(self.agent_id, outcome)
-
-    def _close(self, agent_id: str | None, outcome: str) -> None:
-        for i in range(len(self.segments) - 1, -1, -1):
-            s = self.segments[i]
-            if s.agent_id == agent_id and s.ended is None:
-                self.segments[i] = Segment(s.agent_id, s.target, s.kind, s.started, self.clock(), outcome)
-                return
+        self.segments.close_agent(self.agent_id, outcome, self.clock())
 
     def _end_last_target_segment(self, outcome: str) -> None:
         target = self.target.value if self.target else ""
-        for i in range(len(self.segments) - 1, -1, -1):
-            s = self.segments[i]
-            if s.target == target and s.ended is None:
-                self.segments[i] = Segment(s.agent_id, s.target, s.kind, s.started, self.clock(), outcome)
-                return
-        self.segments.append(Segment(None, target, "transfer", self.clock(), self.clock(), outcome))
+        if not self.segments.close_target(target, outcome, self.clock()):
+            self.segments.add_ended(target, "transfer", self.clock(), outcome)

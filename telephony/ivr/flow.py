@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from telephony.calls.flow import CallStory, CallView
+from telephony.calls.requests import CallRequest, NotConnected
 from telephony.commands import Answer, CancelTimer, Command, Hangup, Play, StartTimer, StopPlayback
 from telephony.config.common import QUEUE_PREFIX
 from telephony.config.ivr_nodes import QueueNode, VoicemailNode
@@ -64,6 +66,7 @@ class IvrFlow:
     _waiting_for: str | None = None  # the playback whose end moves the caller on
     _timer: TimerId | None = None  # the input timer running; a TimerFired for an earlier one is stale
     _closing: str | None = None  # the outcome to record once the goodbye prompts end
+    _caller_gone: bool = False
 
     def __post_init__(self):
         if self.route is not None:
@@ -72,6 +75,10 @@ class IvrFlow:
     @property
     def finished(self) -> bool:
         return self.outcome is not None
+
+    @property
+    def ended(self) -> bool:
+        return self._caller_gone
 
     @property
     def now(self) -> datetime:
@@ -94,6 +101,8 @@ class IvrFlow:
         return [*answer, *self.goto(self.route.entry)]
 
     def handle(self, event: CallEvent) -> list[Command]:
+        if isinstance(event, ChannelHungUp):
+            self._caller_gone = True
         if self.finished:
             return []
         handler = HANDLERS[self._node.kind] if self._node is not None else None
@@ -118,6 +127,16 @@ class IvrFlow:
                 if self._closing is not None and not self.finished and cause != FOUND_GONE:
                     self.finish(self._closing)
         return []
+
+    def request(self, request: CallRequest) -> list[Command]:
+        """Nobody but the caller steers a call in the IVR: no agent is on it yet."""
+        raise NotConnected("the call is in the IVR, not connected to an agent")
+
+    def view(self) -> CallView:
+        return CallView()
+
+    def story(self) -> CallStory:
+        return CallStory(self.outcome, tuple(self.path), self.data, self.voicemail)
 
     def choose(self, choice: Choice) -> list[Command]:
         """The seam for every way of choosing: keypad today, speech later."""

@@ -10,23 +10,23 @@ stopping ends the file, and starting again makes the next one (`<call>-rec-2`).
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from telephony.channel_ids import recording_name, recording_snoop
-from telephony.commands import (
-    Hangup,
-    PauseRecording,
-    RecordBridge,
-    RecordChannel,
-    ResumeRecording,
-    Snoop,
-    StopRecording,
-)
+from telephony.commands import (Hangup, PauseRecording, RecordBridge, RecordChannel, ResumeRecording, Snoop,
+                                StopRecording)
 from telephony.errors import Refused
 from telephony.recordings.commands import RecordingAgent
 from telephony.recordings.policy import Policy
 
-ACTIONS = ("start", "stop", "pause", "resume")
+
+
+class RecordingAction(str, enum.Enum):
+    START = "start"
+    STOP = "stop"
+    PAUSE = "pause"  # the span until resume is left out of the file
+    RESUME = "resume"
 
 
 class RecordingRefused(Refused):
@@ -62,7 +62,7 @@ class CallRecording:
             self.policy = policy
         if self.recording:
             if self.policy == "never":
-                return self.request("stop")
+                return self.request(RecordingAction.STOP)
             return [RecordingAgent(self.name, self.agent_id)] if self.agent_id else []
         return self._start() if self.policy == "always" else []
 
@@ -72,11 +72,9 @@ class CallRecording:
             return [Hangup(snoop_id)]
         return [RecordChannel(snoop_id, self.name, self.format, self.call_id, self.agent_id, self.queue)]
 
-    def check(self, action: str) -> None:
+    def check(self, action: RecordingAction) -> None:
         """Raise RecordingRefused if `action` cannot be done now, without doing it."""
-        if action not in ACTIONS:
-            raise RecordingRefused(f"unknown recording action {action!r}")
-        if action == "start":
+        if action is RecordingAction.START:
             if self.policy == "never":
                 raise RecordingRefused("calls of this queue (or agent) are never recorded")
             if self.recording:
@@ -84,20 +82,20 @@ class CallRecording:
             return
         if not self.recording:
             raise RecordingRefused("the call is not being recorded")
-        if action == "pause" and self.paused:
+        if action is RecordingAction.PAUSE and self.paused:
             raise RecordingRefused("the recording is already paused")
-        if action == "resume" and not self.paused:
+        if action is RecordingAction.RESUME and not self.paused:
             raise RecordingRefused("the recording is not paused")
 
-    def request(self, action: str) -> list:
+    def request(self, action: RecordingAction) -> list:
         self.check(action)
-        if action == "start":
+        if action is RecordingAction.START:
             return self._start()
         name = self.name
-        if action == "stop":
+        if action is RecordingAction.STOP:
             snoop, self.name, self.paused, self.snoop_id = self.snoop_id, None, False, None
             return [StopRecording(name), *([Hangup(snoop)] if snoop else [])]
-        self.paused = action == "pause"
+        self.paused = action is RecordingAction.PAUSE
         return [PauseRecording(name) if self.paused else ResumeRecording(name)]
 
     def _start(self) -> list:

@@ -21,10 +21,10 @@ from telephony.acd.model import Device, dial_string
 from telephony.audience import Audience
 from telephony.auth.policy import Forbidden, Principal, can_supervise_queue
 from telephony.errors import NotFound
-from telephony.supervision.events import (MonitorRequested, MonitorStopped, MonitorSwitched, SupervisorJoined,
-                                          SupervisorLeft)
+from telephony.supervision.events import (HelpRequested, MonitorRequested, MonitorStopped, MonitorSwitched,
+                                          SupervisorJoined, SupervisorLeft)
 from telephony.supervision.help_requests import HelpRequests
-from telephony.supervision.monitor import MonitorRefused
+from telephony.supervision.monitor import Mode, MonitorRefused
 
 
 @dataclass(frozen=True)
@@ -47,13 +47,22 @@ class AgentDirectory(Protocol):
         """The agent record of the user, or None if they have none."""
 
 
+class LiveCalls(Protocol):
+    """The calls in flight as supervision sees them, and the way to ask one of them."""
+
+    def live_call(self, call_id: str) -> LiveCall | None: ...
+
+    def agent_live_call(self, agent_id: str) -> LiveCall | None: ...
+
+    async def ask(self, call_id: str,
+                  request: HelpRequested | MonitorRequested | MonitorSwitched | MonitorStopped) -> None:
+        """The call's task answers: done, a Refused saying why not, or CallGone."""
+
+
 class SupervisorDesk:
-    def __init__(self, find_call: Callable[[str], LiveCall | None], find_agent_call: Callable[[str], LiveCall | None],
-                 deliver: Callable[[str, object], bool], agents: AgentDirectory,
-                 publish: Callable[[str, dict, Audience], None], clock: Callable[[], datetime]):
-        self._find_call = find_call
-        self._find_agent_call = find_agent_call
-        self._deliver = deliver
+    def __init__(self, calls: LiveCalls, agents: AgentDirectory, publish: Callable[[str, dict, Audience], None],
+                 clock: Callable[[], datetime]):
+        self._calls = calls
         self._agents = agents
         self._publish = publish
         self._clock = clock
@@ -61,41 +70,58 @@ class SupervisorDesk:
         self._monitors: dict[str, UUID] = {}  # call id -> the supervisor on it
         self._modes: dict[str, str] = {}
 
-    async def monitor(self, principal: Principal, call_id: str, mode: str, to: str | None) -> dict:
+    async def monitor(self, principal: Principal, call_id: str, mode: Mode, to: str | None) -> dict:
+        """Ring the supervisor's phone to join the call in `mode` (or, already on, switch to it); answered once
+        the call's task has taken the request."""
         call = self._call(principal, call_id)
         if call.agent_id is None:
             raise MonitorRefused("the call is not connected to an agent yet")
+        self._not_anothers(principal, call_id)
         owner = self._monitors.get(call_id)
-        if owner is not None and owner != principal.user_id:
-            raise MonitorRefused("another supervisor is monitoring this call")
         if owner is None:
             endpoint = await self._endpoint(principal, to)
+            self._not_anothers(principal, call_id)  # another supervisor may have joined meanwhile
             self._monitors[call_id] = principal.user_id
         else:
             endpoint = ""  # already on: a new mode only
-        self._modes[call_id] = mode
-        self._deliver(call_id, MonitorRequested(call_id, mode, endpoint, str(principal.user_id)))
+        previous_mode, self._modes[call_id] = self._modes.get(call_id), mode
+        try:
+            await self._calls.ask(call_id, MonitorRequested(call_id, mode, endpoint, str(principal.user_id)))
+        except BaseException:
+            if owner is None:
+                self._monitors.pop(call_id, None)
+                self._modes.pop(call_id, None)
+            elif previous_mode is not None:
+                self._modes[call_id] = previous_mode
+            raise
         state = "dialing" if owner is None else "switched"
         self._announce(call, state, principal.user_id, mode)
         return {"call_id": call_id, "mode": mode, "state": state}
 
-    def switch(self, principal: Principal, call_id: str, mode: str) -> dict:
+    async def switch(self, principal: Principal, call_id: str, mode: Mode) -> dict:
         call = self._mine(principal, call_id)
-        self._modes[call_id] = mode
-        self._deliver(call_id, MonitorSwitched(call_id, mode))
+        previous_mode, self._modes[call_id] = self._modes.get(call_id), mode
+        try:
+            await self._calls.ask(call_id, MonitorSwitched(call_id, mode))
+        except BaseException:
+            if previous_mode is not None:
+                self._modes[call_id] = previous_mode
+            raise
         self._announce(call, "switched", self._monitors[call_id], mode)
         return {"call_id": call_id, "mode": mode, "state": "switched"}
 
-    def stop(self, principal: Principal, call_id: str) -> None:
+    async def stop(self, principal: Principal, call_id: str) -> None:
         self._mine(principal, call_id)
-        self._deliver(call_id, MonitorStopped(call_id))
+        await self._calls.ask(call_id, MonitorStopped(call_id))
 
-    def request_help_for(self, agent_id: str) -> bool:
-        """The agent asks for a supervisor on their connected call; False if they have none. Asking again
-        while the request is open changes nothing."""
-        call = self._find_agent_call(agent_id)
+    async def request_help_for(self, agent_id: str) -> bool:
+        """The agent asks for a supervisor on their connected call; False if they have none. The call's task
+        answers whether they are still on it (NotConnected if not, CallGone if it ended). Asking again while
+        the request is open changes nothing."""
+        call = self._calls.agent_live_call(agent_id)
         if call is None:
             return False
+        await self._calls.ask(call.call_id, HelpRequested(call.call_id, agent_id))
         event = self.help.request(call.call_id, agent_id, call.queue or "", self._clock())
         if event is not None:
             self._publish(*event, self._audience(call))
@@ -108,7 +134,7 @@ class SupervisorDesk:
 
     def report(self, report) -> None:
         """What the call's task reports: the supervisor's phone answered, or the session ended."""
-        call = self._find_call(report.call_id) or LiveCall(report.call_id, None, None, Audience.of())
+        call = self._calls.live_call(report.call_id) or LiveCall(report.call_id, None, None, Audience.of())
         match report:
             case SupervisorJoined(call_id=call_id, mode=mode):
                 self._announce(call, "joined", self._monitors.get(call_id), mode)
@@ -131,13 +157,18 @@ class SupervisorDesk:
             self._publish(*cleared, Audience.of(users=agent_audience.users, queues=[queue] if queue else []))
 
     def _call(self, principal: Principal, call_id: str) -> LiveCall:
-        call = self._find_call(call_id)
+        call = self._calls.live_call(call_id)
         if call is None:
             raise NotFound("call")
         if call.queue is None:
             raise Forbidden("only calls in a queue are supervised", "not_your_queue")
         can_supervise_queue(principal, call.queue)
         return call
+
+    def _not_anothers(self, principal: Principal, call_id: str) -> None:
+        owner = self._monitors.get(call_id)
+        if owner is not None and owner != principal.user_id:
+            raise MonitorRefused("another supervisor is monitoring this call")
 
     def _mine(self, principal: Principal, call_id: str) -> LiveCall:
         call = self._call(principal, call_id)

@@ -29,8 +29,16 @@ class MonitorStopped:
     channel_id: str
 
 
-SUPERVISION_EVENTS = (MonitorRequested, MonitorSwitched, MonitorStopped, SupervisorLegAnswered, SupervisorLegEnded,
-                      SnoopEntered)
+@dataclass(frozen=True, slots=True)
+class HelpRequested:
+    """The agent on call `channel_id` asks for a supervisor; the call's task answers whether they are on it."""
+
+    channel_id: str
+    agent_id: str
+
+
+SUPERVISION_EVENTS = (SupervisorLegAnswered, SupervisorLegEnded, SnoopEntered)  # Asterisk's, on its channels
+SUPERVISION_REQUESTS = (MonitorRequested, MonitorSwitched, MonitorStopped)  # the supervisor's, over the API
 
 
 @dataclass(frozen=True, slots=True)

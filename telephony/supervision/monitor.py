@@ -19,15 +19,8 @@ import enum
 from dataclasses import dataclass, field
 
 from telephony.channel_ids import supervisor_bridge, supervisor_leg, supervisor_snoop
-from telephony.commands import (
-    AddToBridge,
-    CreateBridge,
-    DestroyBridge,
-    Hangup,
-    Originate,
-    RemoveFromBridge,
-    Snoop,
-)
+from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, RemoveFromBridge,
+                                Snoop)
 from telephony.errors import Refused
 
 

@@ -19,7 +19,10 @@ from argon2 import PasswordHasher
 from telephony.acd.dispatcher import Dispatcher
 from telephony.acd.service import AcdService
 from telephony.agent_desk import AgentDesk
+from telephony.agent_roster import AgentRoster
 from telephony.api.app import HttpServer, build_app
+from telephony.calls.agent_calls import CallRefused
+from telephony.errors import NotFound
 from telephony.config import parse_config
 from telephony.crm.service import CrmService
 from telephony.db.agents import AgentStore
@@ -157,16 +160,49 @@ async def acd(clock):
     await asyncio.gather(task, return_exceptions=True)
 
 
+class CallsStandIn:
+    """The calls in flight for the API's tests: no agent has a call; supervision sees the calls put in
+    `live`, whose tasks take every request (kept in `asked`)."""
+
+    def __init__(self):
+        self.live: dict = {}
+        self.asked: list = []
+
+    def live_call(self, call_id):
+        return self.live.get(call_id)
+
+    def agent_live_call(self, agent_id):
+        return None
+
+    async def ask(self, call_id, request):
+        self.asked.append(request)
+
+    async def agent_call(self, agent_id):
+        return None
+
+    async def hang_up(self, agent_id):
+        raise NotFound("connected call")
+
+    async def control_recording(self, agent_id, action):
+        raise NotFound("connected call")
+
+    async def transfer(self, agent_id, mode, target_kind, value, ring_timeout):
+        raise NotFound("connected call")
+
+    async def transfer_step(self, agent_id, action):
+        raise NotFound("connected call")
+
+    async def click_to_call(self, agent, target):
+        raise CallRefused("calls cannot be placed here")
+
+
 @pytest_asyncio.fixture
 async def api(auth, hub, ws_options, acd, pool, clock, tmp_path):
     holder: list[Api] = []
     reloads: list[list[tuple[str, str]]] = []
-    desk = AgentDesk(AgentStore(pool), *acd, clock)
-    live_calls: dict = {}
-    delivered: list = []
-    supervision = SupervisorDesk(live_calls.get, lambda agent_id: None,
-                                 lambda call_id, message: delivered.append(message) or True, AgentStore(pool),
-                                 hub.publish, clock)
+    calls = CallsStandIn()
+    desk = AgentDesk(AgentStore(pool), *acd, clock, calls, AgentRoster(AgentStore(pool)))
+    supervision = SupervisorDesk(calls, AgentStore(pool), hub.publish, clock)
     crm = CrmService(CustomerStore(pool), TicketStore(pool), "DE", lambda *event: None, clock)
     app = build_app(healthy, auth=auth, hub=hub, calls=lambda: holder[0].calls, ws_options=ws_options,
                     desk=desk, voicemail_store=FakeVoicemails(), reload=lambda: reloads.pop(0) if reloads else [],
@@ -180,8 +216,8 @@ async def api(auth, hub, ws_options, acd, pool, clock, tmp_path):
         holder[0].reloads = reloads
         holder[0].recordings_dir = tmp_path
         holder[0].pool = pool
-        holder[0].live_calls = live_calls
-        holder[0].delivered = delivered
+        holder[0].live_calls = calls.live
+        holder[0].delivered = calls.asked
         yield holder[0]
     await server.close()
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from telephony.calls.recorder import InteractionRecorder
-from telephony.calls.transfer import Target, Transfer
+from telephony.calls.transfer import Target, TargetKind, Transfer, TransferMode
 from telephony.db.interactions import InteractionStore
 from telephony.db.segments import SegmentStore
 from telephony.events import CallArrived
@@ -18,7 +18,7 @@ async def test_supervisors_read_who_handled_which_stretch(api, people):
     clock = [now]
     transfer = Transfer("c1", "c1-talk", "c1-leg-1", first, "support", lambda: clock[0], connected_at=now)
     clock[0] = now + timedelta(seconds=40)
-    transfer.start("blind", Target("agent", second, "PJSIP/1002"), "c1-leg-2")
+    transfer.start(TransferMode.BLIND, Target(TargetKind.AGENT, second, "PJSIP/1002"), "c1-leg-2")
     transfer.target_answered(second)
     recorder = InteractionRecorder(InteractionStore(api.pool), "c1")
     recorder.started(CallArrived(uuid.uuid4().hex, "inbound", "700", "+4930700002", "", now - timedelta(seconds=5)))

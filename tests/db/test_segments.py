@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from telephony.calls.recorder import InteractionRecorder
-from telephony.calls.transfer import Target, Transfer
+from telephony.calls.transfer import Target, TargetKind, Transfer, TransferMode
 from telephony.db.interactions import InteractionStore
 from telephony.db.segments import SegmentStore
 from telephony.events import CallArrived
@@ -14,7 +14,7 @@ async def test_a_blind_transfer_leaves_one_segment_per_agent(pool):
     now = datetime.now(timezone.utc)
     first, second = str(uuid.uuid4()), str(uuid.uuid4())
     transfer = Transfer("c1", "c1-talk", "c1-leg-1", first, "support", lambda: now, connected_at=now)
-    transfer.start("blind", Target("agent", second, "PJSIP/1002"), "c1-leg-2")
+    transfer.start(TransferMode.BLIND, Target(TargetKind.AGENT, second, "PJSIP/1002"), "c1-leg-2")
     transfer.target_answered(second)
     store = SegmentStore(pool)
     recorder = InteractionRecorder(InteractionStore(pool), "c1")

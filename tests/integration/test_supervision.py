@@ -92,14 +92,14 @@ async def test_supervisor_listens_whispers_and_barges_without_hanging_up(daemon,
 
             # whisper: a new snoop whispering to the agent only; the same supervisor leg, never hung up
             leg_channel = (await ari.get_channel(leg))["id"]
-            await sam._call("PATCH", url, sam.headers, {"mode": "whisper"}, 202)
+            await sam._call("PATCH", url, sam.headers, {"mode": "whisper"}, 200)
             channels = await until_bridge(ari, bridge, lambda c: len(c) == 2 and snoop not in c)
             [whisper] = channels - {leg}
             assert await snoop_args(ari, whisper) == ["snoop", "both", "out"]
             assert (await ari.get_channel(leg))["id"] == leg_channel
 
             # barge: the supervisor's leg joins the talk bridge with the caller and the agent
-            await sam._call("PATCH", url, sam.headers, {"mode": "barge"}, 202)
+            await sam._call("PATCH", url, sam.headers, {"mode": "barge"}, 200)
             talk = await until_bridge(ari, f"{call_id}-talk", lambda c: leg in c)
             assert len(talk) == 3 and call_id in talk
             assert await bridge_channels(ari, bridge) == set()  # no snoop left
@@ -108,7 +108,7 @@ async def test_supervisor_listens_whispers_and_barges_without_hanging_up(daemon,
             assert await tx_packets(ari, leg) - before > 10
 
             # back to listen, then leave: the supervisor's phone is hung up, the call goes on
-            await sam._call("PATCH", url, sam.headers, {"mode": "listen"}, 202)
+            await sam._call("PATCH", url, sam.headers, {"mode": "listen"}, 200)
             await until_bridge(ari, bridge, lambda c: len(c) == 2)
             assert leg not in await bridge_channels(ari, f"{call_id}-talk")
             async with http.delete(daemon.url + url, headers=sam.headers) as resp:

@@ -80,7 +80,7 @@ class Desk:
         return await self.post(agent, "/api/v1/me/call/transfer", {
             "kind": kind, "to": {"kind": target_kind, "value": value}, "ring_timeout": ring_timeout}, expected)
 
-    async def post(self, agent: Agent, path: str, body=None, expected=202):
+    async def post(self, agent: Agent, path: str, body=None, expected=204):
         async with self.http.post(self.daemon.url + path, headers=agent.headers, json=body) as resp:
             answer = await resp.text()
             assert resp.status == expected, answer

@@ -10,6 +10,7 @@ import pytest
 
 from telephony.api.schemas import CallOut
 from telephony.app import Service
+from telephony.calls.flow import CallView
 from telephony.config import parse_config
 from telephony.events import CallArrived
 from telephony.settings import load_settings
@@ -35,7 +36,7 @@ def test_active_calls_come_from_the_registry():
     service = Service(load_settings(**ENV), parse_config("dids: {}\nivr: {}\n"))
     assert service.active_calls() == []
     arrived = CallArrived("chan-1", "inbound", "100", "0601020304", "Ann", datetime(2026, 1, 1, tzinfo=UTC))
-    service.registry = SimpleNamespace(sessions={"chan-1": SimpleNamespace(arrived=arrived, flow=None)})
+    service.calls.add(SimpleNamespace(channel_id="chan-1", arrived=arrived, view=CallView()))
     [call] = service.active_calls()
     assert CallOut.model_validate(call) == CallOut(channel_id="chan-1", direction="inbound", dialled="100",
                                                    caller_number="0601020304", caller_name="Ann",

@@ -53,7 +53,7 @@ async def test_known_caller_is_linked_on_the_interaction_and_known_to_the_sessio
     calls = registry(RecordingExecutor(), MemoryStore(), FakeCrm().identify_caller)
     calls.handle(call("030 123456"))
     await settle()
-    assert calls.sessions["c1"].caller.customer == CUSTOMER
+    assert calls.calls.get("c1").caller.customer == CUSTOMER
     await calls.release_all()
     row = await run_call(FakeCrm(), MemoryStore(), call("030 123456"))
     assert row["caller_raw"] == "030 123456"

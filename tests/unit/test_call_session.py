@@ -101,7 +101,7 @@ async def test_call_walks_the_flow_and_is_recorded():
     assert row["answered_at"] == NOW and row["ended_at"] == NOW
     assert row["outcome"] == "ivr_completed"
     assert [s["node"] for s in row["ivr_path"]] == ["hello", "bye"]
-    assert not calls.sessions
+    assert not calls.calls
     call_lines = [entry for entry in logs if entry["event"].startswith("call.")]
     assert call_lines and all(entry.get("call_id") == "c1" for entry in call_lines)
 
@@ -124,7 +124,7 @@ async def test_channel_gone_during_a_command_ends_the_call():
     calls.handle(arrived())
     await settle()
     await asyncio.sleep(0.01)
-    assert not calls.sessions
+    assert not calls.calls
     (row,) = store.rows.values()
     assert row["outcome"] == "abandoned"
 
@@ -178,8 +178,8 @@ async def test_reconcile_ends_vanished_adopts_unknown_and_closes_lost():
     await calls.reconcile({"new": arrived("new"), "snoop": None})
     await settle()
     await asyncio.sleep(0.01)
-    assert "tracked" not in calls.sessions
-    assert "new" in calls.sessions
+    assert "tracked" not in calls.calls
+    assert "new" in calls.calls
     assert store.rows[lost_id]["outcome"] == "lost"
     await calls.release_all()
 
@@ -199,9 +199,9 @@ async def test_hanging_up_a_leg_that_is_already_gone_does_not_end_the_call():
     calls = CallRegistry(lambda a: InternalCallFlow(a.channel_id, "2472", "1001", "", lambda: NOW, ring_timeout=1),
                          executor, store, lambda: NOW)
     calls.handle(CallArrived("c1", "internal", "2472", "1001", "", NOW))
-    calls.deliver("c1", InternalTargetFound("c1", InternalTarget("agent", "PJSIP/1002", "bob")))
+    calls.calls.deliver("c1", InternalTargetFound("c1", InternalTarget("agent", "PJSIP/1002", "bob")))
     await asyncio.sleep(1.2)  # the ring timeout fires
-    calls.deliver("c1", PlaybackFinished("c1", "c1-refused"))
+    calls.calls.deliver("c1", PlaybackFinished("c1", "c1-refused"))
     await asyncio.sleep(0.05)
     assert Hangup("c1") in executor.commands
     calls.handle(ChannelHungUp("c1", "normal"))

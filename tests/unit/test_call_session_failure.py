@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timezone
 
+from telephony.calls.flow import CallStory, CallView
+from telephony.calls.requests import NotConnected
 from telephony.calls.session import CallSession
 from telephony.commands import Hangup
 from telephony.events import FAILED, CallArrived, ChannelHungUp, LegAnswered
@@ -39,8 +41,7 @@ class Recorder:
 class BreakingFlow:
     """Fails on its first event; on the hang-up it is told of afterwards, lets its agent go."""
 
-    path: list = []
-    outcome = None
+    ended = False
 
     def __init__(self, fail_again: bool = False):
         self.fail_again = fail_again
@@ -56,6 +57,15 @@ class BreakingFlow:
                 raise RuntimeError("still broken")
             return [Hangup("c1-leg-1")]
         raise RuntimeError("a bug")
+
+    def request(self, request):
+        raise NotConnected("nobody steers this call")
+
+    def view(self):
+        return CallView()
+
+    def story(self):
+        return CallStory(None)
 
 
 async def run(flow):

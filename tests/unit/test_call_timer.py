@@ -52,7 +52,7 @@ async def test_a_key_cancels_the_timer():
     await settle()
     calls.handle(PlaybackFinished("c1", "id0"))
     await settle()
-    session = calls.sessions["c1"]
+    session = calls.calls.get("c1")
     assert session._timer._task is not None
     calls.handle(DtmfReceived("c1", "1"))
     await settle()
@@ -62,4 +62,4 @@ async def test_a_key_cancels_the_timer():
     assert executor.commands[-1] == Hangup("c1")  # no retry prompt: the timer never fired
     calls.handle(ChannelHungUp("c1", "left"))
     await asyncio.sleep(0.01)
-    assert not calls.sessions
+    assert not calls.calls

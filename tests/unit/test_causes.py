@@ -3,7 +3,8 @@
 import pytest
 
 from telephony.acd.events import AgentLegEnded
-from telephony.calls.transfer_control import TransferRequested
+from telephony.calls.requests import TransferRequested
+from telephony.calls.transfer import TransferMode
 from telephony.calls.transfer_reports import TransferReport
 from telephony.causes import LegOutcome, outcome_of_cause
 from telephony.events import LegAnswered, LegEnded
@@ -45,7 +46,7 @@ def test_every_flow_says_the_same_of_a_leg_that_ended_unanswered(cause):
     assert ended == [AgentLegEnded("o1", test_queue_flow.T0, word)]
 
     transferred, _ = test_transfers.connected()
-    transferred.handle(TransferRequested("c1", "attended", test_transfers.BOB, "bob"))
+    transferred.request(TransferRequested("c1", "a1", TransferMode.ATTENDED, test_transfers.BOB, "bob"))
     out = transferred.handle(LegEnded("c1", "c1-leg-2", cause))
     assert {r.reason for r in out if isinstance(r, TransferReport)} == {word}
     assert transferred.segments[-1].outcome == word

@@ -1,11 +1,13 @@
 from datetime import datetime, timezone
 
+import pytest
 from structlog.testing import capture_logs
 
 from telephony.acd.events import InternalCallEnded, InternalCallStarted
 from telephony.calls.click_to_call import ClickToCallFlow, ClickToCallPhase
+from telephony.calls.requests import HangupRequested, NotConnected
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Ring
-from telephony.events import HangupRequested, LegAnswered, LegEnded
+from telephony.events import LegAnswered, LegEnded
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 
@@ -51,7 +53,9 @@ def test_hang_up_from_the_api():
     flow.start()
     flow.handle(LegAnswered("c2c-1", "c2c-1-leg-1"))
     flow.handle(LegAnswered("c2c-1", "c2c-1-leg-2"))
-    assert flow.handle(HangupRequested("c2c-1", "agent")) == [Hangup("c2c-1-leg-1"), Hangup("c2c-1-leg-2")]
+    with pytest.raises(NotConnected):
+        flow.request(HangupRequested("c2c-1", "agent-2"))  # only the agent who placed it
+    assert flow.request(HangupRequested("c2c-1", "agent-1")) == [Hangup("c2c-1-leg-1"), Hangup("c2c-1-leg-2")]
     assert flow.outcome == "answered"
 
 
@@ -75,7 +79,7 @@ def test_each_move_of_the_call_is_logged_with_its_id():
         flow.handle(LegAnswered("c2c-1", "c2c-1-leg-1"))
         flow.handle(LegAnswered("c2c-1", "c2c-1-leg-1"))  # a repeated answer: the target is not dialled twice
         flow.handle(LegAnswered("c2c-1", "c2c-1-leg-2"))
-        flow.handle(HangupRequested("c2c-1", "agent"))
+        flow.request(HangupRequested("c2c-1", "agent-1"))
     moves = [(line["call_id"], line["transition"]) for line in logs if line["event"] == "click_to_call.phase"]
     assert moves == [("c2c-1", "calling_agent -> agent_answered -> calling_target"),
                      ("c2c-1", "calling_target -> target_answered -> connected"),

@@ -10,7 +10,8 @@ from telephony.calls.internal_call import (PROMPT_TIMER, RINGING_TIMER, FindInte
                                            InternalCallPhase, InternalTarget, InternalTargetFound)
 from telephony.commands import (AddToBridge, Answer, CancelTimer, CreateBridge, DestroyBridge, Hangup, Originate,
                                 Play, Ring, StartTimer)
-from telephony.events import ChannelHungUp, HangupRequested, LegAnswered, LegEnded, PlaybackFinished, TimerFired
+from telephony.calls.requests import HangupRequested, NotConnected
+from telephony.events import ChannelHungUp, LegAnswered, LegEnded, PlaybackFinished, TimerFired
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 BOB = InternalTarget("agent", "PJSIP/1002", "bob", "Bob")
@@ -36,11 +37,11 @@ def test_rings_the_agent_with_ringing_to_the_caller_bridges_on_answer_and_ends_w
     assert acd(out) == [("InternalCallStarted", "ann"), ("InternalCallStarted", "bob")]
     assert out[2:] == [Ring("ch1"), Originate("ch1-leg-1", "ch1", "PJSIP/1002", "1001", "Ann", 25),
                        StartTimer(RINGING_TIMER, 20)]
-    assert flow.phase_for("bob") == "ringing" and flow.phase_for("ann") == "ringing"
+    assert flow.view().phase_for("bob") == "ringing" and flow.view().phase_for("ann") == "ringing"
     assert flow.handle(LegAnswered("ch1", "ch1-leg-1")) == [
         CancelTimer(RINGING_TIMER), Answer("ch1"), CreateBridge("ch1-talk", "mixing"),
         AddToBridge("ch1-talk", "ch1"), AddToBridge("ch1-talk", "ch1-leg-1")]
-    assert flow.phase_for("bob") == "connected"
+    assert flow.view().phase_for("bob") == "connected"
     out = flow.handle(LegEnded("ch1", "ch1-leg-1", 16))
     assert out[0] == DestroyBridge("ch1-talk") and out[-1] == Hangup("ch1")
     assert sorted(acd(out)) == [("InternalCallEnded", "ann"), ("InternalCallEnded", "bob")]
@@ -106,7 +107,7 @@ def test_a_plain_extension_is_rung_without_an_agent():
 def test_an_api_hang_up_ends_both():
     flow, _ = ringing()
     flow.handle(LegAnswered("ch1", "ch1-leg-1"))
-    assert flow.handle(HangupRequested("ch1", "agent:bob")) == [Hangup("ch1-leg-1"), Hangup("ch1")]
+    assert flow.request(HangupRequested("ch1", "bob")) == [Hangup("ch1-leg-1"), Hangup("ch1")]
 
 
 def test_an_adopted_call_only_marks_its_agents_busy_again():
@@ -132,9 +133,12 @@ def test_each_move_of_the_call_is_logged_with_its_id():
     assert flow.phase is InternalCallPhase.ENDED
 
 
-def test_a_target_found_after_the_caller_hung_up_is_not_rung():
+def test_before_its_agents_are_known_nobody_hangs_the_call_up_over_the_api():
+    """While the target is being looked up, the call shows no agent (its view is empty), so no hang-up
+    request can reach it; one that did is refused and the call goes on."""
     flow = make()
     flow.start()
-    assert flow.handle(HangupRequested("ch1", "agent:ann")) == [Hangup("ch1")]
-    assert flow.handle(InternalTargetFound("ch1", BOB, "ann")) == []
-    assert flow.phase is InternalCallPhase.HANGING_UP and flow.outcome == "cancelled"
+    assert flow.view().agents == {}
+    with pytest.raises(NotConnected):
+        flow.request(HangupRequested("ch1", "ann"))
+    assert flow.phase is InternalCallPhase.FINDING and flow.outcome is None

@@ -25,8 +25,6 @@ from pathlib import Path
 import pytest
 
 SOURCE = Path(__file__).parents[2]
-CALLS_CYCLE_PART = ("the calls/ part of issue 13 (the lead's) breaks the cycle "
-                    "calls.queue_flow <-> calls.transfer_control")
 
 VOCABULARY = frozenset({
     "telephony.commands", "telephony.events", "telephony.errors", "telephony.phases", "telephony.model",
@@ -153,12 +151,6 @@ def assert_imports_only(module: str, allowed) -> None:
     assert not bad, "imports across the layering rule:\n" + "\n".join(bad)
 
 
-def marked(modules: Iterable[str], failing: dict[str, str]) -> list:
-    """`modules` as parameters, those failing only because of another part marked xfail (strict) with it."""
-    return [pytest.param(m, marks=pytest.mark.xfail(strict=True, reason=failing[m])) if m in failing else m
-            for m in modules]
-
-
 def test_the_reader_sees_type_only_relative_and_function_level_imports(tmp_path):
     (tmp_path / "pkg" / "sub").mkdir(parents=True)
     (tmp_path / "pkg" / "__init__.py").write_text("")
@@ -206,8 +198,7 @@ def package_of(module: str) -> str:
     return ".".join(parts[:2]) if in_subpackage else "telephony"
 
 
-@pytest.mark.parametrize("package", marked(sorted({package_of(m) for m in telephony()}),
-                                           {"telephony.calls": CALLS_CYCLE_PART}))
+@pytest.mark.parametrize("package", sorted({package_of(m) for m in telephony()}))
 def test_no_import_cycle_reaches(package):
     graph = telephony()
     found = [c for c in cycles(graph) if any(package_of(m) == package for m in c)]

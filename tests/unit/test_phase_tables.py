@@ -9,10 +9,12 @@ from structlog.testing import capture_logs
 from telephony.acd.phases import OFFER_PHASES, WAITING_CALL_PHASES
 from telephony.calls.click_to_call import CLICK_TO_CALL_PHASES
 from telephony.calls.internal_call import INTERNAL_CALL_PHASES
+from telephony.calls.queue_flow import QUEUE_CALL_PHASES
 from telephony.calls.transfer import TRANSFER_PHASES
 from telephony.errors import IllegalTransition
 
-TABLES = [WAITING_CALL_PHASES, OFFER_PHASES, TRANSFER_PHASES, INTERNAL_CALL_PHASES, CLICK_TO_CALL_PHASES]
+TABLES = [WAITING_CALL_PHASES, OFFER_PHASES, QUEUE_CALL_PHASES, TRANSFER_PHASES, INTERNAL_CALL_PHASES,
+          CLICK_TO_CALL_PHASES]
 by_name = pytest.mark.parametrize("table", TABLES, ids=lambda table: table.name)
 
 

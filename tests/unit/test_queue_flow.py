@@ -13,10 +13,11 @@ from telephony.calls.queue_flow import QueueFlow, announcement
 from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, PauseRecording,
                                 Play, RecordBridge, Snoop, StartBridgeMusic)
 from telephony.config.models import OverflowTarget
-from telephony.events import (ChannelHungUp, LeftBridge, LegAnswered, LegEnded, PlaybackFinished, RecordingRequested,
+from telephony.calls.requests import RecordingRequested
+from telephony.events import (ChannelHungUp, LeftBridge, LegAnswered, LegEnded, PlaybackFinished,
                               RecordingSnoopEntered)
 from telephony.recordings.commands import RecordingAgent
-from telephony.recordings.control import RecordingRefused
+from telephony.recordings.control import RecordingAction, RecordingRefused
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 SOFTPHONE = Device("softphone", "PJSIP/1001")
@@ -159,15 +160,18 @@ def test_an_always_recorded_queue_records_the_talk_bridge_from_the_answer():
     flow.handle(LegAnswered("c1", "c1-leg-1"))
     commands = flow.handle(ConnectCallToAgent("c1", "o1", "a1"))
     assert commands[-1] == RecordBridge("c1-talk", "c1-rec-1", "wav", "c1", "a1", "support")
-    assert flow.handle(RecordingRequested("c1", "pause")) == [PauseRecording("c1-rec-1")]
-    assert flow.handle(RecordingRequested("c1", "pause")) == []  # refused, logged, nothing sent
+    assert flow.request(RecordingRequested("c1", "a1", RecordingAction.PAUSE)) == [PauseRecording("c1-rec-1")]
+    with pytest.raises(RecordingRefused, match="already paused"):  # refused: nothing sent
+        flow.request(RecordingRequested("c1", "a1", RecordingAction.PAUSE))
+    with pytest.raises(RecordingRefused, match="not the agent"):
+        flow.request(RecordingRequested("c1", "a2", RecordingAction.RESUME))
 
 
 def test_recording_requests_before_the_answer_are_refused():
     flow, _ = make()
     flow.start()
     with pytest.raises(RecordingRefused, match="not connected"):
-        flow.check_recording("start")
+        flow.request(RecordingRequested("c1", "a1", RecordingAction.START))
 
 
 def test_a_queue_recorded_from_entry_snoops_the_caller_when_holding():

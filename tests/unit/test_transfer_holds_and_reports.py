@@ -10,14 +10,14 @@ from telephony.acd.events import (AgentReleased, CallQueued, TransferTargetAnswe
                                   TransferTargetRinging)
 from telephony.acd.model import Device
 from telephony.calls.queue_flow import QueueFlow
-from telephony.calls.transfer import Target
-from telephony.calls.transfer_control import TransferRequested, TransferStep
+from telephony.calls.requests import HangupRequested, TransferAction, TransferRequested, TransferStep
+from telephony.calls.transfer import Target, TargetKind, TransferMode
 from telephony.calls.transfer_reports import TransferReport
 from telephony.commands import AddToBridge, Hangup, Originate
-from telephony.events import ChannelHungUp, HangupRequested, LegAnswered, LegEnded
+from telephony.events import ChannelHungUp, LegAnswered, LegEnded
 from tests.unit.test_transfer import T0, Clock
 
-BOB = Target("agent", "bob", "PJSIP/1002")
+BOB = Target(TargetKind.AGENT, "bob", "PJSIP/1002")
 
 def connected():
     """A call of queue support (priority 5) talking with agent a1 on leg c1-leg-1, 30 s after it arrived."""
@@ -42,7 +42,7 @@ def reports(commands):
 
 def test_blind_to_an_agent_holds_them_releases_the_transferring_agent_and_hands_over():
     flow, clock = connected()
-    out = flow.handle(TransferRequested("c1", "blind", BOB, "bob"))
+    out = flow.request(TransferRequested("c1", "a1", TransferMode.BLIND, BOB, "bob"))
     assert of(TransferTargetRinging, out) == [TransferTargetRinging("c1-leg-2", "bob", "c1", "support", clock.now)]
     assert of(AgentReleased, out) == [AgentReleased("o1", clock.now, "transferred")]
     assert Hangup("c1-leg-1") in out and of(Originate, out)[0].endpoint == "PJSIP/1002"
@@ -50,7 +50,7 @@ def test_blind_to_an_agent_holds_them_releases_the_transferring_agent_and_hands_
     out = flow.handle(LegAnswered("c1", "c1-leg-2"))
     assert of(TransferTargetAnswered, out) == [TransferTargetAnswered("c1-leg-2", clock.now)]
     assert reports(out) == ["completed"]
-    assert flow.phase_for("bob") == "connected" and flow.phase_for("a1") is None
+    assert flow.view().phase_for("bob") == "connected" and flow.view().phase_for("a1") is None
     out = flow.handle(LegEnded("c1", "c1-leg-2", 16))
     assert of(TransferTargetFreed, out) == [TransferTargetFreed("c1-leg-2", clock.now)]
     assert Hangup("c1") in out
@@ -58,7 +58,7 @@ def test_blind_to_an_agent_holds_them_releases_the_transferring_agent_and_hands_
 
 def test_a_failure_once_the_agent_is_gone_requeues_with_priority_and_first_arrival():
     flow, clock = connected()
-    flow.handle(TransferRequested("c1", "blind", BOB, "bob"))
+    flow.request(TransferRequested("c1", "a1", TransferMode.BLIND, BOB, "bob"))
     clock.now += timedelta(seconds=20)
     out = flow.handle(LegEnded("c1", "c1-leg-2", 19))
     assert of(TransferTargetFreed, out) == [TransferTargetFreed("c1-leg-2", clock.now)]
@@ -70,19 +70,19 @@ def test_a_failure_once_the_agent_is_gone_requeues_with_priority_and_first_arriv
 
 def test_busy_target_returns_the_caller_to_the_agent_who_is_not_released():
     flow, _ = connected()
-    flow.handle(TransferRequested("c1", "attended", BOB, "bob"))
+    flow.request(TransferRequested("c1", "a1", TransferMode.ATTENDED, BOB, "bob"))
     out = flow.handle(LegEnded("c1", "c1-leg-2", 17))
     assert not of(AgentReleased, out) and not of(CallQueued, out)
     assert AddToBridge("c1-talk", "c1-leg-1") in out
     assert reports(out) == ["failed", "returned"] and of(TransferReport, out)[0].reason == "busy"
-    assert flow.phase_for("a1") == "connected"
+    assert flow.view().phase_for("a1") == "connected"
 
 
 def test_cancel_frees_the_held_target_when_their_leg_is_gone():
     flow, _ = connected()
-    flow.handle(TransferRequested("c1", "attended", BOB, "bob"))
+    flow.request(TransferRequested("c1", "a1", TransferMode.ATTENDED, BOB, "bob"))
     flow.handle(LegAnswered("c1", "c1-leg-2"))
-    out = flow.handle(TransferStep("c1", "cancel"))
+    out = flow.request(TransferStep("c1", "a1", TransferAction.CANCEL))
     assert Hangup("c1-leg-2") in out and reports(out) == ["cancelled"]
     assert of(TransferTargetFreed, flow.handle(LegEnded("c1", "c1-leg-2", 16))) == [
         TransferTargetFreed("c1-leg-2", T0 + timedelta(seconds=30))]
@@ -90,7 +90,7 @@ def test_cancel_frees_the_held_target_when_their_leg_is_gone():
 
 def test_a_queue_target_requeues_at_once_and_holds_nobody():
     flow, _ = connected()
-    out = flow.handle(TransferRequested("c1", "blind", Target("queue", "billing")))
+    out = flow.request(TransferRequested("c1", "a1", TransferMode.BLIND, Target(TargetKind.QUEUE, "billing")))
     assert not of(TransferTargetRinging, out)
     (queued,) = of(CallQueued, out)
     assert (queued.queue, queued.priority, queued.arrived_at) == ("billing", 5, T0)
@@ -99,7 +99,7 @@ def test_a_queue_target_requeues_at_once_and_holds_nobody():
 
 def test_the_caller_hanging_up_mid_transfer_frees_the_held_target():
     flow, clock = connected()
-    flow.handle(TransferRequested("c1", "attended", BOB, "bob"))
+    flow.request(TransferRequested("c1", "a1", TransferMode.ATTENDED, BOB, "bob"))
     out = flow.handle(ChannelHungUp("c1", 16))
     assert Hangup("c1-leg-2") in out
     assert of(TransferTargetFreed, out) == [TransferTargetFreed("c1-leg-2", clock.now)]
@@ -107,26 +107,26 @@ def test_the_caller_hanging_up_mid_transfer_frees_the_held_target():
 
 def test_the_agent_hanging_up_over_the_api_in_a_conference_leaves_only_themselves():
     flow, _ = connected()
-    assert flow.handle(HangupRequested("c1", "agent:a1")) == [Hangup("c1")]  # no transfer: the call ends
+    assert flow.request(HangupRequested("c1", "a1")) == [Hangup("c1")]  # no transfer: the call ends
     flow, _ = connected()
-    flow.handle(TransferRequested("c1", "attended", BOB, "bob"))
+    flow.request(TransferRequested("c1", "a1", TransferMode.ATTENDED, BOB, "bob"))
     flow.handle(LegAnswered("c1", "c1-leg-2"))
-    flow.handle(TransferStep("c1", "conference"))
-    assert flow.handle(HangupRequested("c1", "agent:a1")) == [Hangup("c1-leg-1")]
+    flow.request(TransferStep("c1", "a1", TransferAction.CONFERENCE))
+    assert flow.request(HangupRequested("c1", "a1")) == [Hangup("c1-leg-1")]
     out = flow.handle(LegEnded("c1", "c1-leg-1", 16))
     assert of(AgentReleased, out) and Hangup("c1") not in out
-    assert flow.phase_for("bob") == "connected" and not flow.finished
+    assert flow.view().phase_for("bob") == "connected" and not flow.finished
 
 
 def test_the_answered_target_is_consulting_and_hanging_up_over_the_api_returns_the_caller_to_the_agent():
     flow, _ = connected()
-    flow.handle(TransferRequested("c1", "attended", BOB, "bob"))
-    assert flow.phase_for("bob") is None  # still ringing: theirs to answer or reject on the phone
+    flow.request(TransferRequested("c1", "a1", TransferMode.ATTENDED, BOB, "bob"))
+    assert flow.view().phase_for("bob") is None  # still ringing: theirs to answer or reject on the phone
     flow.handle(LegAnswered("c1", "c1-leg-2"))
-    assert flow.phase_for("bob") == "consulting" and flow.phase_for("a1") == "connected"
-    flow.handle(TransferStep("c1", "conference"))
-    assert flow.phase_for("bob") == "consulting"
-    assert flow.handle(HangupRequested("c1", "agent:bob")) == [Hangup("c1-leg-2")]
+    assert flow.view().phase_for("bob") == "consulting" and flow.view().phase_for("a1") == "connected"
+    flow.request(TransferStep("c1", "a1", TransferAction.CONFERENCE))
+    assert flow.view().phase_for("bob") == "consulting"
+    assert flow.request(HangupRequested("c1", "bob")) == [Hangup("c1-leg-2")]
     out = flow.handle(LegEnded("c1", "c1-leg-2", 16))
     assert Hangup("c1") not in out and not of(AgentReleased, out)
-    assert flow.phase_for("a1") == "connected" and flow.phase_for("bob") is None
+    assert flow.view().phase_for("a1") == "connected" and flow.view().phase_for("bob") is None

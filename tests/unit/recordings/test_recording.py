@@ -10,7 +10,7 @@ from telephony.recordings.archive import file_name
 from telephony.commands import (Hangup, PauseRecording, RecordBridge, RecordChannel, ResumeRecording, Snoop,
                                 StopRecording)
 from telephony.recordings.commands import RecordingAgent
-from telephony.recordings.control import CallRecording, RecordingRefused
+from telephony.recordings.control import CallRecording, RecordingAction, RecordingRefused
 from telephony.recordings.policy import effective_policy
 from telephony.recordings.takes import Takes
 
@@ -28,31 +28,31 @@ def test_always_starts_on_answer_and_on_demand_waits_for_the_agent():
     assert always.connected() == [RecordBridge("c1-talk", "c1-rec-1", "wav", "c1", "a1", "sales")]
     on_demand = CallRecording("c2", "c2-talk", "on_demand")
     assert on_demand.connected() == []
-    assert on_demand.request("start") == [RecordBridge("c2-talk", "c2-rec-1", "wav", "c2", None, None)]
+    assert on_demand.request(RecordingAction.START) == [RecordBridge("c2-talk", "c2-rec-1", "wav", "c2", None, None)]
 
 
 def test_pause_resume_stop_and_start_again_makes_a_second_file():
     rec = CallRecording("c1", "c1-talk", "always")
     rec.connected()
-    assert rec.request("pause") == [PauseRecording("c1-rec-1")]
+    assert rec.request(RecordingAction.PAUSE) == [PauseRecording("c1-rec-1")]
     with pytest.raises(RecordingRefused, match="already paused"):
-        rec.request("pause")
-    assert rec.request("resume") == [ResumeRecording("c1-rec-1")]
-    assert rec.request("stop") == [StopRecording("c1-rec-1")]
+        rec.request(RecordingAction.PAUSE)
+    assert rec.request(RecordingAction.RESUME) == [ResumeRecording("c1-rec-1")]
+    assert rec.request(RecordingAction.STOP) == [StopRecording("c1-rec-1")]
     with pytest.raises(RecordingRefused, match="not being recorded"):
-        rec.request("pause")
-    assert rec.request("start")[0].name == "c1-rec-2"
+        rec.request(RecordingAction.PAUSE)
+    assert rec.request(RecordingAction.START)[0].name == "c1-rec-2"
 
 
 def test_never_refuses_to_start():
     rec = CallRecording("c1", "c1-talk", "never")
     assert rec.connected() == []
     with pytest.raises(RecordingRefused, match="never recorded"):
-        rec.check("start")
+        rec.check(RecordingAction.START)
     with pytest.raises(RecordingRefused, match="already"):
         started = CallRecording("c2", "c2-talk", "always")
         started.connected()
-        started.check("start")
+        started.check(RecordingAction.START)
 
 
 def test_takes_keep_paused_spans_with_their_place_in_the_file():
@@ -85,7 +85,7 @@ def test_from_the_queue_a_snoop_on_the_caller_is_recorded_and_handed_to_the_agen
                                                                 "sales")]
     assert rec.snoop_entered("c1-recsnoop-9") == [Hangup("c1-recsnoop-9")]
     assert rec.connected("a1", "always") == [RecordingAgent("c1-rec-1", "a1")]  # same file, now the agent's
-    assert rec.request("stop") == [StopRecording("c1-rec-1"), Hangup("c1-recsnoop-1")]
+    assert rec.request(RecordingAction.STOP) == [StopRecording("c1-rec-1"), Hangup("c1-recsnoop-1")]
 
 
 def test_an_agent_who_is_never_recorded_stops_a_recording_begun_in_the_queue():

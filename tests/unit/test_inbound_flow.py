@@ -1,11 +1,11 @@
-"""The IVR handing its caller to the ACD's queue flow, in one call flow."""
+"""The IVR handing its caller to the ACD's queue flow, in one inbound flow."""
 
 from datetime import datetime, timezone
 from itertools import count
 
 from telephony.acd.commands import HoldCaller, Overflow
 from telephony.acd.events import CallerHungUp, CallQueued
-from telephony.calls.call_flow import CallFlow
+from telephony.calls.inbound_flow import InboundFlow
 from telephony.calls.queue_flow import QueueFlow
 from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Play, StartBridgeMusic, StartRecording,
                                 StopPlayback)
@@ -29,7 +29,7 @@ def make():
     ids = count(1)
     arrived = CallArrived("c", "inbound", "1", "+4930123456", "Ada", NOW)
     ivr = flow_for_call(CONFIG, arrived, lambda: NOW, lambda: f"id{next(ids)}")
-    return CallFlow(ivr, lambda enter: QueueFlow("c", enter.queue, "+4930123456", "Ada", lambda: NOW,
+    return InboundFlow(ivr, lambda enter: QueueFlow("c", enter.queue, "+4930123456", "Ada", lambda: NOW,
                                                  lambda: f"q{next(ids)}", priority=enter.priority))
 
 
@@ -38,20 +38,20 @@ def test_the_queue_node_hands_the_caller_to_the_queue_flow():
     flow.start()
     assert flow.handle(DtmfReceived("c", "1")) == [StopPlayback("id1"),
                                                    CallQueued("c", "sales", NOW, "+4930123456", "Ada", 7)]
-    assert flow.queue is not None and not flow.finished
+    assert flow.queue_flow is not None and not flow.finished
     assert flow.handle(HoldCaller("c", "sales", "default")) == [
         CreateBridge("c-hold", "holding"), AddToBridge("c-hold", "c"), StartBridgeMusic("c-hold", "default")]
     assert CallerHungUp("c", NOW) in flow.handle(ChannelHungUp("c", "left"))
     assert flow.outcome == "abandoned"
-    assert [s.node for s in flow.path] == ["main", "main", "main", "sales"]
-    assert flow.data["handoff"] == {"queue": "sales", "priority": 7, "skills": {}}
+    assert [s.node for s in flow.story().path] == ["main", "main", "main", "sales"]
+    assert flow.story().data["handoff"] == {"queue": "sales", "priority": 7, "skills": {}}
 
 
 def test_a_call_that_never_reaches_a_queue_is_the_ivr_alone():
     flow = make()
     flow.start()
     flow.handle(DtmfReceived("c", "2"))
-    assert flow.queue is None and flow.outcome == "ivr_completed"
+    assert flow.queue_flow is None and flow.outcome == "ivr_completed"
 
 
 def test_a_queue_overflowing_to_voicemail_gives_the_caller_back_to_the_ivr_for_a_message():
@@ -67,5 +67,5 @@ def test_a_queue_overflowing_to_voicemail_gives_the_caller_back_to_the_ivr_for_a
     assert isinstance(record, StartRecording) and record.channel_id == "c"
     flow.handle(RecordingFinished("c", record.name, 4.0))
     flow.handle(ChannelHungUp("c", "left"))
-    assert flow.outcome == "voicemail" and flow.voicemail.box == "sales" and flow.voicemail.duration == 4.0
-    assert [s.node for s in flow.path][-1] == "voicemail:sales"
+    assert flow.outcome == "voicemail" and flow.story().voicemail.box == "sales" and flow.story().voicemail.duration == 4.0
+    assert [s.node for s in flow.story().path][-1] == "voicemail:sales"
