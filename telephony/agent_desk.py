@@ -22,11 +22,9 @@ from telephony.acd.model import AgentState
 from telephony.acd.service import AcdService
 from telephony.agent_roster import AgentRoster
 from telephony.auth.policy import Forbidden, Principal
-from telephony.calls.requests import TransferAction
-from telephony.calls.transfer import TargetKind, TransferMode
 from telephony.db.agents import Agent, AgentStore
 from telephony.errors import NotFound, Refused
-from telephony.recordings.control import RecordingAction
+from telephony.requests import RecordingAction, TargetKind, TransferAction, TransferMode
 
 
 class AgentCalls(Protocol):

@@ -12,8 +12,8 @@ from pydantic import BaseModel, Field
 from telephony.api.agent_routes import DESK, _mine
 from telephony.api.errors import ApiError
 from telephony.api.routing import RouteTable, principal_of, uuid_param
-from telephony.recordings.control import RecordingAction
 from telephony.recordings.library import RecordingLibrary
+from telephony.requests import RecordingAction
 
 routes = RouteTable()
 RECORDINGS = web.AppKey("recordings", RecordingLibrary)

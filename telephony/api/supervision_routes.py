@@ -11,28 +11,28 @@ from pydantic import BaseModel, Field
 from telephony.api.agent_routes import _mine
 from telephony.api.routing import SUPERVISING, RouteTable, principal_of
 from telephony.errors import NotFound
+from telephony.requests import MonitorMode
 from telephony.supervision.desk import SupervisorDesk
-from telephony.supervision.monitor import Mode as MonitorMode
 
 routes = RouteTable()
 SUPERVISION = web.AppKey("supervision", SupervisorDesk)
-Mode = Literal["listen", "whisper", "barge"]
+ModeIn = Literal["listen", "whisper", "barge"]
 
 
 class MonitorIn(BaseModel):
-    mode: Mode = Field(description="listen: hear both sides; whisper: the agent hears you, the caller not; "
+    mode: ModeIn = Field(description="listen: hear both sides; whisper: the agent hears you, the caller not; "
                                    "barge: everyone hears everyone")
     to: str | None = Field(None, pattern=r"^([0-9]{2,8}|\+[1-9][0-9]{6,14})$",
                            description="the phone to ring (extension or E.164); default: your own softphone")
 
 
 class MonitorSwitch(BaseModel):
-    mode: Mode
+    mode: ModeIn
 
 
 class MonitorOut(BaseModel):
     call_id: str
-    mode: Mode
+    mode: ModeIn
     state: Literal["dialing", "switched"]
 
 

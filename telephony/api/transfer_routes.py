@@ -11,9 +11,8 @@ from pydantic import BaseModel, Field, model_validator
 
 from telephony.api.agent_routes import DESK, _mine
 from telephony.api.routing import RouteTable
-from telephony.calls.requests import TransferAction
-from telephony.calls.transfer import TargetKind, TransferMode
 from telephony.crm.numbers import normalise
+from telephony.requests import TargetKind, TransferAction, TransferMode
 
 routes = RouteTable()
 PATTERNS = {"agent": r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$",

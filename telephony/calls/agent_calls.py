@@ -16,20 +16,18 @@ from telephony.acd.dispatcher import Dispatcher
 from telephony.acd.model import dial_string
 from telephony.audience import Audience
 from telephony.calls.click_to_call import CallRefused, ClickToCallFlow
-from telephony.calls.flow import AgentCallPhase
+from telephony.call_flow import AgentCallPhase
 from telephony.calls.internal_directory import InternalDirectory
 from telephony.calls.registry import CallRegistry
-from telephony.calls.requests import (CallRequest, HangupRequested, RecordingRequested, TransferAction,
-                                      TransferRequested, TransferStep)
 from telephony.calls.session import CallSession
-from telephony.calls.transfer import Target, TargetKind, TransferMode
 from telephony.calls.transfer_control import TransferRefused
 from telephony.channel_ids import new_click_to_call_id
 from telephony.crm.screen_pops import ScreenPops
 from telephony.db.agents import Agent, AgentNotFound, AgentStore
 from telephony.errors import NotFound
 from telephony.events import CallArrived
-from telephony.recordings.control import RecordingAction
+from telephony.requests import (CallRequest, HangupRequested, RecordingAction, RecordingRequested, Target,
+                                TargetKind, TransferAction, TransferMode, TransferRequested, TransferStep)
 from telephony.supervision.desk import LiveCall
 
 

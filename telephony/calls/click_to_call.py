@@ -9,15 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from telephony.calls.flow import AgentCallPhase, CallStory, CallView, agents_view
+from telephony.call_flow import AgentCallPhase, CallStory, CallView, agents_view
 from telephony.calls.internal_holds import AgentsOnCall
-from telephony.calls.requests import CallRequest, HangupRequested, NotConnected
 from telephony.causes import outcome_of_cause
 from telephony.channel_ids import leg_id, talk_bridge
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Ring
 from telephony.errors import Refused
 from telephony.events import LegAnswered, LegEnded
 from telephony.phases import PhaseTable
+from telephony.requests import CallRequest, HangupRequested, NotConnected
 
 
 class ClickToCallPhase(enum.Enum):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from telephony.calls.flow import CallFlow
+from telephony.call_flow import CallFlow
 from telephony.calls.inbound_flow import InboundFlow
 from telephony.calls.internal_call import InternalCallFlow
 from telephony.calls.queue_flow import QueueFlow

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from telephony.calls.flow import AgentCallPhase
-from telephony.calls.requests import CallGone, CallRequest
+from telephony.call_flow import AgentCallPhase
 from telephony.calls.session import CallSession
 from telephony.crm.model import CallerIdentity
+from telephony.requests import CallGone, CallRequest
 
 
 class CallsInFlight:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from telephony.calls.flow import CallStory, CallView
+from telephony.call_flow import CallStory, CallView
 from telephony.calls.queue_flow import QueueFlow
-from telephony.calls.requests import CallRequest, NotConnected
 from telephony.commands import EnterQueue
 from telephony.events import ChannelHungUp
 from telephony.ivr.flow import IvrFlow
+from telephony.requests import MONITOR_REQUESTS, CallRequest, NotConnected
 from telephony.supervision.call_supervision import CallSupervision
-from telephony.supervision.events import SUPERVISION_REQUESTS
 
 QueueFlowFactory = Callable[[EnterQueue], QueueFlow]
 
@@ -68,9 +67,9 @@ class InboundFlow:
 
     def request(self, request: CallRequest) -> list:
         talking = self._talking
-        if isinstance(request, SUPERVISION_REQUESTS):
+        if isinstance(request, MONITOR_REQUESTS):
             if self.supervision is None:
-                self.supervision = CallSupervision(request.channel_id)
+                self.supervision = CallSupervision(request.call_id)
             return self.supervision.request(request, talking.connected_leg if talking else None,
                                             talking.talk_bridge if talking else None)
         queue_flow = self._in_queue

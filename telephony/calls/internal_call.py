@@ -19,15 +19,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from telephony.calls.flow import AgentCallPhase, CallStory, CallView, agents_view
+from telephony.call_flow import AgentCallPhase, CallStory, CallView, agents_view
 from telephony.calls.internal_holds import AgentsOnCall
-from telephony.calls.requests import CallRequest, HangupRequested, NotConnected
 from telephony.causes import LegOutcome, outcome_of_cause
 from telephony.channel_ids import leg_id, refused_playback, talk_bridge
 from telephony.commands import (AddToBridge, Answer, CancelTimer, CreateBridge, DestroyBridge, Hangup, Originate,
                                 Play, Ring, StartTimer)
 from telephony.events import ChannelHungUp, LegAnswered, LegEnded, PlaybackFinished, TimerFired
 from telephony.phases import PhaseTable
+from telephony.requests import CallRequest, HangupRequested, NotConnected
 from telephony.timers import TimerId, TimerKind
 
 TargetKind = Literal["agent", "extension", "busy", "unknown", "unavailable", "refused"]

@@ -22,9 +22,7 @@ from datetime import datetime
 from telephony.acd.commands import Announce, CancelOffer, ConnectCallToAgent, EndCall, HoldCaller, Offer, Overflow
 from telephony.acd.events import AgentLegEnded, AgentReleased, CallBridged, CallerHungUp, CallQueued, OfferAnswered
 from telephony.acd.model import dial_string
-from telephony.calls.flow import AgentCallPhase, CallStory, CallView, agents_view
-from telephony.calls.requests import (CallRequest, HangupRequested, NotConnected, RecordingRequested,
-                                      TransferRequested, TransferStep)
+from telephony.call_flow import AgentCallPhase, CallStory, CallView, agents_view
 from telephony.calls.transfer import RequeueCaller, Segments
 from telephony.calls.transfer_control import CallTransfers, PartyJoined, PartyLeft, TransferredCall
 from telephony.causes import outcome_of_cause
@@ -36,7 +34,8 @@ from telephony.events import (ChannelHungUp, LeftBridge, LegAnswered, LegEnded, 
 from telephony.phases import PhaseTable
 from telephony.recordings.control import CallRecording, RecordingRefused
 from telephony.recordings.policy import Policy
-from telephony.supervision.events import HelpRequested
+from telephony.requests import (CallRequest, HangupRequested, HelpRequested, NotConnected, RecordingRequested,
+                                TransferRequested, TransferStep)
 
 # The dispatcher keeps the ring timeout; Asterisk's own is a little longer, as a backstop.
 ORIGINATE_GRACE_SECONDS = 5

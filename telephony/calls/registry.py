@@ -8,7 +8,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import datetime
 
-from telephony.calls.flow import CallFlow
+from telephony.call_flow import CallFlow
 from telephony.calls.in_flight import CallsInFlight
 from telephony.calls.recorder import Identify, InteractionRecorder
 from telephony.calls.session import CallSession

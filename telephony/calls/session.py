@@ -11,9 +11,8 @@ from datetime import datetime
 
 from structlog.contextvars import bound_contextvars
 
-from telephony.calls.flow import CallFlow, CallView
+from telephony.call_flow import CallFlow, CallView
 from telephony.calls.recorder import InteractionRecorder
-from telephony.calls.requests import CallGone, CallRequest
 from telephony.calls.timers import CallTimer
 from telephony.commands import (Answer, CancelTimer, ChannelGone, Command, CommandExecutor, Hangup, Originate,
                                 StartTimer)
@@ -21,6 +20,7 @@ from telephony.crm.model import CallerIdentity
 from telephony.errors import AriError, AsteriskUnavailable, Refused
 from telephony.events import FAILED, FOUND_GONE, CallArrived, CallEvent, ChannelHungUp, LegEnded
 from telephony.logs import get_logger
+from telephony.requests import CallGone, CallRequest
 
 log = get_logger(__name__)
 

@@ -23,6 +23,7 @@ from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup,
 from telephony.errors import IllegalTransition
 from telephony.model import Segment
 from telephony.phases import PhaseTable
+from telephony.requests import Target, TargetKind, TransferMode
 
 
 class State(enum.Enum):
@@ -46,18 +47,6 @@ class Event(enum.Enum):
     AGENT_GONE = "agent_gone"
 
 
-class TransferMode(str, enum.Enum):
-    BLIND = "blind"  # the customer goes straight to the target
-    ATTENDED = "attended"  # the agent talks with the target first
-
-
-class TargetKind(str, enum.Enum):
-    AGENT = "agent"
-    QUEUE = "queue"
-    EXTENSION = "extension"
-    NUMBER = "number"
-
-
 TRANSFER_PHASES: PhaseTable[State, Event] = PhaseTable("transfer", {
     (State.IDLE, Event.BLIND): State.RINGING_BLIND,
     (State.IDLE, Event.ATTENDED): State.RINGING_ATTENDED,
@@ -76,16 +65,6 @@ TRANSFER_PHASES: PhaseTable[State, Event] = PhaseTable("transfer", {
     (State.CONFERENCE, Event.AGENT_GONE): State.COMPLETED,
     (State.CONFERENCE, Event.TARGET_FAILED): State.RETURNED,
 })
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """Where the call goes: an agent (with the dial string of their current device), a queue, an
-    extension or an external number (through the trunk)."""
-
-    kind: TargetKind
-    value: str
-    endpoint: str = ""  # the dial string for agent/extension/number; empty for a queue
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from telephony.acd.events import TransferTargetAnswered, TransferTargetFreed, TransferTargetRinging
-from telephony.calls.requests import TransferAction, TransferRequested, TransferStep
-from telephony.calls.transfer import RequeueCaller, Segments, State, TargetKind, Transfer, TransferMode
+from telephony.calls.transfer import RequeueCaller, Segments, State, Transfer
 from telephony.calls.transfer_reports import TransferReport
 from telephony.causes import outcome_of_cause
 from telephony.commands import DestroyBridge, Hangup
 from telephony.errors import IllegalTransition, Refused
 from telephony.events import LegAnswered, LegEnded
+from telephony.requests import TargetKind, TransferAction, TransferMode, TransferRequested, TransferStep
 
 STEP_ALLOWED = {TransferAction.COMPLETE: (State.CONSULTING,), TransferAction.CONFERENCE: (State.CONSULTING,),
                 TransferAction.CANCEL: (State.RINGING_ATTENDED, State.CONSULTING)}

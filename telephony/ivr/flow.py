@@ -12,8 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from telephony.calls.flow import CallStory, CallView
-from telephony.calls.requests import CallRequest, NotConnected
+from telephony.call_flow import CallStory, CallView
 from telephony.commands import Answer, CancelTimer, Command, Hangup, Play, StartTimer, StopPlayback
 from telephony.config.common import QUEUE_PREFIX
 from telephony.config.ivr_nodes import QueueNode, VoicemailNode
@@ -23,6 +22,7 @@ from telephony.events import (FOUND_GONE, CallArrived, CallEvent, ChannelHungUp,
 from telephony.ivr.choice import Choice, choice_from_dtmf
 from telephony.ivr.model import VoicemailMessage
 from telephony.ivr.nodes import HANDLERS
+from telephony.requests import CallRequest, NotConnected
 from telephony.timers import TimerId, TimerKind
 
 NO_SERVICE_PROMPT = "sound:ss-noservice"

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from telephony.agent_roster import AgentRoster
 from telephony.audience import Audience
-from telephony.calls.transfer import TargetKind
 from telephony.calls.transfer_reports import TransferReport
 from telephony.notifiers.types import Publish
+from telephony.requests import TargetKind
 
 KINDS = (TransferReport,)
 

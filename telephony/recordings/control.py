@@ -10,7 +10,6 @@ stopping ends the file, and starting again makes the next one (`<call>-rec-2`).
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
 from telephony.channel_ids import recording_name, recording_snoop
@@ -19,14 +18,8 @@ from telephony.commands import (Hangup, PauseRecording, RecordBridge, RecordChan
 from telephony.errors import Refused
 from telephony.recordings.commands import RecordingAgent
 from telephony.recordings.policy import Policy
+from telephony.requests import RecordingAction
 
-
-
-class RecordingAction(str, enum.Enum):
-    START = "start"
-    STOP = "stop"
-    PAUSE = "pause"  # the span until resume is left out of the file
-    RESUME = "resume"
 
 
 class RecordingRefused(Refused):

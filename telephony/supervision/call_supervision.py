@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from telephony.commands import Hangup
 from telephony.events import SnoopEntered, SupervisorLegAnswered, SupervisorLegEnded
-from telephony.supervision.events import (SUPERVISION_EVENTS, MonitorRequested, MonitorStopped, MonitorSwitched,
-                                          SupervisorJoined, SupervisorLeft)
-from telephony.supervision.monitor import Mode, MonitorRefused, MonitorSession, Phase
+from telephony.requests import MonitorMode, MonitorRequested, MonitorStopped, MonitorSwitched
+from telephony.supervision.events import SUPERVISION_EVENTS, SupervisorJoined, SupervisorLeft
+from telephony.supervision.monitor import MonitorRefused, MonitorSession, Phase
 
 
 class CallSupervision:
@@ -30,10 +30,10 @@ class CallSupervision:
                 if agent_channel is None or talk_bridge is None:
                     raise MonitorRefused("the call is not connected to an agent")
                 self.supervisor = supervisor
-                self.session = MonitorSession(self.call_id, agent_channel, talk_bridge, endpoint, Mode(mode))
+                self.session = MonitorSession(self.call_id, agent_channel, talk_bridge, endpoint, MonitorMode(mode))
                 return self.session.start()
             case MonitorRequested(mode=mode) | MonitorSwitched(mode=mode) if session is not None:
-                return session.switch(Mode(mode))
+                return session.switch(MonitorMode(mode))
             case MonitorStopped() if session is not None:
                 return [*session.stop(), *self._left("stopped")]
         raise MonitorRefused("nobody is monitoring this call")

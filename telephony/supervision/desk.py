@@ -21,10 +21,10 @@ from telephony.acd.model import Device, dial_string
 from telephony.audience import Audience
 from telephony.auth.policy import Forbidden, Principal, can_supervise_queue
 from telephony.errors import NotFound
-from telephony.supervision.events import (HelpRequested, MonitorRequested, MonitorStopped, MonitorSwitched,
-                                          SupervisorJoined, SupervisorLeft)
+from telephony.requests import HelpRequested, MonitorMode, MonitorRequested, MonitorStopped, MonitorSwitched
+from telephony.supervision.events import SupervisorJoined, SupervisorLeft
 from telephony.supervision.help_requests import HelpRequests
-from telephony.supervision.monitor import Mode, MonitorRefused
+from telephony.supervision.monitor import MonitorRefused
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class SupervisorDesk:
         self._monitors: dict[str, UUID] = {}  # call id -> the supervisor on it
         self._modes: dict[str, str] = {}
 
-    async def monitor(self, principal: Principal, call_id: str, mode: Mode, to: str | None) -> dict:
+    async def monitor(self, principal: Principal, call_id: str, mode: MonitorMode, to: str | None) -> dict:
         """Ring the supervisor's phone to join the call in `mode` (or, already on, switch to it); answered once
         the call's task has taken the request."""
         call = self._call(principal, call_id)
@@ -98,7 +98,7 @@ class SupervisorDesk:
         self._announce(call, state, principal.user_id, mode)
         return {"call_id": call_id, "mode": mode, "state": state}
 
-    async def switch(self, principal: Principal, call_id: str, mode: Mode) -> dict:
+    async def switch(self, principal: Principal, call_id: str, mode: MonitorMode) -> dict:
         call = self._mine(principal, call_id)
         previous_mode, self._modes[call_id] = self._modes.get(call_id), mode
         try:

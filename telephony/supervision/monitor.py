@@ -22,12 +22,7 @@ from telephony.channel_ids import supervisor_bridge, supervisor_leg, supervisor_
 from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, RemoveFromBridge,
                                 Snoop)
 from telephony.errors import Refused
-
-
-class Mode(str, enum.Enum):
-    LISTEN = "listen"
-    WHISPER = "whisper"
-    BARGE = "barge"
+from telephony.requests import MonitorMode
 
 
 class Phase(str, enum.Enum):
@@ -49,7 +44,7 @@ class MonitorSession:
     agent_channel: str
     talk_bridge: str
     supervisor_endpoint: str
-    mode: Mode
+    mode: MonitorMode
     phase: Phase = Phase.DIALING
     snoop_id: str | None = None
     snoop_ready: bool = False
@@ -78,7 +73,7 @@ class MonitorSession:
         self.snoop_ready = True
         return [AddToBridge(self.bridge_id, snoop_id), AddToBridge(self.bridge_id, self.leg_id)]
 
-    def switch(self, mode: Mode) -> list:
+    def switch(self, mode: MonitorMode) -> list:
         if self.phase is Phase.ENDED:
             raise MonitorRefused("the monitoring session has ended")
         if mode is self.mode:
@@ -110,17 +105,17 @@ class MonitorSession:
         commands.append(DestroyBridge(self.bridge_id))
         return commands
 
-    def _enter(self, mode: Mode) -> list:
-        if mode is Mode.BARGE:
+    def _enter(self, mode: MonitorMode) -> list:
+        if mode is MonitorMode.BARGE:
             return [AddToBridge(self.talk_bridge, self.leg_id)]
         self._counter += 1
         self.snoop_id = supervisor_snoop(self.call_id, self._counter)
         self.snoop_ready = False
-        whisper = "out" if mode is Mode.WHISPER else "none"
+        whisper = "out" if mode is MonitorMode.WHISPER else "none"
         return [Snoop(self.snoop_id, self.agent_channel, spy="both", whisper=whisper)]
 
-    def _leave(self, mode: Mode) -> list:
-        if mode is Mode.BARGE:
+    def _leave(self, mode: MonitorMode) -> list:
+        if mode is MonitorMode.BARGE:
             return [RemoveFromBridge(self.talk_bridge, self.leg_id)]
         old, self.snoop_id, self.snoop_ready = self.snoop_id, None, False
         return [Hangup(old)] if old else []

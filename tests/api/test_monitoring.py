@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from telephony.audience import Audience
+from telephony.requests import MonitorRequested, MonitorStopped, MonitorSwitched
 from telephony.supervision.desk import LiveCall
-from telephony.supervision.events import MonitorRequested, MonitorStopped, MonitorSwitched
 
 
 def _call(api, agent: str | None = "a1", queue: str = "sales") -> None:

@@ -6,10 +6,11 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from telephony.calls.recorder import InteractionRecorder
-from telephony.calls.transfer import Target, TargetKind, Transfer, TransferMode
+from telephony.calls.transfer import Transfer
 from telephony.db.interactions import InteractionStore
 from telephony.db.segments import SegmentStore
 from telephony.events import CallArrived
+from telephony.requests import Target, TargetKind, TransferMode
 
 
 async def test_supervisors_read_who_handled_which_stretch(api, people):

@@ -4,10 +4,11 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from telephony.calls.recorder import InteractionRecorder
-from telephony.calls.transfer import Target, TargetKind, Transfer, TransferMode
+from telephony.calls.transfer import Transfer
 from telephony.db.interactions import InteractionStore
 from telephony.db.segments import SegmentStore
 from telephony.events import CallArrived
+from telephony.requests import Target, TargetKind, TransferMode
 
 
 async def test_a_blind_transfer_leaves_one_segment_per_agent(pool):

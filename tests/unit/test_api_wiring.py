@@ -10,7 +10,7 @@ import pytest
 
 from telephony.api.schemas import CallOut
 from telephony.app import Service
-from telephony.calls.flow import CallView
+from telephony.call_flow import CallView
 from telephony.config import parse_config
 from telephony.events import CallArrived
 from telephony.settings import load_settings

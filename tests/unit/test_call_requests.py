@@ -12,20 +12,18 @@ import pytest
 from telephony.acd.commands import ConnectCallToAgent, HoldCaller, Offer
 from telephony.acd.model import Device
 from telephony.calls.click_to_call import ClickToCallFlow
-from telephony.calls.flow import AgentCallPhase, CallFlow
+from telephony.call_flow import AgentCallPhase, CallFlow
 from telephony.calls.inbound_flow import InboundFlow
 from telephony.calls.internal_call import InternalCallFlow
 from telephony.calls.queue_flow import QueueFlow
 from telephony.calls.registry import CallRegistry
-from telephony.calls.requests import (CallGone, HangupRequested, NotConnected, TransferAction, TransferRequested,
-                                      TransferStep)
-from telephony.calls.transfer import Target, TargetKind, TransferMode
 from telephony.calls.transfer_control import TransferRefused
 from telephony.commands import Hangup, Originate
 from telephony.config import parse_config
 from telephony.events import CallArrived, ChannelHungUp, LegAnswered
 from telephony.ivr.flow import IvrFlow, flow_for_call
-from telephony.supervision.events import HelpRequested
+from telephony.requests import (CallGone, HangupRequested, HelpRequested, NotConnected, Target, TargetKind,
+                                TransferAction, TransferMode, TransferRequested, TransferStep)
 from tests.unit.test_call_session import MemoryStore, RecordingExecutor
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)

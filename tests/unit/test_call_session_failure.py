@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timezone
 
-from telephony.calls.flow import CallStory, CallView
-from telephony.calls.requests import NotConnected
+from telephony.call_flow import CallStory, CallView
 from telephony.calls.session import CallSession
 from telephony.commands import Hangup
 from telephony.events import FAILED, CallArrived, ChannelHungUp, LegAnswered
+from telephony.requests import NotConnected
 
 NOW = datetime(2026, 11, 22, tzinfo=timezone.utc)
 

@@ -3,11 +3,10 @@
 import pytest
 
 from telephony.acd.events import AgentLegEnded
-from telephony.calls.requests import TransferRequested
-from telephony.calls.transfer import TransferMode
 from telephony.calls.transfer_reports import TransferReport
 from telephony.causes import LegOutcome, outcome_of_cause
 from telephony.events import LegAnswered, LegEnded
+from telephony.requests import TransferMode, TransferRequested
 from tests.unit import test_click_to_call, test_internal_call, test_queue_flow
 from tests.unit import test_transfer_holds_and_reports as test_transfers
 

@@ -5,9 +5,9 @@ from structlog.testing import capture_logs
 
 from telephony.acd.events import InternalCallEnded, InternalCallStarted
 from telephony.calls.click_to_call import ClickToCallFlow, ClickToCallPhase
-from telephony.calls.requests import HangupRequested, NotConnected
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Ring
 from telephony.events import LegAnswered, LegEnded
+from telephony.requests import HangupRequested, NotConnected
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 

@@ -10,8 +10,8 @@ from telephony.calls.internal_call import (PROMPT_TIMER, RINGING_TIMER, FindInte
                                            InternalCallPhase, InternalTarget, InternalTargetFound)
 from telephony.commands import (AddToBridge, Answer, CancelTimer, CreateBridge, DestroyBridge, Hangup, Originate,
                                 Play, Ring, StartTimer)
-from telephony.calls.requests import HangupRequested, NotConnected
 from telephony.events import ChannelHungUp, LegAnswered, LegEnded, PlaybackFinished, TimerFired
+from telephony.requests import HangupRequested, NotConnected
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 BOB = InternalTarget("agent", "PJSIP/1002", "bob", "Bob")

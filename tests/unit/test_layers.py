@@ -1,8 +1,8 @@
 """The layering rule, checked on the source of telephony/ (every import statement, those under
 `if TYPE_CHECKING:` and inside functions included):
 
-- vocabulary (commands, events, errors, phases, timers, our shared types, ids, causes, the audience of an
-  event and the authorisation vocabulary it is written in) imports nothing of ours but other vocabulary and logs;
+- vocabulary (commands, events, requests, the call-flow protocol, errors, phases, timers, our shared types,
+  ids, causes, the audience of an event and the authorisation vocabulary it is written in) imports nothing of ours but other vocabulary and logs;
 - the Asterisk adapter (telephony/asterisk/) imports only vocabulary, logs, backoff and itself;
 - db/ imports only vocabulary, logs, backoff, itself and model types (acd.model, crm.model), no logic,
   and those model types import only vocabulary;
@@ -28,7 +28,8 @@ SOURCE = Path(__file__).parents[2]
 
 VOCABULARY = frozenset({
     "telephony.commands", "telephony.events", "telephony.errors", "telephony.phases", "telephony.model",
-    "telephony.channel_ids", "telephony.causes", "telephony.audience", "telephony.timers",
+    "telephony.channel_ids", "telephony.causes", "telephony.audience", "telephony.timers", "telephony.requests",
+    "telephony.call_flow",
     # Audience.admits reads a Principal: the authorisation vocabulary (Role, Principal, Forbidden and the pure
     # checks over them) is as plain as the rest; auth.policy imports only auth.models.
     "telephony.auth.models", "telephony.auth.policy",

@@ -13,11 +13,11 @@ from telephony.calls.queue_flow import QueueFlow, announcement
 from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, PauseRecording,
                                 Play, RecordBridge, Snoop, StartBridgeMusic)
 from telephony.config.models import OverflowTarget
-from telephony.calls.requests import RecordingRequested
 from telephony.events import (ChannelHungUp, LeftBridge, LegAnswered, LegEnded, PlaybackFinished,
                               RecordingSnoopEntered)
 from telephony.recordings.commands import RecordingAgent
-from telephony.recordings.control import RecordingAction, RecordingRefused
+from telephony.recordings.control import RecordingRefused
+from telephony.requests import RecordingAction, RecordingRequested
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 SOFTPHONE = Device("softphone", "PJSIP/1001")

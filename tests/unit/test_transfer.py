@@ -6,9 +6,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from structlog.testing import capture_logs
 
-from telephony.calls.transfer import RequeueCaller, State, Target, TargetKind, Transfer, TransferMode
+from telephony.calls.transfer import RequeueCaller, State, Transfer
 from telephony.commands import AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, StartBridgeMusic
 from telephony.errors import IllegalTransition
+from telephony.requests import Target, TargetKind, TransferMode
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 AGENT_1002 = Target(TargetKind.AGENT, "agent-b", "PJSIP/1002")
@@ -133,7 +134,7 @@ def test_a_transfer_starts_from_a_connected_queue_call_with_its_priority_and_arr
     from telephony.acd.commands import ConnectCallToAgent, Offer
     from telephony.acd.model import Device
     from telephony.calls.queue_flow import QueueFlow
-    from telephony.calls.requests import NotConnected, TransferRequested
+    from telephony.requests import NotConnected, TransferRequested
     from telephony.events import LegAnswered
 
     clock = Clock()

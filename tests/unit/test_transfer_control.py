@@ -6,11 +6,11 @@ import pytest
 
 from telephony.acd.commands import ConnectCallToAgent, HoldCaller
 from telephony.acd.events import AgentReleased, CallQueued
-from telephony.calls.requests import TransferAction, TransferRequested, TransferStep
-from telephony.calls.transfer import Target, TargetKind, TransferMode
 from telephony.calls.transfer_control import TransferRefused
 from telephony.commands import AddToBridge, Hangup, Originate
 from telephony.events import LegAnswered, LegEnded
+from telephony.requests import (Target, TargetKind, TransferAction, TransferMode, TransferRequested,
+                                TransferStep)
 from tests.unit.test_queue_flow import make, offer
 
 BOB = Target(TargetKind.AGENT, "b1", "PJSIP/1002")

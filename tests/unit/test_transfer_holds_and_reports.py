@@ -10,11 +10,11 @@ from telephony.acd.events import (AgentReleased, CallQueued, TransferTargetAnswe
                                   TransferTargetRinging)
 from telephony.acd.model import Device
 from telephony.calls.queue_flow import QueueFlow
-from telephony.calls.requests import HangupRequested, TransferAction, TransferRequested, TransferStep
-from telephony.calls.transfer import Target, TargetKind, TransferMode
 from telephony.calls.transfer_reports import TransferReport
 from telephony.commands import AddToBridge, Hangup, Originate
 from telephony.events import ChannelHungUp, LegAnswered, LegEnded
+from telephony.requests import (HangupRequested, Target, TargetKind, TransferAction, TransferMode,
+                                TransferRequested, TransferStep)
 from tests.unit.test_transfer import T0, Clock
 
 BOB = Target(TargetKind.AGENT, "bob", "PJSIP/1002")

@@ -10,9 +10,10 @@ from telephony.recordings.archive import file_name
 from telephony.commands import (Hangup, PauseRecording, RecordBridge, RecordChannel, ResumeRecording, Snoop,
                                 StopRecording)
 from telephony.recordings.commands import RecordingAgent
-from telephony.recordings.control import CallRecording, RecordingAction, RecordingRefused
+from telephony.recordings.control import CallRecording, RecordingRefused
 from telephony.recordings.policy import effective_policy
 from telephony.recordings.takes import Takes
+from telephony.requests import RecordingAction
 
 T0 = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 

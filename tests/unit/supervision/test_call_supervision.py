@@ -7,8 +7,9 @@ import pytest
 from telephony.asterisk.translate import translate
 from telephony.commands import DestroyBridge, Hangup, Originate, Snoop
 from telephony.events import SnoopEntered, SupervisorLegAnswered, SupervisorLegEnded
+from telephony.requests import MonitorRequested, MonitorStopped
 from telephony.supervision.call_supervision import CallSupervision
-from telephony.supervision.events import MonitorRequested, MonitorStopped, SupervisorJoined, SupervisorLeft
+from telephony.supervision.events import SupervisorJoined, SupervisorLeft
 from telephony.supervision.monitor import MonitorRefused
 
 

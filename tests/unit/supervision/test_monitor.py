@@ -5,11 +5,12 @@ import pytest
 from telephony.channel_ids import ChannelKind, OwnedChannel, classify
 from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, RemoveFromBridge,
                                 Snoop)
+from telephony.requests import MonitorMode
 from telephony.supervision.help_requests import HelpRequests
-from telephony.supervision.monitor import Mode, MonitorRefused, MonitorSession
+from telephony.supervision.monitor import MonitorRefused, MonitorSession
 
 
-def session(mode: Mode = Mode.LISTEN) -> MonitorSession:
+def session(mode: MonitorMode = MonitorMode.LISTEN) -> MonitorSession:
     return MonitorSession(call_id="c1", agent_channel="c1-leg-1", talk_bridge="c1-talk",
                           supervisor_endpoint="PJSIP/1900", mode=mode)
 
@@ -29,7 +30,7 @@ def test_whisper_replaces_the_snoop_and_keeps_the_supervisors_leg():
     s.start(), s.leg_answered()
     old = s.snoop_id
     s.snoop_entered(old)
-    commands = s.switch(Mode.WHISPER)
+    commands = s.switch(MonitorMode.WHISPER)
     assert commands == [Hangup(old), Snoop(s.snoop_id, "c1-leg-1", spy="both", whisper="out")]
     assert s.snoop_id != old
     assert all(getattr(c, "channel_id", None) != s.leg_id for c in commands if isinstance(c, Hangup))
@@ -39,8 +40,8 @@ def test_barge_moves_the_leg_into_the_talk_bridge_and_back():
     s = session()
     s.start(), s.leg_answered()
     snoop = s.snoop_id
-    assert s.switch(Mode.BARGE) == [Hangup(snoop), AddToBridge("c1-talk", s.leg_id)]
-    commands = s.switch(Mode.LISTEN)
+    assert s.switch(MonitorMode.BARGE) == [Hangup(snoop), AddToBridge("c1-talk", s.leg_id)]
+    commands = s.switch(MonitorMode.LISTEN)
     assert commands[0] == RemoveFromBridge("c1-talk", s.leg_id)
     assert isinstance(commands[1], Snoop) and commands[1].whisper == "none"
 
@@ -49,17 +50,17 @@ def test_a_stale_snoop_is_hung_up():
     s = session()
     s.start(), s.leg_answered()
     old = s.snoop_id
-    s.switch(Mode.WHISPER)
+    s.switch(MonitorMode.WHISPER)
     assert s.snoop_entered(old) == [Hangup(old)]
 
 
 def test_stop_and_the_supervisor_hanging_up_clear_everything():
-    s = session(Mode.WHISPER)
+    s = session(MonitorMode.WHISPER)
     s.start(), s.leg_answered()
     snoop = s.snoop_id
     assert s.stop() == [Hangup(s.leg_id), Hangup(snoop), DestroyBridge(s.bridge_id)]
     with pytest.raises(MonitorRefused):
-        s.switch(Mode.LISTEN)
+        s.switch(MonitorMode.LISTEN)
     other = session()
     other.start(), other.leg_answered()
     assert other.leg_ended() == [Hangup(other.snoop_id), DestroyBridge(other.bridge_id)]

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Protocol, runtime_checkable
 
-from telephony.calls.requests import CallRequest
 from telephony.commands import Command
+from telephony.requests import CallRequest
 
 
 class AgentCallPhase(str, enum.Enum):
