@@ -1,7 +1,8 @@
 """Hostile caller ids through real SIP: names and numbers with quotes, SQL, shell and JSON characters,
 unicode, absurd lengths, junk in the number. Each call goes through the IVR as any other (DID 100: a
-greeting, then the daemon hangs up), its row keeps what Asterisk reported as it was, only real numbers
-become customers, and the daemon stays healthy. Prints what it counted."""
+greeting, then the daemon hangs up), its row keeps what Asterisk reported as it was (Asterisk leaves a
+display name's escaped quotes escaped and cuts a long one short), only real numbers become customers, and the daemon stays healthy.
+Prints what it counted."""
 
 from __future__ import annotations
 
@@ -38,13 +39,16 @@ async def test_hostile_names_are_kept_as_they_were_and_real_numbers_still_find_t
         row = await wait_for_row(db, ROW_BY_NUMBER, number)
         counted["calls"] += 1
         assert row["outcome"] == "ivr_completed"
-        assert row["caller_name"] == name, (row["caller_name"], name)
+        # Asterisk reports a display name's quoted-pairs as they came (\" stays \") and cuts a long one
+        # short: what it reported is kept as it was.
+        reported, stored = quoted(name), row["caller_name"]
+        assert stored == reported or (len(reported) > 64 and stored and reported.startswith(stored)), stored
         counted["kept"] += 1
         assert row["caller_e164"] == number and row["customer_id"] is not None
         counted["customers"] += 1
     status, _ = await daemon.health()
     assert status == 200
-    print(f"hostile names: {counted['calls']} calls, {counted['kept']} names kept verbatim, "
+    print(f"hostile names: {counted['calls']} calls, {counted['kept']} names kept as Asterisk reported them, "
           f"{counted['customers']} customers found or made for their real numbers")
 
 
