@@ -11,10 +11,17 @@ from telephony.commands import (AddToBridge, Answer, ChannelGone, Command, Creat
 from telephony.errors import AriError
 
 
+MAX_NAME = 80
+MAX_NUMBER = 40
+
+
 def caller_id(name: str, number: str) -> str:
-    """ARI's callerId: `"Name" <number>`; quotes and angle brackets in a name would break it."""
-    clean = "".join(c for c in name if c not in '"<>\\').strip()
-    return f'"{clean}" <{number}>' if clean else number
+    """ARI's callerId: `"Name" <number>`. The caller's own id is passed on to the agent's phone, so what
+    would break the header is dropped: quotes, angle brackets, backslashes and control characters from the
+    name, and from the number anything a dial string does not hold."""
+    clean = "".join(c for c in name if c not in '"<>\\' and c.isprintable()).strip()[:MAX_NAME]
+    digits = "".join(c for c in number if c.isascii() and (c.isalnum() or c in "+*#.-_"))[:MAX_NUMBER]
+    return f'"{clean}" <{digits}>' if clean else digits
 
 
 LOCAL_CONTEXT = "telephony-local"
