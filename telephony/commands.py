@@ -120,7 +120,7 @@ class EnterQueue:
 
     channel_id: str
     queue: str
-    priority: int = 0
+    priority: int | None = None  # None: the queue's own
     skills: tuple[tuple[str, int], ...] = ()
 
 

@@ -52,6 +52,14 @@ FAILED = "failed"  # the call's task failed: the flow lets go of the call as if 
 
 
 @dataclass(frozen=True, slots=True)
+class CallerIdentified:
+    """The interaction writer found (or made) the caller's customer; `vip` as their record says."""
+
+    channel_id: str
+    vip: bool
+
+
+@dataclass(frozen=True, slots=True)
 class LegAnswered:
     """A leg we originated for call `channel_id` answered and entered our application."""
 
@@ -137,6 +145,6 @@ class SnoopEntered:
     snoop_id: str
 
 
-CallEvent = Union[CallArrived, PlaybackFinished, DtmfReceived, ChannelHungUp, LegAnswered, LegEnded, TimerFired,
+CallEvent = Union[CallArrived, CallerIdentified, PlaybackFinished, DtmfReceived, ChannelHungUp, LegAnswered, LegEnded, TimerFired,
                   RecordingFinished, LeftBridge, RecordingSnoopEntered, SupervisorLegAnswered, SupervisorLegEnded,
                   SnoopEntered]

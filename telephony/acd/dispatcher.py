@@ -34,7 +34,7 @@ from telephony.acd.commands import (
 )
 from telephony.acd.events import (
     AcdEvent, AgentLegEnded, AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentProfileChanged, AgentReleased,
-    AgentUnpaused, CallBridged, CallerHungUp, CallQueued, DeviceBusy, DeviceRegistration, InternalCallEnded,
+    AgentUnpaused, CallBridged, CallerHungUp, CallPriorityRaised, CallQueued, DeviceBusy, DeviceRegistration, InternalCallEnded,
     InternalCallStarted, OfferAnswered, Reconfigured, Tick, TransferTargetAnswered, TransferTargetFreed,
     TransferTargetRinging,
 )
@@ -99,7 +99,8 @@ class Dispatcher:
         self._out: list[Output] = []
         self._dirty: set[str] = set()
         self._handlers = {
-            CallQueued: self._call_queued, CallerHungUp: self._caller_hung_up,
+            CallQueued: self._call_queued, CallPriorityRaised: self._priority_raised,
+            CallerHungUp: self._caller_hung_up,
             AgentLoggedIn: self._logged_in, AgentLoggedOut: self._logged_out,
             AgentPaused: self._paused, AgentUnpaused: self._unpaused,
             DeviceRegistration: self._registration, DeviceBusy: self._device_busy,
@@ -172,6 +173,23 @@ class Dispatcher:
                            event.caller_number, event.caller_name, skills=tuple(event.skills))
         self._calls[call.call_id] = call
         self._join(call, queue)
+
+    def _priority_raised(self, event: CallPriorityRaised) -> None:
+        """Only a caller still waiting moves up; their place among callers of the new priority is by first
+        arrival, as for any caller (WaitingCall.order_key)."""
+        call = self._calls.get(event.call_id)
+        if call is None or call.phase not in (WaitingCallPhase.WAITING, WaitingCallPhase.RINGING):
+            return
+        if not 0 <= event.priority <= 10:
+            raise ValueError(f"priority {event.priority} is not within 0-10")
+        if event.priority <= call.priority:
+            return
+        queue = self._queues[call.queue]
+        queue.remove(call.call_id)
+        call.priority = event.priority
+        queue.add(call)
+        if call.phase is WaitingCallPhase.RINGING:
+            queue.offering(call.call_id)
 
     def _join(self, call: WaitingCall, queue: CallQueue, moved_from: str | None = None,
               why: str = "") -> None:

@@ -28,6 +28,16 @@ class CallQueued:
 
 
 @dataclass(frozen=True, slots=True)
+class CallPriorityRaised:
+    """A waiting caller turned out to deserve a higher priority (a VIP, identified after they queued): they
+    move ahead of lower-priority callers, keeping their first arrival among callers of their new priority."""
+
+    call_id: str
+    priority: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class CallerHungUp:
     """The caller's channel is gone, whatever the call's phase (waiting, ringing, connected)."""
 
@@ -198,7 +208,7 @@ class InternalCallEnded:
 
 
 AcdEvent = Union[
-    CallQueued, CallerHungUp, AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentUnpaused,
+    CallQueued, CallPriorityRaised, CallerHungUp, AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentUnpaused,
     DeviceRegistration, DeviceBusy, OfferAnswered, CallBridged, AgentLegEnded, Tick, AgentProfileChanged,
     Reconfigured, AgentReleased, InternalCallStarted, InternalCallEnded,
     TransferTargetRinging, TransferTargetAnswered, TransferTargetFreed,

@@ -53,12 +53,15 @@ class _QueueFlows:
         self._new_id = new_id
         self._recording_format = recording_format
 
-    def __call__(self, enter: EnterQueue) -> QueueFlow:
-        arrived = self._arrived
+    def __call__(self, enter: EnterQueue, vip: bool) -> QueueFlow:
+        """The IVR node's priority, else the queue's own; a VIP's raised to the queue's `vip_priority`."""
+        arrived, queue_config = self._arrived, self._config.queues.get(enter.queue)
+        priority = enter.priority if enter.priority is not None else (queue_config.priority if queue_config else 0)
         return QueueFlow(arrived.channel_id, enter.queue, arrived.caller_number, arrived.caller_name, self._clock,
-                         self._new_id, priority=enter.priority, skills=tuple(enter.skills),
+                         self._new_id, priority=priority, skills=tuple(enter.skills),
                          recording_policy=self.recording_policy, record_from=self.record_from,
-                         recording_format=self._recording_format)
+                         recording_format=self._recording_format,
+                         vip_priority=queue_config.vip_priority if queue_config else None, vip=vip)
 
     def recording_policy(self, queue: str, agent_id: str | None) -> Policy:
         queue_config = self._config.queues.get(queue)

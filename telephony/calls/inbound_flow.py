@@ -13,12 +13,12 @@ from collections.abc import Callable
 from telephony.call_flow import CallStory, CallView
 from telephony.calls.queue_flow import QueueFlow
 from telephony.commands import EnterQueue
-from telephony.events import ChannelHungUp
+from telephony.events import CallerIdentified, ChannelHungUp
 from telephony.ivr.flow import IvrFlow
 from telephony.requests import MONITOR_REQUESTS, CallRequest, NotConnected
 from telephony.supervision.call_supervision import CallSupervision
 
-QueueFlowFactory = Callable[[EnterQueue], QueueFlow]
+QueueFlowFactory = Callable[[EnterQueue, bool], QueueFlow]  # the IVR's hand-over, and whether a VIP calls
 
 
 class InboundFlow:
@@ -29,6 +29,7 @@ class InboundFlow:
         self._back_in_ivr = False  # the queue overflowed to voicemail and gave the caller back
         self.supervision: CallSupervision | None = None  # once a supervisor asks to join
         self._caller_gone = False
+        self._vip = False  # the caller's customer is a VIP (CallerIdentified)
 
     @property
     def outcome(self) -> str | None:
@@ -49,6 +50,8 @@ class InboundFlow:
     def handle(self, event) -> list:
         if isinstance(event, ChannelHungUp):
             self._caller_gone = True
+        if isinstance(event, CallerIdentified):
+            self._vip = event.vip
         if CallSupervision.takes(event):
             if self.supervision is None:
                 self.supervision = CallSupervision(event.channel_id)
@@ -114,7 +117,7 @@ class InboundFlow:
         out = []
         for command in commands:
             if isinstance(command, EnterQueue) and self.queue_flow is None:
-                self.queue_flow = self._queue_flow_for(command)
+                self.queue_flow = self._queue_flow_for(command, self._vip)
                 out.extend(self.queue_flow.start())
             else:
                 out.append(command)

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from telephony.acd.commands import Announce, CancelOffer, ConnectCallToAgent, EndCall, HoldCaller, Offer, Overflow
-from telephony.acd.events import AgentLegEnded, AgentReleased, CallBridged, CallerHungUp, CallQueued, OfferAnswered
+from telephony.acd.events import (AgentLegEnded, AgentReleased, CallBridged, CallerHungUp, CallPriorityRaised,
+                                  CallQueued, OfferAnswered)
 from telephony.acd.model import dial_string
 from telephony.call_flow import AgentCallPhase, CallStory, CallView, agents_view
 from telephony.calls.transfer import RequeueCaller, Segments
@@ -29,7 +30,7 @@ from telephony.causes import outcome_of_cause
 from telephony.channel_ids import hold_bridge, leg_id, overflow_playback, talk_bridge
 from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, Play,
                                 StartBridgeMusic)
-from telephony.events import (ChannelHungUp, LeftBridge, LegAnswered, LegEnded, PlaybackFinished,
+from telephony.events import (CallerIdentified, ChannelHungUp, LeftBridge, LegAnswered, LegEnded, PlaybackFinished,
                               RecordingSnoopEntered)
 from telephony.phases import PhaseTable
 from telephony.recordings.control import CallRecording, RecordingRefused
@@ -99,9 +100,12 @@ class QueueFlow:
                  clock: Callable[[], datetime], new_id: Callable[[], str], priority: int | None = None,
                  skills: tuple[tuple[str, int], ...] = (),
                  recording_policy: Callable[[str, str | None], Policy] = lambda queue, agent_id: "on_demand",
-                 record_from: Callable[[str], str] = lambda queue: "answer", recording_format: str = "wav"):
+                 record_from: Callable[[str], str] = lambda queue: "answer", recording_format: str = "wav",
+                 vip_priority: int | None = None, vip: bool = False):
         """`recording_policy(queue, agent_id)`: the policy in force for the call once that agent answers;
-        `record_from(queue)`: "answer" (the talk bridge) or "queue" (the caller from their entry)."""
+        `record_from(queue)`: "answer" (the talk bridge) or "queue" (the caller from their entry);
+        `vip_priority`: the queue's priority for a VIP's calls, applied now if `vip`, or when the caller is
+        identified as one later (CallerIdentified)."""
         self.channel_id = channel_id
         self.queue = queue
         self.caller_number = caller_number
@@ -109,6 +113,9 @@ class QueueFlow:
         self.clock = clock
         self.new_id = new_id
         self.priority = priority
+        self.vip_priority = vip_priority
+        if vip:
+            self.priority = self._vip_raised()
         self.skills = skills
         self.recording_policy = recording_policy
         self.record_from = record_from
@@ -198,6 +205,8 @@ class QueueFlow:
                 self._holding, self.moh_class = True, moh_class
                 return [CreateBridge(self.hold_bridge, "holding"), AddToBridge(self.hold_bridge, self.channel_id),
                         StartBridgeMusic(self.hold_bridge, moh_class), *self._record_from_queue()]
+            case CallerIdentified(vip=True):
+                return self._vip_identified()
             case RecordingSnoopEntered(snoop_id=snoop):
                 return self.recording.snoop_entered(snoop) if self.recording else [Hangup(snoop)]
             case Offer():
@@ -263,6 +272,21 @@ class QueueFlow:
         if self.phase is QueueCallPhase.CONNECTED and agent_id == self.agent_id:
             return [Hangup(self.channel_id)]
         raise NotConnected("you are not connected with this call")
+
+    def _vip_raised(self) -> int | None:
+        if self.vip_priority is None:
+            return self.priority
+        return max(self.priority or 0, self.vip_priority)
+
+    def _vip_identified(self) -> list:
+        """A VIP identified after they queued moves ahead now, if still waiting; later (a requeue) in any case."""
+        raised = self._vip_raised()
+        if raised == self.priority:
+            return []
+        self.priority = raised
+        if self.phase is not QueueCallPhase.WAITING:
+            return []
+        return [CallPriorityRaised(self.channel_id, raised, self.clock())]
 
     def _move(self, event: QueueCallEvent) -> None:
         self.phase = QUEUE_CALL_PHASES.move(self.phase, event, self.channel_id)

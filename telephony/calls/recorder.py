@@ -42,9 +42,13 @@ class InteractionRecorder:
         self.interaction_id: UUID | None = None
         self._task = asyncio.create_task(self._write_all(), name="interaction-writer")
 
-    def started(self, call: CallArrived) -> None:
+    def started(self, call: CallArrived, identified: Callable[[CallerIdentity], None] | None = None) -> None:
+        """Write the call's row; `identified(caller)` is told once the caller is known (before the row is
+        written), so the call can act on who they are (a VIP's priority)."""
         async def write(_):
             self.caller = await self._identify_caller(call)
+            if identified is not None:
+                identified(self.caller)
             customer_id = self.caller.customer.id if self.caller.customer else None
             return await self._store.start(call.channel_id, call.direction, call.dialled, call.caller_number,
                                            call.caller_name, call.at, caller_e164=self.caller.e164,

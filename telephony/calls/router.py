@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from telephony.acd.events import (AcdEvent, AgentLegEnded, AgentReleased, CallBridged, CallerHungUp, CallQueued,
-                                  InternalCallEnded, InternalCallStarted, OfferAnswered, TransferTargetAnswered,
-                                  TransferTargetFreed, TransferTargetRinging)
+from telephony.acd.events import (AcdEvent, AgentLegEnded, AgentReleased, CallBridged, CallerHungUp,
+                                  CallPriorityRaised, CallQueued, InternalCallEnded, InternalCallStarted,
+                                  OfferAnswered, TransferTargetAnswered, TransferTargetFreed,
+                                  TransferTargetRinging)
 from telephony.calls.internal_call import FindInternalTarget
 from telephony.calls.transfer_reports import TransferReport
 from telephony.commands import CommandExecutor
@@ -19,7 +20,7 @@ from telephony.supervision.events import SUPERVISION_REPORTS
 
 log = get_logger(__name__)
 
-ACD_REPORTS = (CallQueued, OfferAnswered, CallBridged, AgentLegEnded, CallerHungUp, AgentReleased,
+ACD_REPORTS = (CallQueued, CallPriorityRaised, OfferAnswered, CallBridged, AgentLegEnded, CallerHungUp, AgentReleased,
                InternalCallStarted, InternalCallEnded, TransferTargetRinging, TransferTargetAnswered,
                TransferTargetFreed)
 REPORTS = (*ARCHIVE_NOTES, *SUPERVISION_REPORTS, TransferReport)

@@ -18,7 +18,7 @@ from telephony.commands import (Answer, CancelTimer, ChannelGone, Command, Comma
                                 StartTimer)
 from telephony.crm.model import CallerIdentity
 from telephony.errors import AriError, AsteriskUnavailable, Refused
-from telephony.events import FAILED, FOUND_GONE, CallArrived, CallEvent, ChannelHungUp, LegEnded
+from telephony.events import FAILED, FOUND_GONE, CallArrived, CallerIdentified, CallEvent, ChannelHungUp, LegEnded
 from telephony.logs import get_logger
 from telephony.requests import CallGone, CallRequest
 
@@ -71,7 +71,7 @@ class CallSession:
         with bound_contextvars(call_id=self.channel_id):
             log.info("call.arrived", direction=call.direction, dialled=call.dialled, caller=call.caller_number,
                      adopted=call.adopted)
-            self._recorder.started(call)
+            self._recorder.started(call, self._identified)
             outcome = None
             try:
                 await self._step(self._flow.start())
@@ -106,6 +106,10 @@ class CallSession:
                                  story.voicemail)
             log.info("call.ended", outcome=outcome, path=[step.node for step in story.path])
             await self._recorder.finished()
+
+    def _identified(self, caller: CallerIdentity) -> None:
+        if caller.customer is not None:
+            self.deliver(CallerIdentified(self.channel_id, caller.customer.vip))
 
     async def _step(self, commands: list[Command]) -> None:
         await self._run_commands(commands)

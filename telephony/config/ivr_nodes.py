@@ -155,7 +155,7 @@ class QueueNode(Strict):
 
     kind: Literal["queue"]
     queue: str
-    priority: int = Field(0, ge=0, le=10)
+    priority: int | None = Field(None, ge=0, le=10, description="none: the queue's own priority")
     skills: dict[Annotated[str, Field(pattern=SKILL_NAME)], Annotated[int, Field(ge=1, le=5)]] = {}
     prompts: Prompts = []
 

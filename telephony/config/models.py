@@ -64,7 +64,10 @@ class QueueConfig(Strict):
     announce_every: float | None = Field(
         None, ge=5, description="seconds between announcements of position and estimated wait"
     )
-    priority: int = Field(0, ge=0, le=10, description="priority of calls that bring none (IVR, VIP flag)")
+    priority: int = Field(0, ge=0, le=10, description="priority of calls that bring none (an IVR node without one)")
+    vip_priority: int | None = Field(
+        None, ge=0, le=10, description="priority of a VIP customer's calls, when higher than the call's own; "
+                                       "none: VIPs wait as anyone")
     missed_offers_before_pause: int = Field(3, ge=1, description="missed offers in a row that pause an agent")
     recording: Literal["always", "on_demand", "never"] = Field(
         "on_demand", description="record calls from the agent's answer: always, when the agent asks, or never; "

@@ -35,7 +35,7 @@ def test_every_kind_of_call_is_a_call_flow():
     arrived = CallArrived("c1", "inbound", "1", "+4930123456", "Ada", NOW)
     ivr = flow_for_call(CONFIG, arrived, lambda: NOW, lambda: "id")
     queue = QueueFlow("c1", "support", "+4930123456", "Ada", lambda: NOW, lambda: "id")
-    flows = [ivr, queue, InboundFlow(ivr, lambda enter: queue),
+    flows = [ivr, queue, InboundFlow(ivr, lambda enter, vip: queue),
              InternalCallFlow("c2", "1002", "1001", "Ann", lambda: NOW),
              ClickToCallFlow("c3", "a1", "PJSIP/1001", "1001", "Ann", "PJSIP/1002", "1002", lambda: NOW)]
     assert all(isinstance(flow, CallFlow) for flow in flows)

@@ -28,7 +28,7 @@ class Recorder:
     def __init__(self):
         self.outcome = None
 
-    def started(self, call): pass
+    def started(self, call, identified=None): pass
     def answered(self, at): pass
     def segments(self, write, segments): pass
 

@@ -11,7 +11,7 @@ from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Play, 
                                 StopPlayback)
 from telephony.config import parse_config
 from telephony.config.models import OverflowTarget
-from telephony.events import CallArrived, ChannelHungUp, DtmfReceived, LeftBridge, PlaybackFinished, RecordingFinished
+from telephony.events import CallArrived, CallerIdentified, ChannelHungUp, DtmfReceived, LeftBridge, PlaybackFinished, RecordingFinished
 from telephony.ivr.flow import flow_for_call
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
@@ -29,7 +29,7 @@ def make():
     ids = count(1)
     arrived = CallArrived("c", "inbound", "1", "+4930123456", "Ada", NOW)
     ivr = flow_for_call(CONFIG, arrived, lambda: NOW, lambda: f"id{next(ids)}")
-    return InboundFlow(ivr, lambda enter: QueueFlow("c", enter.queue, "+4930123456", "Ada", lambda: NOW,
+    return InboundFlow(ivr, lambda enter, vip: QueueFlow("c", enter.queue, "+4930123456", "Ada", lambda: NOW,
                                                  lambda: f"q{next(ids)}", priority=enter.priority))
 
 
@@ -69,3 +69,15 @@ def test_a_queue_overflowing_to_voicemail_gives_the_caller_back_to_the_ivr_for_a
     flow.handle(ChannelHungUp("c", "left"))
     assert flow.outcome == "voicemail" and flow.story().voicemail.box == "sales" and flow.story().voicemail.duration == 4.0
     assert [s.node for s in flow.story().path][-1] == "voicemail:sales"
+
+
+def test_the_queue_flow_is_told_whether_a_vip_calls():
+    seen = []
+    arrived = CallArrived("c", "inbound", "1", "+4930123456", "Ada", NOW)
+    ivr = flow_for_call(CONFIG, arrived, lambda: NOW, lambda: "id")
+    flow = InboundFlow(ivr, lambda enter, vip: seen.append(vip) or QueueFlow("c", enter.queue, "", "", lambda: NOW,
+                                                                              lambda: "q"))
+    flow.start()
+    flow.handle(CallerIdentified("c", vip=True))
+    flow.handle(DtmfReceived("c", "1"))
+    assert seen == [True]

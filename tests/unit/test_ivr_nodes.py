@@ -160,7 +160,7 @@ def test_queue_node_plays_its_prompt_then_enters_the_queue():
 def test_queue_shorthand_target():
     flow = make("1")
     flow.start()
-    assert key(flow, "2") == [StopPlayback("id1"), EnterQueue("c", "billing", 0, ())]
+    assert key(flow, "2") == [StopPlayback("id1"), EnterQueue("c", "billing", None, ())]  # the queue's own
     assert flow.path[-1].node == "queue:billing"
 
 

@@ -7,13 +7,14 @@ from itertools import count
 import pytest
 
 from telephony.acd.commands import Announce, CancelOffer, ConnectCallToAgent, EndCall, HoldCaller, Offer, Overflow
-from telephony.acd.events import AgentLegEnded, CallBridged, CallerHungUp, CallQueued, OfferAnswered
+from telephony.acd.events import (AgentLegEnded, CallBridged, CallerHungUp, CallPriorityRaised, CallQueued,
+                                  OfferAnswered)
 from telephony.acd.model import Device, dial_string
 from telephony.calls.queue_flow import QueueFlow, announcement
 from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, PauseRecording,
                                 Play, RecordBridge, Snoop, StartBridgeMusic)
 from telephony.config.models import OverflowTarget
-from telephony.events import (ChannelHungUp, LeftBridge, LegAnswered, LegEnded, PlaybackFinished,
+from telephony.events import (CallerIdentified, ChannelHungUp, LeftBridge, LegAnswered, LegEnded, PlaybackFinished,
                               RecordingSnoopEntered)
 from telephony.recordings.commands import RecordingAgent
 from telephony.recordings.control import RecordingRefused
@@ -185,3 +186,24 @@ def test_a_queue_recorded_from_entry_snoops_the_caller_when_holding():
     flow.handle(offer())
     flow.handle(LegAnswered("c1", "c1-leg-1"))
     assert flow.handle(ConnectCallToAgent("c1", "o1", "a1"))[-1] == RecordingAgent("c1-rec-1", "a1")
+
+
+def test_a_vip_known_before_queueing_queues_with_the_queues_vip_priority():
+    flow = QueueFlow("c1", "support", "+4930123456", "Ada", Clock(), lambda: "id", priority=2, vip_priority=8,
+                     vip=True)
+    assert flow.start()[0].priority == 8
+
+
+def test_a_vip_identified_while_waiting_is_raised_once_and_a_plain_caller_is_not():
+    flow, clock = make()  # priority 5
+    flow.vip_priority = 9
+    flow.start()
+    assert flow.handle(CallerIdentified("c1", vip=False)) == []
+    assert flow.handle(CallerIdentified("c1", vip=True)) == [CallPriorityRaised("c1", 9, clock.now)]
+    assert flow.handle(CallerIdentified("c1", vip=True)) == []
+    assert flow.priority == 9
+
+
+def test_a_vip_below_the_calls_own_priority_keeps_it():
+    flow = QueueFlow("c1", "support", "", "", Clock(), lambda: "id", priority=7, vip_priority=3, vip=True)
+    assert flow.priority == 7

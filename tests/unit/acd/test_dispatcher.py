@@ -84,6 +84,30 @@ def test_queue_default_priority_applies_when_the_call_brings_none():
     assert rig.offered(out) == [("gold", "ann")]
 
 
+def test_a_waiting_caller_whose_priority_is_raised_moves_ahead_keeping_their_arrival():
+    rig = Rig(BASIC)
+    rig.call("early", priority=5)
+    rig.advance(1)
+    rig.call("vip-late", priority=0)
+    rig.advance(1)
+    rig.call("later", priority=5)
+    rig.send(ev.CallPriorityRaised, "vip-late", 5)  # now among the 5s, by its arrival: after "early"
+    rig.send(ev.CallPriorityRaised, "later", 2)  # a lower priority changes nothing
+    served = []
+    for name in ("a1", "a2", "a3"):
+        served += [c for c, _ in rig.offered(rig.login(name))]
+    assert served == ["early", "vip-late", "later"]
+
+
+def test_a_raised_priority_of_a_call_already_connected_or_gone_is_ignored():
+    rig = Rig(BASIC)
+    rig.login("ann")
+    [offer] = rig.offers(rig.call("c1"))
+    rig.answer_and_bridge(offer.offer_id)
+    assert rig.send(ev.CallPriorityRaised, "c1", 9) == []
+    assert rig.send(ev.CallPriorityRaised, "nobody", 9) == []
+
+
 def test_ring_timeout_moves_on_to_the_next_agent():
     rig = Rig(BASIC)
     rig.login("ann")
