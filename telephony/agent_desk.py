@@ -10,7 +10,7 @@ and 404 in one place.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 from datetime import datetime
 from uuid import UUID
@@ -59,6 +59,8 @@ class AgentView:
     skills: dict[str, int]
     pause_pending: str | None = None  # asked for during a call: starts when it (and its wrap-up) ends
     recording: str | None = None  # the agent's own recording policy over their queues'
+    phone: str | None = None  # while logged in: registered, unregistered (no call reaches them) or busy
+    warning: str | None = None  # what the agent should know about the change just made
 
 
 @dataclass(frozen=True)
@@ -89,15 +91,18 @@ class AgentDesk:
 
     async def view(self, agent: Agent) -> AgentView:
         key = str(agent.id)
-        pending = None
+        pending = phone = None
         if self._dispatcher.knows_agent(key):
             status = self._dispatcher.agent(key)
             state, reason, since, pending = status.state.value, status.reason, status.since, status.pause_pending
+            if status.state is not AgentState.LOGGED_OUT:
+                phone = ("unregistered" if not status.registered else
+                         "busy" if status.busy_elsewhere else "registered")
         else:
             state, reason, since = agent.state.value, agent.pause_reason, agent.state_since
         return AgentView(agent.id, agent.name, agent.extension, agent.user_id, state, reason, since,
                          agent.login_device if state != AgentState.LOGGED_OUT else None,
-                         dict(agent.queues), dict(agent.skills), pending, agent.recording)
+                         dict(agent.queues), dict(agent.skills), pending, agent.recording, phone)
 
     async def log_in(self, agent: Agent, device_kind: str) -> AgentView:
         device = agent.device(device_kind)
@@ -105,7 +110,11 @@ class AgentDesk:
             raise AgentStateRefused(f"agent {agent.name} has no {device_kind} device")
         await self._ask(AgentLoggedIn(agent.profile(), device, self._clock()))
         await self._agents.set_login_device(agent.id, device_kind)
-        return await self.view(await self._agents.get(agent.id))
+        view = await self.view(await self._agents.get(agent.id))
+        if view.phone == "unregistered":
+            return replace(view, warning=f"your {device_kind} ({device.address}) is not registered: no call "
+                                         "reaches you, and you are not counted as staffed, until it is")
+        return view
 
     async def log_out(self, agent: Agent) -> AgentView:
         await self._ask(AgentLoggedOut(str(agent.id), self._clock()))

@@ -67,8 +67,9 @@ class AgentStatus:
 
     @property
     def staffed(self) -> bool:
-        """Counted as working the queue (for the estimated wait): logged in and not paused."""
-        return self.state not in (S.LOGGED_OUT, S.PAUSED)
+        """Counted as working the queue (for the estimated wait and the supervisors' views): logged in, not
+        paused, and on a phone that is registered."""
+        return self.state not in (S.LOGGED_OUT, S.PAUSED) and self.registered
 
     def login(self, at: datetime, paused_reason: str | None = None, cause: str = "login") -> StateChanged:
         """`cause` "restored" marks the agent handed back to the ACD after a restart of the daemon."""

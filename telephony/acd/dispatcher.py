@@ -48,7 +48,6 @@ from telephony.acd.timers import (AcdTimer, AnnouncementDue, BridgeOverdue, LegO
 from telephony.config.models import CallCenterConfig
 from telephony.errors import Refused
 
-UNSTAFFED = (AgentState.LOGGED_OUT, AgentState.PAUSED)
 
 
 @dataclass(slots=True)
@@ -60,6 +59,7 @@ class AgentRecord:
     idle_since: float = 0.0
     leg: str | None = None  # the offer holding the agent until its leg is reported gone
     indexed: bool = False  # in the offerable pools of its queues
+    counted: bool = False  # counted in its queues' `staffed` (AgentStatus.staffed when last counted)
 
 
 @dataclass(slots=True)
@@ -504,14 +504,14 @@ class Dispatcher:
 
         `new_queues`: the queues were just rebuilt by a reload and know nothing of the agent yet.
         """
-        staffed = agent.status.staffed
         if not new_queues:
             for name, member in agent.members.items():
                 queue = self._queues[name]
                 if agent.indexed:
                     queue.pool.discard(agent.profile.id, member.penalty)
                 queue.members.pop(agent.profile.id, None)
-                queue.staffed -= staffed
+                queue.staffed -= agent.counted
+        staffed = agent.counted = agent.status.staffed
         agent.indexed = False
         old, agent.members, agent.profile = agent.members, {}, profile
         for name, penalty in profile.queues.items():
@@ -603,6 +603,7 @@ class Dispatcher:
         for agent in self._agents_on(event.device):
             if agent.device.kind == "softphone":
                 agent.status.registered = event.registered
+                self._recount(agent)
                 self._reindex(agent)
 
     def _device_busy(self, event: DeviceBusy) -> None:
@@ -651,14 +652,19 @@ class Dispatcher:
     def _apply(self, agent: AgentRecord, change: StateChanged) -> None:
         """Record a state change and keep the per-queue counts and indexes in step with it."""
         self._out.append(change)
-        was_staffed = change.previous not in UNSTAFFED
-        if was_staffed != (change.state not in UNSTAFFED):
-            delta = 1 if not was_staffed else -1
-            for name in agent.members:
-                self._queues[name].staffed += delta
+        self._recount(agent)
         if change.state is AgentState.AVAILABLE:
             agent.idle_since = change.at.timestamp()
         self._reindex(agent)
+
+    def _recount(self, agent: AgentRecord) -> None:
+        """Keep the agent's queues' `staffed` in step with whether the agent counts as staffed now."""
+        staffed = agent.status.staffed
+        if staffed == agent.counted:
+            return
+        for name in agent.members:
+            self._queues[name].staffed += 1 if staffed else -1
+        agent.counted = staffed
 
     def _reindex(self, agent: AgentRecord) -> None:
         offerable = agent.status.offerable and agent.leg is None

@@ -33,6 +33,10 @@ class AgentOut(BaseModel):
         None, description="a pause asked for during a call; it starts when the call and its wrap-up end")
     recording: Literal["always", "on_demand", "never"] | None = Field(
         None, description="the agent's own recording policy; null follows each queue's")
+    phone: Literal["registered", "unregistered", "busy"] | None = Field(
+        None, description="while logged in: the phone's state; an unregistered phone gets no calls and does "
+                          "not count as staffed")
+    warning: str | None = Field(None, description="what the agent should know about the change just made")
 
     @classmethod
     def of(cls, view: AgentView) -> AgentOut:

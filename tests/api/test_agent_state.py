@@ -1,5 +1,7 @@
 """An agent's softphone panel and a supervisor's view over real HTTP, with the real dispatcher."""
 
+from telephony.acd.events import DeviceRegistration
+
 
 async def test_agent_logs_in_pauses_with_a_reason_and_is_ready_again(api, people):
     alice = people["alice"]
@@ -40,3 +42,19 @@ async def test_supervisor_sees_the_agents_and_queues_they_supervise(api, people)
     status, bob = await api.call("POST", f"/api/v1/agents/{api.agents['bob'].id}/pause", people["sue"],
                                  json={"reason": "break"})
     assert status == 200 and bob["state"] == "paused"
+
+
+async def test_an_unregistered_softphone_is_shown_warned_of_and_not_staffed(api, people, acd, clock):
+    """The ACD hears the device states from AMI; here they are handed to it as AMI would."""
+    dispatcher, service = acd
+    await service.ask(DeviceRegistration("PJSIP/1001", False, clock()))
+    status, me = await api.call("POST", "/api/v1/me/agent/login", people["alice"], json={"device": "softphone"})
+    assert status == 200 and me["state"] == "available" and me["phone"] == "unregistered"
+    assert "not registered" in me["warning"]
+    status, queues = await api.call("GET", "/api/v1/queues", people["sam"])
+    assert queues["queues"][0]["staffed"] == 0
+    await service.ask(DeviceRegistration("PJSIP/1001", True, clock()))
+    status, me = await api.call("GET", "/api/v1/me/agent", people["alice"])
+    assert me["phone"] == "registered" and me["warning"] is None
+    status, queues = await api.call("GET", "/api/v1/queues", people["sam"])
+    assert queues["queues"][0]["staffed"] == 1

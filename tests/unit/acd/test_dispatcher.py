@@ -590,3 +590,18 @@ def test_a_target_in_wrap_up_answering_a_transfer_is_on_the_call_and_the_old_wra
     assert rig.state("bob") is S.WRAP_UP
     rig.advance(10)
     assert rig.state("bob") is S.AVAILABLE
+
+
+def test_an_agent_on_an_unregistered_phone_is_not_staffed_until_it_registers():
+    rig = Rig(BASIC)
+    rig.send(ev.DeviceRegistration, "PJSIP/ann", False)
+    rig.login("ann")
+    queue = rig.dispatcher.queue("q")
+    assert queue.staffed == 0 and rig.offered(rig.call("c1")) == []
+    out = rig.send(ev.DeviceRegistration, "PJSIP/ann", True)
+    assert queue.staffed == 1 and rig.offered(out) == [("c1", "ann")]
+    rig.send(ev.DeviceRegistration, "PJSIP/ann", False)
+    assert queue.staffed == 0
+    rig.send(ev.AgentPaused, "ann", "lunch")
+    rig.send(ev.DeviceRegistration, "PJSIP/ann", True)
+    assert queue.staffed == 0  # paused: still not staffed
