@@ -32,6 +32,8 @@ from telephony.asterisk.executor import AriCommandExecutor
 from telephony.asterisk.translate import call_arrived, stasis_args, translate
 from telephony.auth.service import build_auth_service
 from telephony.bus import DomainEvents
+from telephony import call_log
+from telephony.call_log import CallLog
 from telephony.calls.agent_calls import AgentCallControl
 from telephony.calls.flow_factory import FlowFactory
 from telephony.calls.in_flight import CallsInFlight
@@ -42,6 +44,7 @@ from telephony.config import CallCenterConfig, load_config
 from telephony.crm.screen_pops import ScreenPops
 from telephony.crm.service import CrmService
 from telephony.db.agents import AgentStore
+from telephony.db.call_events import CallEventStore
 from telephony.db.customers import CustomerStore
 from telephony.db.interactions import InteractionStore
 from telephony.db.migrations import migrate
@@ -140,6 +143,7 @@ class Service:
         await roster.load()
         acd = AcdRuntime(self.dispatcher, agents, calls.deliver, bus.publish, utcnow, interactions)
         self.device_states.subscribe(acd.device_changed)
+        bus.subscribe(CallLog(CallEventStore(pool), acd.writer.submit, utcnow).observe, *call_log.KINDS)
         archive = RecordingArchive(self.ari, recordings, settings.recordings_dir, utcnow)
         bus.subscribe(archive.observe, *RECORDING_COMMANDS, *ARCHIVE_NOTES)
         crm = CrmService(CustomerStore(pool), TicketStore(pool), settings.default_region,
