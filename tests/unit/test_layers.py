@@ -46,6 +46,8 @@ PURE = (
     "telephony.recordings.control", "telephony.recordings.takes", "telephony.recordings.policy",
     "telephony.recordings.commands",
     "telephony.crm.model", "telephony.crm.tickets", "telephony.crm.numbers",
+    "telephony.reports.intervals", "telephony.reports.stretches", "telephony.reports.queues",
+    "telephony.reports.agents",
 )
 
 
