@@ -50,6 +50,7 @@ from telephony.db.interactions import InteractionStore
 from telephony.db.migrations import migrate
 from telephony.db.pool import Database
 from telephony.db.recordings import RecordingStore
+from telephony.db.report_rows import ReportRows
 from telephony.db.segments import SegmentStore
 from telephony.db.tickets import TicketStore
 from telephony.db.voicemails import VoicemailStore
@@ -64,6 +65,7 @@ from telephony.notifiers.transfers import TransferNotifier
 from telephony.recordings.archive import RecordingArchive
 from telephony.recordings.commands import ARCHIVE_NOTES, RECORDING_COMMANDS
 from telephony.recordings.library import RecordingLibrary
+from telephony.reports.service import Reports
 from telephony.settings import Settings
 from telephony.supervision.desk import SupervisorDesk
 from telephony.supervision.events import SUPERVISION_REPORTS
@@ -143,7 +145,8 @@ class Service:
         await roster.load()
         acd = AcdRuntime(self.dispatcher, agents, calls.deliver, bus.publish, utcnow, interactions)
         self.device_states.subscribe(acd.device_changed)
-        bus.subscribe(CallLog(CallEventStore(pool), acd.writer.submit, utcnow).observe, *call_log.KINDS)
+        call_events = CallEventStore(pool)
+        bus.subscribe(CallLog(call_events, acd.writer.submit, utcnow).observe, *call_log.KINDS)
         archive = RecordingArchive(self.ari, recordings, settings.recordings_dir, utcnow)
         bus.subscribe(archive.observe, *RECORDING_COMMANDS, *ARCHIVE_NOTES)
         crm = CrmService(CustomerStore(pool), TicketStore(pool), settings.default_region,
@@ -184,7 +187,8 @@ class Service:
         app = build_app(self.health, auth=auth, hub=self.events, calls=self.active_calls, ws_options=ws_options,
                         desk=desk, voicemail_store=VoicemailStore(pool), reload=self.try_reload, crm=crm,
                         recordings=RecordingLibrary(recordings, agents, settings.recordings_dir),
-                        supervision=supervision, segments=segments)
+                        supervision=supervision, segments=segments,
+                        reports=Reports(call_events, ReportRows(pool), self._queues_now, utcnow))
         http = HttpServer(app, settings.http_host, settings.http_port)
         await http.start()
         stack.push_async_callback(http.close)
