@@ -32,6 +32,8 @@ from telephony.asterisk.executor import AriCommandExecutor
 from telephony.asterisk.translate import call_arrived, stasis_args, translate
 from telephony.auth.service import build_auth_service
 from telephony.bus import DomainEvents
+from telephony import call_log
+from telephony.call_log import CallLog
 from telephony.calls.agent_calls import AgentCallControl
 from telephony.calls.flow_factory import FlowFactory
 from telephony.calls.in_flight import CallsInFlight
@@ -42,11 +44,13 @@ from telephony.config import CallCenterConfig, load_config
 from telephony.crm.screen_pops import ScreenPops
 from telephony.crm.service import CrmService
 from telephony.db.agents import AgentStore
+from telephony.db.call_events import CallEventStore
 from telephony.db.customers import CustomerStore
 from telephony.db.interactions import InteractionStore
 from telephony.db.migrations import migrate
 from telephony.db.pool import Database
 from telephony.db.recordings import RecordingStore
+from telephony.db.report_rows import ReportRows
 from telephony.db.segments import SegmentStore
 from telephony.db.tickets import TicketStore
 from telephony.db.voicemails import VoicemailStore
@@ -61,6 +65,7 @@ from telephony.notifiers.transfers import TransferNotifier
 from telephony.recordings.archive import RecordingArchive
 from telephony.recordings.commands import ARCHIVE_NOTES, RECORDING_COMMANDS
 from telephony.recordings.library import RecordingLibrary
+from telephony.reports.service import Reports
 from telephony.settings import Settings
 from telephony.supervision.desk import SupervisorDesk
 from telephony.supervision.events import SUPERVISION_REPORTS
@@ -140,6 +145,8 @@ class Service:
         await roster.load()
         acd = AcdRuntime(self.dispatcher, agents, calls.deliver, bus.publish, utcnow, interactions)
         self.device_states.subscribe(acd.device_changed)
+        call_events = CallEventStore(pool)
+        bus.subscribe(CallLog(call_events, acd.writer.submit, utcnow).observe, *call_log.KINDS)
         archive = RecordingArchive(self.ari, recordings, settings.recordings_dir, utcnow)
         bus.subscribe(archive.observe, *RECORDING_COMMANDS, *ARCHIVE_NOTES)
         crm = CrmService(CustomerStore(pool), TicketStore(pool), settings.default_region,
@@ -180,7 +187,8 @@ class Service:
         app = build_app(self.health, auth=auth, hub=self.events, calls=self.active_calls, ws_options=ws_options,
                         desk=desk, voicemail_store=VoicemailStore(pool), reload=self.try_reload, crm=crm,
                         recordings=RecordingLibrary(recordings, agents, settings.recordings_dir),
-                        supervision=supervision, segments=segments)
+                        supervision=supervision, segments=segments,
+                        reports=Reports(call_events, ReportRows(pool), self._queues_now, utcnow))
         http = HttpServer(app, settings.http_host, settings.http_port)
         await http.start()
         stack.push_async_callback(http.close)

@@ -140,7 +140,61 @@ class CallCompleted:
     handed_over: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class CallEnteredQueue:
+    """Record: the call entered `queue`, first or moved on from `moved_from` (an overflow), with the priority
+    it waits at and its first arrival (which a call coming back keeps)."""
+
+    call_id: str
+    queue: str
+    priority: int
+    arrived_at: datetime
+    at: datetime
+    moved_from: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OfferMissed:
+    """Record: an offer rang without the agent answering; `outcome`: how its leg ended (a LegOutcome)."""
+
+    offer_id: str
+    call_id: str
+    queue: str
+    agent_id: str
+    outcome: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WrapUpStarted:
+    call_id: str
+    queue: str
+    agent_id: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WrapUpEnded:
+    call_id: str
+    queue: str
+    agent_id: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TransferTalkEnded:
+    """Record: an agent who took the call over from a transfer is done talking with the caller."""
+
+    call_id: str
+    queue: str
+    agent_id: str
+    talked: float
+    at: datetime
+
+
 Command = Union[HoldCaller, Offer, CancelOffer, ConnectCallToAgent, Announce, Overflow, EndCall]
-Record = Union[StateChanged, CallMoved, CallAbandoned, CallOverflowed, CallConnected, CallCompleted]
+Record = Union[StateChanged, CallMoved, CallAbandoned, CallOverflowed, CallConnected, CallCompleted,
+               CallEnteredQueue, OfferMissed, WrapUpStarted, WrapUpEnded, TransferTalkEnded]
 Output = Union[Command, Record]
-RECORD_TYPES = (StateChanged, CallMoved, CallAbandoned, CallOverflowed, CallConnected, CallCompleted)
+RECORD_TYPES = (StateChanged, CallMoved, CallAbandoned, CallOverflowed, CallConnected, CallCompleted,
+                CallEnteredQueue, OfferMissed, WrapUpStarted, WrapUpEnded, TransferTalkEnded)

@@ -29,8 +29,9 @@ from datetime import datetime, timedelta
 
 from telephony.acd.agent_state import AgentStateRefused, AgentStatus
 from telephony.acd.commands import (
-    Announce, CallAbandoned, CallCompleted, CallConnected, CallMoved, CallOverflowed, CancelOffer, ConnectCallToAgent,
-    EndCall, HoldCaller, Offer, Output, Overflow,
+    Announce, CallAbandoned, CallCompleted, CallConnected, CallEnteredQueue, CallMoved, CallOverflowed, CancelOffer,
+    ConnectCallToAgent, EndCall, HoldCaller, Offer, OfferMissed, Output, Overflow, TransferTalkEnded, WrapUpEnded,
+    WrapUpStarted,
 )
 from telephony.acd.events import (
     AcdEvent, AgentLegEnded, AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentProfileChanged, AgentReleased,
@@ -45,6 +46,7 @@ from telephony.acd.queue import CallQueue, WaitingCall
 from telephony.acd.strategies import Member, make_strategy, skill_score
 from telephony.acd.timers import (AcdTimer, AnnouncementDue, BridgeOverdue, LegOverdue, MaxWaitReached,
                                   RingTimeout, WaitTimer, WrapUpOver)
+from telephony.causes import LegOutcome
 from telephony.config.models import CallCenterConfig
 from telephony.errors import Refused
 
@@ -60,6 +62,7 @@ class AgentRecord:
     leg: str | None = None  # the offer holding the agent until its leg is reported gone
     indexed: bool = False  # in the offerable pools of its queues
     counted: bool = False  # counted in its queues' `staffed` (AgentStatus.staffed when last counted)
+    wrapping: tuple[str, str] | None = None  # (call, queue) of the call the agent's wrap-up follows
 
 
 @dataclass(slots=True)
@@ -90,7 +93,8 @@ class Dispatcher:
         self._busy: dict[str, bool] = {}
         self._internal: dict[str, set[str]] = {}  # agent id -> the internal calls they are on
         self._calls: dict[str, WaitingCall] = {}
-        self._holds: dict[str, tuple[str, str]] = {}  # a transfer target's leg -> (agent, the call's queue)
+        self._holds: dict[str, tuple[str, str, str]] = {}  # a transfer target's leg -> (agent, queue, call)
+        self._held_answered: dict[str, datetime] = {}  # a transfer target's leg -> when it answered
         self._offers: dict[str, OfferRecord] = {}
         self._timers: list[tuple[float, int, AcdTimer]] = []
         self._seq = itertools.count()
@@ -193,16 +197,19 @@ class Dispatcher:
 
     def _join(self, call: WaitingCall, queue: CallQueue, moved_from: str | None = None,
               why: str = "") -> None:
+        if moved_from is not None:
+            self._out.append(CallMoved(call.call_id, moved_from, queue.name, why, self._now))
+        entered = CallEnteredQueue(call.call_id, queue.name, call.priority, call.arrived_at, self._now, moved_from)
         limit = queue.config.max_length
         if limit is not None and len(queue) >= limit and self._can_overflow(queue):
             call.queue = queue.name
+            self._out.append(entered)
             self._overflow(call, "full", enqueued=False)
             return
         call.queue, call.joined_at = queue.name, self._now
         if moved_from is not None:
             self._move_call(call, WaitingCallEvent.MOVED)
-            self._out.append(CallMoved(call.call_id, moved_from, queue.name, why, self._now))
-        self._out.append(HoldCaller(call.call_id, queue.name, queue.config.moh_class))
+        self._out += [HoldCaller(call.call_id, queue.name, queue.config.moh_class), entered]
         queue.add(call)
         if queue.config.max_wait is not None:
             self._at(queue.config.max_wait, MaxWaitReached(call.call_id, queue.name, call.joined_at))
@@ -261,10 +268,12 @@ class Dispatcher:
         wrap_up = queue.config.wrap_up_seconds
         queue.record_handle_time(talked + wrap_up)
         self._out.append(CallCompleted(call.call_id, call.queue, agent.profile.id, talked, self._now, handed_over))
-        self._talk_ended(agent, wrap_up)
+        self._talk_ended(agent, wrap_up, (call.call_id, call.queue))
 
-    def _talk_ended(self, agent: AgentRecord, wrap_up: float) -> None:
-        """The agent's talk is over: wrap-up for `wrap_up` seconds (if any), then free again."""
+    def _talk_ended(self, agent: AgentRecord, wrap_up: float, call: tuple[str, str]) -> None:
+        """The agent's talk about `call` (call, queue) is over: wrap-up for `wrap_up` seconds (if any), then
+        free again."""
+        agent.wrapping = call if wrap_up > 0 else None
         self._apply(agent, agent.status.call_ended(self._now, wrap_up=wrap_up > 0))
         if wrap_up > 0:
             self._at(wrap_up, WrapUpOver(agent.profile.id, self._now))
@@ -361,6 +370,8 @@ class Dispatcher:
         if offer.phase is OfferPhase.RINGING:
             call.offers.discard(offer.offer_id)
             call.tried.add(agent.profile.id)
+            self._out.append(OfferMissed(offer.offer_id, call.call_id, call.queue, agent.profile.id, event.cause,
+                                         self._now))
             self._missed(agent, call.queue)
             if not call.offers:
                 self._requeue(call, WaitingCallEvent.OFFERS_GONE)
@@ -394,7 +405,7 @@ class Dispatcher:
         agent = self._agents.get(event.agent_id)
         if agent is None or agent.leg is not None or agent.status.state is AgentState.LOGGED_OUT:
             return
-        self._holds[event.hold_id] = (event.agent_id, event.queue)
+        self._holds[event.hold_id] = (event.agent_id, event.queue, event.call_id)
         agent.leg = event.hold_id
         if agent.status.state is AgentState.AVAILABLE:
             self._apply(agent, agent.status.ring(self._now))
@@ -405,6 +416,7 @@ class Dispatcher:
         if held is None:
             return
         agent = self._agents[held[0]]
+        self._held_answered[event.hold_id] = self._now
         if agent.status.state is AgentState.RINGING:
             self._apply(agent, agent.status.answer(self._now))
         elif agent.status.state in (AgentState.PAUSED, AgentState.WRAP_UP):
@@ -414,15 +426,19 @@ class Dispatcher:
         held = self._holds.pop(event.hold_id, None)
         if held is None:
             return
-        agent_id, queue_name = held
+        agent_id, queue_name, call_id = held
         agent = self._agents[agent_id]
         if agent.leg == event.hold_id:
             agent.leg = None
+        answered = self._held_answered.pop(event.hold_id, None)
+        if answered is not None:
+            self._out.append(TransferTalkEnded(call_id, queue_name, agent_id, self._seconds(answered), self._now))
         if agent.status.state is AgentState.RINGING:
             self._apply(agent, agent.status.offer_withdrawn(self._now))
         elif agent.status.state is AgentState.ON_CALL:
             queue = self._queues.get(queue_name)
-            self._talk_ended(agent, queue.config.wrap_up_seconds if queue is not None else 0)
+            self._talk_ended(agent, queue.config.wrap_up_seconds if queue is not None else 0,
+                             (call_id, queue_name))
         self._reindex(agent)
 
     def _winner_lost(self, offer: OfferRecord, call: WaitingCall, agent: AgentRecord) -> None:
@@ -650,8 +666,16 @@ class Dispatcher:
         return [self._agents[a] for a in self._by_device.get(device, ())]
 
     def _apply(self, agent: AgentRecord, change: StateChanged) -> None:
-        """Record a state change and keep the per-queue counts and indexes in step with it."""
+        """Record a state change and keep the per-queue counts and indexes in step with it; a wrap-up
+        begun or ended is recorded with the call it follows."""
         self._out.append(change)
+        wrapping = agent.wrapping
+        if wrapping is not None and (change.state is AgentState.WRAP_UP) != (change.previous is AgentState.WRAP_UP):
+            if change.state is AgentState.WRAP_UP:
+                self._out.append(WrapUpStarted(*wrapping, agent.profile.id, change.at))
+            else:
+                self._out.append(WrapUpEnded(*wrapping, agent.profile.id, change.at))
+                agent.wrapping = None
         self._recount(agent)
         if change.state is AgentState.AVAILABLE:
             agent.idle_since = change.at.timestamp()
@@ -711,6 +735,8 @@ class Dispatcher:
         for offer_id in list(call.offers):
             offer = self._offers[offer_id]
             self._end_leg(offer, "no_answer")
+            self._out.append(OfferMissed(offer_id, call.call_id, call.queue, offer.agent_id, LegOutcome.NO_ANSWER,
+                                         self._now))
             call.tried.add(offer.agent_id)
             self._missed(self._agents[offer.agent_id], call.queue)
         call.offers.clear()

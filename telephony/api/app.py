@@ -22,8 +22,9 @@ from telephony.api.config_reload import Reload
 from telephony.auth.service import AuthService
 from telephony.crm.service import CrmService
 from telephony.db.voicemails import VoicemailStore
-from telephony.api import segment_routes
+from telephony.api import report_routes, segment_routes
 from telephony.db.segments import SegmentStore
+from telephony.reports.service import Reports
 from telephony.recordings.library import RecordingLibrary
 from telephony.supervision.desk import SupervisorDesk
 from telephony.logs import get_logger
@@ -83,7 +84,7 @@ def build_app(health: HealthCheck, *, auth: AuthService | None = None, hub: Even
               reload: Reload | None = None, crm: CrmService | None = None,
               recordings: RecordingLibrary | None = None,
               supervision: SupervisorDesk | None = None,
-              segments: SegmentStore | None = None) -> web.Application:
+              segments: SegmentStore | None = None, reports: Reports | None = None) -> web.Application:
     """The HTTP application. Without `auth` (no database yet) it serves /healthz only; the agent and queue
     routes come with `desk` (the ACD), the customer and ticket routes with `crm`."""
     app = web.Application(client_max_size=MAX_BODY, middlewares=[error_middleware, auth_middleware])
@@ -92,6 +93,7 @@ def build_app(health: HealthCheck, *, auth: AuthService | None = None, hub: Even
                 transfer_routes.routes: (agent_routes.DESK, desk),
                 voicemails.routes: (voicemails.VOICEMAILS, voicemail_store),
                 segment_routes.routes: (segment_routes.SEGMENTS, segments),
+                report_routes.routes: (report_routes.REPORTS, reports),
                 config_reload.routes: (config_reload.RELOAD, reload),
                 recording_routes.routes: (recording_routes.RECORDINGS, recordings if desk is not None else None),
                 supervision_routes.routes: (supervision_routes.SUPERVISION,

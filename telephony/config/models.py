@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from telephony.config.common import NODE_NAME, QUEUE_PREFIX, Strict
 from telephony.config.common import check_prompt as _check_prompt
+from telephony.config.ivr_nodes import _check_timezone
 from telephony.config.ivr_nodes import (NODE_KINDS, HangupNode, IvrNode, PlayNode,  # noqa: F401
                                         node_problems, node_references)
 
@@ -75,6 +76,13 @@ class QueueConfig(Strict):
     record_from: Literal["answer", "queue"] = Field(
         "answer", description="with recording always: from the agent's answer, or from the caller's entry into "
                               "the queue (hold music included)")
+    service_level_seconds: float = Field(
+        20, gt=0, le=3600, description="a call answered within this many seconds of entering is in service level")
+    short_abandon_seconds: float = Field(
+        5, ge=0, le=600, description="a caller hanging up within this many seconds is a short abandon, counted apart "
+                                     "and left out of service level and abandon rate")
+    time_zone: Annotated[str, AfterValidator(_check_timezone)] = Field(
+        "UTC", description="the zone whose clock the queue's report intervals follow unless a report names one")
 
     @field_validator("overflow", mode="before")
     @classmethod

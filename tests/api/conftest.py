@@ -28,6 +28,9 @@ from telephony.crm.service import CrmService
 from telephony.db.agents import AgentStore
 from telephony.db.recordings import RecordingStore
 from telephony.db.segments import SegmentStore
+from telephony.db.call_events import CallEventStore
+from telephony.db.report_rows import ReportRows
+from telephony.reports.service import Reports
 from telephony.recordings.library import RecordingLibrary
 from telephony.supervision.desk import SupervisorDesk
 from telephony.db.customers import CustomerStore
@@ -207,7 +210,8 @@ async def api(auth, hub, ws_options, acd, pool, clock, tmp_path):
     app = build_app(healthy, auth=auth, hub=hub, calls=lambda: holder[0].calls, ws_options=ws_options,
                     desk=desk, voicemail_store=FakeVoicemails(), reload=lambda: reloads.pop(0) if reloads else [],
                     crm=crm, recordings=RecordingLibrary(RecordingStore(pool), AgentStore(pool), tmp_path),
-                    supervision=supervision, segments=SegmentStore(pool))
+                    supervision=supervision, segments=SegmentStore(pool),
+                    reports=Reports(CallEventStore(pool), ReportRows(pool), lambda: CALL_CENTER.queues, clock))
     server = HttpServer(app, "127.0.0.1", 0)
     await server.start()
     async with aiohttp.ClientSession() as session:

@@ -7,6 +7,9 @@ import uuid
 import pytest
 
 ANON = None
+WINDOW = "from=2026-01-05T00:00:00Z&to=2026-01-06T00:00:00Z&interval=1h"
+QUEUES_REPORT = "/api/v1/reports/queues?" + WINDOW
+AGENTS_REPORT = "/api/v1/reports/agents?" + WINDOW
 
 # (method, path, actor, body, expected status). In paths, {alice}/{bob}/{sam} are user ids,
 # {alice_token}/{bob_token} ids of those users' tokens, {unknown} an id that names nothing.
@@ -203,6 +206,23 @@ MATRIX = [
     ("POST", "/api/v1/config/reload", "admin", None, 200),
     ("POST", "/api/v1/auth/logout", ANON, None, 401),
     ("POST", "/api/v1/auth/logout", "alice", None, 204),
+    ("GET", QUEUES_REPORT, ANON, None, 401),
+    ("GET", QUEUES_REPORT, "alice", None, 403),
+    ("GET", QUEUES_REPORT, "sam", None, 200),
+    ("GET", QUEUES_REPORT + "&queue=sales", "sam", None, 200),
+    ("GET", QUEUES_REPORT + "&queue=support", "sam", None, 403),
+    ("GET", QUEUES_REPORT + "&queue=support", "sue", None, 200),
+    ("GET", QUEUES_REPORT, "admin", None, 200),
+    ("GET", QUEUES_REPORT.replace("1h", "7m"), "admin", None, 422),
+    ("GET", "/api/v1/reports/queues?to=2026-01-06T00:00:00Z", "admin", None, 422),
+    ("GET", AGENTS_REPORT, ANON, None, 401),
+    ("GET", AGENTS_REPORT, "alice", None, 200),  # their own row
+    ("GET", AGENTS_REPORT + "&agent={alice_agent}", "alice", None, 200),
+    ("GET", AGENTS_REPORT + "&agent={bob_agent}", "alice", None, 403),
+    ("GET", AGENTS_REPORT, "sam", None, 200),
+    ("GET", AGENTS_REPORT + "&queue=support", "sam", None, 403),
+    ("GET", AGENTS_REPORT, "admin", None, 200),
+    ("GET", AGENTS_REPORT + "&tz=Mars/Olympus", "admin", None, 422),
 ]
 
 

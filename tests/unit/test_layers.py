@@ -29,7 +29,7 @@ SOURCE = Path(__file__).parents[2]
 VOCABULARY = frozenset({
     "telephony.commands", "telephony.events", "telephony.errors", "telephony.phases", "telephony.model",
     "telephony.channel_ids", "telephony.causes", "telephony.audience", "telephony.timers", "telephony.requests",
-    "telephony.call_flow",
+    "telephony.call_flow", "telephony.call_events",
     # Audience.admits reads a Principal: the authorisation vocabulary (Role, Principal, Forbidden and the pure
     # checks over them) is as plain as the rest; auth.policy imports only auth.models.
     "telephony.auth.models", "telephony.auth.policy",
@@ -46,6 +46,8 @@ PURE = (
     "telephony.recordings.control", "telephony.recordings.takes", "telephony.recordings.policy",
     "telephony.recordings.commands",
     "telephony.crm.model", "telephony.crm.tickets", "telephony.crm.numbers",
+    "telephony.reports.intervals", "telephony.reports.stretches", "telephony.reports.queues",
+    "telephony.reports.agents",
 )
 
 

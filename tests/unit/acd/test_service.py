@@ -7,7 +7,7 @@ import pytest
 
 from telephony.acd import events as ev
 from telephony.acd.agent_state import AgentStateRefused
-from telephony.acd.commands import CancelOffer, HoldCaller, Offer
+from telephony.acd.commands import CallEnteredQueue, CancelOffer, HoldCaller, Offer, OfferMissed
 from telephony.acd.dispatcher import Dispatcher
 from telephony.acd.model import AgentProfile, Device, StateChanged
 from telephony.acd.service import AcdService
@@ -43,7 +43,8 @@ async def test_commands_and_records_are_handed_on_and_timers_fire(service):
     await settle(lambda: any(isinstance(c, CancelOffer) for c in commands))  # the ring timeout passed
     kinds = [type(c) for c in commands]
     assert kinds[:2] == [HoldCaller, Offer] and CancelOffer in kinds
-    assert all(isinstance(r, StateChanged) for r in records)
+    call_log = [type(r) for r in records if not isinstance(r, StateChanged)]
+    assert call_log[0] is CallEnteredQueue and set(call_log[1:]) == {OfferMissed}  # the rest: state changes
 
 
 async def test_ask_raises_the_dispatchers_refusal_and_the_task_goes_on(service):
@@ -51,4 +52,4 @@ async def test_ask_raises_the_dispatchers_refusal_and_the_task_goes_on(service):
     with pytest.raises(AgentStateRefused, match="unknown agent"):
         await acd.ask(ev.AgentPaused("nobody", "lunch", now()))
     outputs = await acd.ask(ev.CallQueued("c1", "q", now()))
-    assert [type(o) for o in outputs] == [HoldCaller]
+    assert [type(o) for o in outputs] == [HoldCaller, CallEnteredQueue]
