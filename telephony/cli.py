@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import signal
 import sys
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 from telephony.auth.models import ROLES
@@ -37,11 +37,22 @@ def main(argv: list[str] | None = None) -> int:
     prune.add_argument("--older-than-days", type=float, default=None,
                        help="default: the recordings_retention_days setting")
     prune.add_argument("--apply", action="store_true", help="really remove the files and their rows")
+    report = commands.add_parser("report", help="print a queue or agent report (the API's /reports, as admin)")
+    report.add_argument("report_command", choices=("queues", "agents"))
+    report.add_argument("--from", dest="start", required=True, help="ISO 8601 with its offset")
+    report.add_argument("--to", dest="end", required=True, help="ISO 8601 with its offset; excluded")
+    report.add_argument("--interval", default="1h", choices=("15m", "30m", "1h", "1d"))
+    report.add_argument("--tz", default=None, help="a time zone name; default: each queue's own")
+    report.add_argument("--queue", action="append", default=[], help="only these queues (repeatable)")
+    report.add_argument("--agent", action="append", default=[], help="only these agents (repeatable)")
+    report.add_argument("--view", default="queue", choices=("queue", "caller"))
+    report.add_argument("--csv", action="store_true", help="CSV, as the API answers to Accept: text/csv")
     args = parser.parse_args(argv)
-    if args.command in ("user", "recordings"):
+    if args.command in ("user", "recordings", "report"):
         args.command = f"{args.command}-{getattr(args, args.command + '_command')}"
     handlers = {"run": cmd_run, "migrate": cmd_migrate, "check-config": cmd_check_config,
-                "user-add": cmd_user_add, "user-token": cmd_user_token, "recordings-prune": cmd_recordings_prune}
+                "user-add": cmd_user_add, "user-token": cmd_user_token, "recordings-prune": cmd_recordings_prune,
+                "report-queues": cmd_report, "report-agents": cmd_report}
     try:
         return handlers[args.command](args)
     except (SettingsError, MigrationError) as exc:
@@ -111,6 +122,40 @@ def cmd_recordings_prune(args) -> int:
                                                          args.apply))
     for line in report.lines():
         print(line)
+    return 0
+
+
+def cmd_report(args) -> int:
+    """The figures the API's /reports routes answer, for an admin, printed as a table or CSV."""
+    from uuid import uuid4
+    from zoneinfo import ZoneInfo
+
+    from telephony.auth.policy import Principal
+    from telephony.db.call_events import CallEventStore
+    from telephony.db.report_rows import ReportRows
+    from telephony.reports.csv_rows import to_csv
+    from telephony.reports.intervals import Interval
+    from telephony.reports.queues import ReportWindow, View
+    from telephony.reports.service import ReportRequest, Reports
+    from telephony.reports.table import to_table
+
+    start, end = datetime.fromisoformat(args.start), datetime.fromisoformat(args.end)
+    if start.tzinfo is None or end.tzinfo is None or not start < end:
+        print("telephony: --from and --to need their offset, --from before --to", file=sys.stderr)
+        return 2
+    window = ReportWindow(start, end, Interval(args.interval), ZoneInfo(args.tz) if args.tz else None)
+    request = ReportRequest(window, tuple(args.queue), tuple(args.agent), View(args.view))
+    admin = Principal(uuid4(), "cli", "admin")
+    kind = args.command.removeprefix("report-")
+
+    async def compute(pool, settings):
+        config = load_config(settings.config_file)
+        reports = Reports(CallEventStore(pool), ReportRows(pool), lambda: config.queues,
+                          lambda: datetime.now(UTC))
+        return await (reports.queues if kind == "queues" else reports.agents)(admin, request)
+
+    rows = _with_database(compute)[kind]
+    sys.stdout.write(to_csv(rows) if args.csv else to_table(rows))
     return 0
 
 

@@ -7,7 +7,7 @@ import io
 from collections.abc import Sequence
 
 
-def _cell(value) -> str:
+def cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, dict):
@@ -22,5 +22,5 @@ def to_csv(rows: Sequence[dict]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(rows[0].keys())
     for row in rows:
-        writer.writerow([_cell(v) for v in row.values()])
+        writer.writerow([cell(v) for v in row.values()])
     return out.getvalue()

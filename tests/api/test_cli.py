@@ -9,8 +9,10 @@ import sys
 from tests.api.conftest import ROOT
 
 
-async def telephony(database_dsn, tmp_path, *args, stdin: str = "") -> tuple[int, str, str]:
+async def telephony(database_dsn, tmp_path, *args, stdin: str = "",
+                    extra_env: dict[str, str] | None = None) -> tuple[int, str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELEPHONY_")}
+    env.update(extra_env or {})
     env.update({"TELEPHONY_DATABASE_DSN": database_dsn, "TELEPHONY_AMI_USER": "x", "TELEPHONY_AMI_SECRET": "x",
                 "TELEPHONY_ARI_USER": "x", "TELEPHONY_ARI_PASSWORD": "x", "TELEPHONY_LOG_FORMAT": "json",
                 "PYTHONPATH": str(ROOT)})
@@ -46,3 +48,4 @@ async def test_user_add_refuses_duplicates_and_bad_input(api, database_dsn, tmp_
     assert code == 1 and "name" in err and out == ""
     code, out, err = await telephony(database_dsn, tmp_path, "user", "token", "nobody")
     assert code == 1 and out == ""
+

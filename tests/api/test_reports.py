@@ -8,6 +8,7 @@ import pytest
 
 from telephony.call_events import CallEvent, CallEventKind as K
 from telephony.db.call_events import CallEventStore
+from tests.api.test_cli import telephony
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 WINDOW = "from=2026-01-05T00:00:00Z&to=2026-01-06T00:00:00Z&interval=1h"
@@ -59,3 +60,22 @@ async def test_an_agent_sees_their_own_row(api, people, logged):
     assert status == 200
     (row,) = body["agents"]
     assert (row["agent_id"], row["offered"], row["answered"], row["talk_time"]) == (logged, 1, 1, 60)
+
+
+async def test_the_cli_prints_the_same_figures_as_a_table_and_as_the_apis_csv(api, people, logged, database_dsn,
+                                                                             tmp_path):
+    config = tmp_path / "callcenter.yaml"
+    config.write_text("queues: {sales: {}, support: {}}\npause_reasons: [break, lunch]\n")
+    env = {"TELEPHONY_CONFIG_FILE": str(config)}
+    window = ["--from", "2026-01-05T00:00:00+00:00", "--to", "2026-01-06T00:00:00+00:00", "--interval", "1h"]
+    code, table, err = await telephony(database_dsn, tmp_path, "report", "queues", *window, extra_env=env)
+    assert code == 0, err
+    header, *lines = table.splitlines()
+    assert header.split()[:2] == ["queue", "interval_start"]
+    assert [line.split()[0] for line in lines] == ["sales", "support"]
+    code, csv_text, err = await telephony(database_dsn, tmp_path, "report", "queues", *window, "--csv",
+                                          extra_env=env)
+    assert code == 0, err
+    async with api.request("GET", "/api/v1/reports/queues?" + WINDOW, people["admin"],
+                           headers={"Accept": "text/csv"}) as response:
+        assert csv_text == await response.text()
