@@ -64,8 +64,8 @@ async def _close_open_sockets(app: web.Application) -> None:
     sockets = list(app[OPEN_SOCKETS])
     if sockets:
         log.info("events.closing_all", connections=len(sockets))
-    await asyncio.gather(*(ws.close(code=CLOSE_GOING_AWAY, message=b"server shutting down") for ws in sockets),
-                         return_exceptions=True)
+    closing = (ws.close(code=CLOSE_GOING_AWAY, message=b"server shutting down") for ws in sockets)
+    await asyncio.gather(*closing, return_exceptions=True)
 
 
 async def events_socket(request: web.Request) -> web.StreamResponse:

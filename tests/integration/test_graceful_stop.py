@@ -41,7 +41,8 @@ async def test_stop_takes_under_2_s_with_or_without_events_sockets(daemon, admin
         opened = [await browser_socket(http, daemon, token) for _ in range(sockets)]
         try:
             code, took = await timed_stop(daemon, sig)
-            print(f"\nseconds to stop ({signal.Signals(sig).name}, {sockets} events socket(s) open): {took:.2f}")
+            print(f"\nseconds to stop ({signal.Signals(sig).name}, {sockets} events socket(s) open): "
+                  f"{took:.2f}")
             for ws in opened:
                 while (message := await ws.receive(timeout=5)).type == aiohttp.WSMsgType.TEXT:
                     pass
@@ -64,7 +65,7 @@ async def test_call_in_progress_survives_a_graceful_stop_and_is_adopted(daemon, 
         assert code == 0
         # Released, not hung up: Asterisk still has the caller while no daemon runs.
         assert (await ari.get_channel(row["channel_id"]))["state"] == "Up"
-        assert (await db.fetchrow("SELECT ended_at FROM interactions WHERE id = $1", row["id"]))["ended_at"] is None
+        assert await db.fetchval("SELECT ended_at FROM interactions WHERE id = $1", row["id"]) is None
     finally:
         daemon.start()
         await daemon.wait_healthy()
@@ -73,7 +74,8 @@ async def test_call_in_progress_survives_a_graceful_stop_and_is_adopted(daemon, 
                    what="adoption")
     result = await call
     assert result.returncode == 0, result.stdout[-1500:]
-    ended = await wait_for_row(db, "SELECT * FROM interactions WHERE id = $1 AND ended_at IS NOT NULL", row["id"])
+    ended = await wait_for_row(db, "SELECT * FROM interactions WHERE id = $1 AND ended_at IS NOT NULL",
+                               row["id"])
     assert ended["outcome"] == "abandoned"
     assert await db.fetchval("SELECT count(*) FROM interactions WHERE caller_raw = '+4930530001'") == 1
     assert took < 2
