@@ -99,7 +99,8 @@ class Service:
         self.ari = AriClient(settings.ari_url, settings.ari_user, settings.ari_password.get_secret_value(),
                              settings.asterisk_timeout)
         self.ari_events = AriEventStream(settings.ari_ws_url, settings.ari_app, settings.ari_user,
-                                         settings.ari_password.get_secret_value())
+                                         settings.ari_password.get_secret_value(),
+                                         timeout=settings.asterisk_timeout)
         self.ami = AmiClient(settings.ami_host, settings.ami_port, settings.ami_user,
                              settings.ami_secret.get_secret_value(), timeout=settings.asterisk_timeout)
         self.device_states = DeviceStates()
