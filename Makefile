@@ -1,10 +1,11 @@
-# `make run` starts the service; `make test` runs the whole suite. Both set up what they need first.
+# `make run` starts the service (`make stop` stops what it started); `make test` runs the whole suite.
+# Both set up what they need first.
 SHELL := /bin/bash
 VENV ?= .venv
 ASTERISK_ROOT ?= /var/cache/telephony/asterisk-22
 export VENV ASTERISK_ROOT
 
-.PHONY: setup run test unit api integration asterisk asterisk-start asterisk-stop demo-call bench clean
+.PHONY: setup run stop test unit api integration asterisk asterisk-start asterisk-stop demo-call bench clean
 
 setup: $(VENV)/.installed .env
 
@@ -26,6 +27,9 @@ asterisk-stop:
 
 run: setup
 	deploy/run.sh
+
+stop:
+	deploy/stop.sh
 
 test: setup asterisk
 	$(VENV)/bin/pytest -q

@@ -38,6 +38,7 @@ from telephony.calls.agent_calls import AgentCallControl
 from telephony.calls.flow_factory import FlowFactory
 from telephony.calls.in_flight import CallsInFlight
 from telephony.calls.internal_directory import InternalDirectory
+from telephony.calls.liveness import LivenessMarks
 from telephony.calls.registry import CallRegistry
 from telephony.calls.router import CommandRouter
 from telephony.config import CallCenterConfig, load_config
@@ -47,6 +48,7 @@ from telephony.db.agents import AgentStore
 from telephony.db.call_events import CallEventStore
 from telephony.db.customers import CustomerStore
 from telephony.db.interactions import InteractionStore
+from telephony.db.liveness import LivenessStore
 from telephony.db.migrations import migrate
 from telephony.db.pool import Database
 from telephony.db.recordings import RecordingStore
@@ -102,7 +104,8 @@ class Service:
         self.ari = AriClient(settings.ari_url, settings.ari_user, settings.ari_password.get_secret_value(),
                              settings.asterisk_timeout)
         self.ari_events = AriEventStream(settings.ari_ws_url, settings.ari_app, settings.ari_user,
-                                         settings.ari_password.get_secret_value())
+                                         settings.ari_password.get_secret_value(),
+                                         timeout=settings.asterisk_timeout)
         self.ami = AmiClient(settings.ami_host, settings.ami_port, settings.ami_user,
                              settings.ami_secret.get_secret_value(), timeout=settings.asterisk_timeout)
         self.device_states = DeviceStates()
@@ -174,6 +177,9 @@ class Service:
         stack.push_async_callback(screen_pops.close)
         stack.push_async_callback(archive.close)
         stack.push_async_callback(registry.release_all)
+        liveness = LivenessMarks(calls, LivenessStore(pool), utcnow)
+        liveness.start()
+        stack.push_async_callback(liveness.close)  # before release_all: the last mark sees every call
         await acd.restore_agents()
 
         self._running = _Running(acd, registry, archive)

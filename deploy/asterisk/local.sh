@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # A local Asterisk 22 for development and tests: the chroot built by build-chroot.sh, configured from this
 # repo's dialplan/ with the credentials from the environment (the same variables the daemon reads).
-#   local.sh start | stop | restart | status
+#   local.sh start | stop | restart | status | pid | current
 # Needs: ASTERISK_ROOT (the chroot) and, for start, TELEPHONY_AMI_USER, TELEPHONY_AMI_SECRET,
 # TELEPHONY_ARI_USER, TELEPHONY_ARI_PASSWORD, TELEPHONY_ARI_APP, TELEPHONY_SIP_AGENT_PASSWORD.
 # Idempotent: start replaces a running instance (fresh: earlier registrations forgotten), restart keeps
 # Asterisk's state (astdb) as a real restart would, stop on a stopped one is fine. Prints no secret.
+# pid prints the running daemon's pid (exit 1 if none); current exits 0 when the running configuration is
+# what dialplan/ and the environment would render now, 1 otherwise (nothing is changed).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -185,6 +187,15 @@ status() {
     fi
 }
 
+# Is the installed configuration what render_config makes of dialplan/ and the environment now?
+current() {
+    render_config
+    local same=0
+    diff -rq "$ROOT/etc/asterisk.new" "$ROOT/etc/asterisk" >/dev/null 2>&1 || same=1
+    rm -rf "$ROOT/etc/asterisk.new"
+    return $same
+}
+
 # One action at a time on this chroot (tests and `make run` may overlap). A lock of its own: the test
 # suite holds its session lock while it calls this script.
 exec 9>"/tmp/telephony-asterisk-local.sh.lock"
@@ -195,5 +206,7 @@ case "${1:-}" in
     stop) stop ;;
     restart) start keep ;;
     status) status ;;
-    *) echo "usage: $0 start|stop|restart|status" >&2; exit 2 ;;
+    pid) running_pid ;;
+    current) current ;;
+    *) echo "usage: $0 start|stop|restart|status|pid|current" >&2; exit 2 ;;
 esac

@@ -17,7 +17,7 @@ from telephony.api.events import EventHub
 from telephony.api.openapi import build_openapi
 from telephony.api.routing import RouteTable
 from telephony.api.schemas import Health
-from telephony.api.ws import HUB, WS_OPTIONS, WsOptions, events_socket
+from telephony.api.ws import HUB, WS_OPTIONS, WsOptions, close_sockets_on_shutdown, events_socket
 from telephony.api.config_reload import Reload
 from telephony.auth.service import AuthService
 from telephony.crm.service import CrmService
@@ -110,6 +110,7 @@ def build_app(health: HealthCheck, *, auth: AuthService | None = None, hub: Even
         app[HUB] = hub or EventHub()
         app[CALLS] = calls or list
         app[WS_OPTIONS] = ws_options or WsOptions()
+        close_sockets_on_shutdown(app)
     app[OPENAPI] = build_openapi(routes)
     table = RouteTable()
     table.routes = routes
@@ -118,8 +119,12 @@ def build_app(health: HealthCheck, *, auth: AuthService | None = None, hub: Even
 
 
 class HttpServer:
-    def __init__(self, app: web.Application, host: str, port: int):
-        self._runner = web.AppRunner(app, access_log=None)
+    """The application served on host:port. Its close is quick (the daemon's stop must take under 2 s):
+    the application's shutdown closes the events sockets, and a request still running after
+    `shutdown_timeout` is cancelled."""
+
+    def __init__(self, app: web.Application, host: str, port: int, shutdown_timeout: float = 0.5):
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=shutdown_timeout)
         self._host, self._port = host, port
         self.port: int | None = None
 
@@ -131,4 +136,5 @@ class HttpServer:
         log.info("http.listening", host=self._host, port=self.port)
 
     async def close(self) -> None:
-        await self._runner.cleanup()
+        if self._runner.server is not None:
+            await self._runner.cleanup()

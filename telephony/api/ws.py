@@ -9,6 +9,10 @@ Messages to the client: `{"type": "welcome", "seq": 0, ...}` once authenticated,
 this connection, and every `heartbeat` idle seconds `{"type": "heartbeat", "seq": <last seq sent>}`;
 a client that sees a jump in `seq` or a heartbeat ahead of its last event has missed something and
 should re-read the state over HTTP. Protocol pings (aiohttp's `heartbeat`) close dead connections.
+
+When the daemon stops, every socket (authenticated or still waiting for its auth message) is closed with
+1001 "going away" before the HTTP server waits for its handlers: a client reconnects when the daemon is
+back, and the stop does not wait for clients that would never leave by themselves.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -34,31 +39,48 @@ log = get_logger(__name__)
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_ACCESS_CHANGED = 4403  # disabled, or role or queues changed: reconnect to get the new view
 CLOSE_TOO_SLOW = 1013  # "try again later": the client did not read its events in time
+CLOSE_GOING_AWAY = 1001  # the daemon stops
 
 
 @dataclass(frozen=True)
 class WsOptions:
     heartbeat: float = 20.0
     auth_timeout: float = 5.0
+    close_timeout: float = 1.0  # how long a close waits for the client's answering close frame
 
 
 HUB = web.AppKey("event_hub", EventHub)
 WS_OPTIONS = web.AppKey("ws_options", WsOptions)
+OPEN_SOCKETS = web.AppKey("open_event_sockets", weakref.WeakSet)
+
+
+def close_sockets_on_shutdown(app: web.Application) -> None:
+    """Keep the open events sockets so that the application's shutdown closes them (see the module's doc)."""
+    app[OPEN_SOCKETS] = weakref.WeakSet()
+    app.on_shutdown.append(_close_open_sockets)
+
+
+async def _close_open_sockets(app: web.Application) -> None:
+    sockets = list(app[OPEN_SOCKETS])
+    if sockets:
+        log.info("events.closing_all", connections=len(sockets))
+    closing = (ws.close(code=CLOSE_GOING_AWAY, message=b"server shutting down") for ws in sockets)
+    await asyncio.gather(*closing, return_exceptions=True)
 
 
 async def events_socket(request: web.Request) -> web.StreamResponse:
     options = request.app[WS_OPTIONS]
-    ws = web.WebSocketResponse(heartbeat=options.heartbeat, max_msg_size=4096)
+    ws = web.WebSocketResponse(heartbeat=options.heartbeat, max_msg_size=4096, timeout=options.close_timeout)
     if not ws.can_prepare(request).ok:
         raise ApiError(400, "websocket_required", "this endpoint speaks WebSocket only")
     await ws.prepare(request)
+    request.app[OPEN_SOCKETS].add(ws)
     principal = request.get(PRINCIPAL) or await _first_message_auth(ws, request.app[AUTH], options)
     if principal is None:
         return ws
     hub = request.app[HUB]
     subscription = hub.subscribe(principal)
     log.info("events.connected", user=principal.name, role=principal.role, connections=hub.connections)
-    code = None
     try:
         await ws.send_json({"type": "welcome", "seq": 0, "user": {"id": str(principal.user_id),
                             "name": principal.name, "role": principal.role}, "heartbeat": options.heartbeat})
@@ -67,7 +89,7 @@ async def events_socket(request: web.Request) -> web.StreamResponse:
             await ws.close(code=code, message=reason.encode())
     finally:
         hub.unsubscribe(subscription)
-        log.info("events.disconnected", user=principal.name, close_code=code or ws.close_code)
+        log.info("events.disconnected", user=principal.name, close_code=ws.close_code)
     return ws
 
 

@@ -3,8 +3,12 @@
 panoramisk parses AMI well but its Manager reconnects on a fixed timer, never checks that a ping was
 answered, re-sends unanswered actions after a reconnect (an Originate could run twice) and leaves an
 action sent while disconnected unresolved. So we use only its `AMIProtocol` and keep the rest here:
-backoff reconnects, a ping that must be answered, every action bounded by a timeout, and an action whose
-connection drops fails with AsteriskUnavailable instead of being replayed.
+backoff reconnects, a ping that must be answered with a pong, every action bounded by a timeout, and an
+action whose connection drops fails with AsteriskUnavailable instead of being replayed.
+
+A link that stalls (no data, no close) or is half-open is noticed by the ping within `ping_interval` +
+`ping_timeout` (6 s by default); reconnects back off from 0.2 s up to 2 s, so that an Asterisk that comes
+back is reached again within about 2 s.
 """
 
 from __future__ import annotations
@@ -52,14 +56,16 @@ class AmiClient:
         user: str,
         secret: str,
         timeout: float = 5.0,
-        ping_interval: float = 5.0,
+        ping_interval: float = 3.0,
         backoff: Backoff | None = None,
+        ping_timeout: float = 3.0,
     ):
         self._host, self._port = host, port
         self._user, self._secret = user, secret
         self._timeout = timeout
         self._ping_interval = ping_interval
-        self._backoff = backoff or Backoff(initial=0.2, maximum=5.0)
+        self._ping_timeout = min(ping_timeout, timeout)
+        self._backoff = backoff or Backoff(initial=0.2, maximum=2.0)
         self._protocol: AMIProtocol | None = None
         self._owner: _ProtocolOwner | None = None
         self._handlers: list[EventHandler] = []
@@ -161,7 +167,8 @@ class AmiClient:
             log.error("ami.hook_failed", error=f"{task.exception().__class__.__name__}: {task.exception()}")
 
     async def _watch(self, protocol: AMIProtocol, owner: _ProtocolOwner) -> None:
-        """Ping until a ping goes unanswered or the link drops: a half-open socket counts as down."""
+        """Ping until a ping is not answered with a pong in time, or the link drops: a stalled or half-open
+        socket counts as down."""
         while not owner.lost.is_set():
             try:
                 await asyncio.wait_for(owner.lost.wait(), self._ping_interval)
@@ -169,9 +176,12 @@ class AmiClient:
             except asyncio.TimeoutError:
                 pass
             try:
-                await self._send(protocol, owner, {"Action": "Ping"}, self._timeout)
-            except AsteriskUnavailable as exc:
+                answer = await self._send(protocol, owner, {"Action": "Ping"}, self._ping_timeout)
+            except (AsteriskUnavailable, AmiError) as exc:
                 log.warning("ami.ping_failed", error=str(exc))
+                return
+            if not _is_pong(answer):
+                log.warning("ami.ping_failed", error="the answer to a ping was not a pong")
                 return
 
     def _drop_connection(self, owner: _ProtocolOwner | None = None) -> None:
@@ -200,6 +210,11 @@ class AmiClient:
                         await result
                 except Exception:
                     log.exception("ami.handler_failed", event=message.get("Event"))
+
+
+def _is_pong(answer: Message | list[Message]) -> bool:
+    first = answer[0] if isinstance(answer, list) else answer
+    return first.get("Response", "").lower() == "success" and first.get("Ping", "").lower() == "pong"
 
 
 class _QuietLogger:

@@ -4,6 +4,10 @@ The reader only parses and enqueues, so a slow consumer never stalls the socket 
 WebSocket whose reader falls behind its write timeout). After every (re)connect a `Connected` marker goes
 into the queue ahead of the new events, so the consumer can re-read the application's state from ARI
 before it trusts anything it remembers: Asterisk does not keep events for a disconnected app.
+
+A link that stalls (no data, no close) or is half-open is noticed by the WebSocket's ping: sent after
+`heartbeat` quiet seconds, unanswered for half as long, it closes the socket (6 s by default). A handshake
+that gets no answer gives up after `timeout`; reconnects back off from 0.2 s up to 2 s.
 """
 
 from __future__ import annotations
@@ -29,11 +33,14 @@ class Connected:
 
 
 class AriEventStream:
-    def __init__(self, ws_url: str, app: str, user: str, password: str, backoff: Backoff | None = None):
+    def __init__(self, ws_url: str, app: str, user: str, password: str, backoff: Backoff | None = None,
+                 timeout: float = 5.0, heartbeat: float = 4.0):
         self._url = ws_url
         self._params = {"app": app, "subscribeAll": "false"}
         self._headers = basic_auth_header(user, password)
-        self._backoff = backoff or Backoff(initial=0.2, maximum=5.0)
+        self._backoff = backoff or Backoff(initial=0.2, maximum=2.0)
+        self._timeout = timeout
+        self._heartbeat = heartbeat
         self.queue: asyncio.Queue = asyncio.Queue()
         self.connected = False
         self._task: asyncio.Task | None = None
@@ -55,9 +62,10 @@ class AriEventStream:
         ever_connected = False
         while True:
             try:
-                async with self._session.ws_connect(
-                    self._url, params=self._params, heartbeat=5.0, timeout=aiohttp.ClientWSTimeout(ws_close=2)
-                ) as ws:
+                ws = await asyncio.wait_for(self._session.ws_connect(
+                    self._url, params=self._params, heartbeat=self._heartbeat,
+                    timeout=aiohttp.ClientWSTimeout(ws_close=2)), self._timeout)
+                async with ws:
                     self.connected = True
                     self._backoff.reset()
                     log.info("ari.connected", reconnect=ever_connected)

@@ -66,7 +66,8 @@ class CallRegistry:
 
         `live` maps each channel in the app to its CallArrived (None for channels that are not calls of
         ours, such as snoop channels). Calls we track that are gone end; calls we do not track are adopted;
-        interactions left open for channels that no longer exist are closed as lost.
+        interactions left open for channels that no longer exist are closed as lost, when they were last
+        seen alive.
         """
         owners = {owner.call_id for owner in map(classify, live) if owner.kind is ChannelKind.LEG}
         vanished = [s.channel_id for s in self.calls if s.channel_id not in live and s.channel_id not in owners]
@@ -78,7 +79,7 @@ class CallRegistry:
         lost = [i.id for i in await self._store.open_interactions()
                 if i.channel_id not in live and i.channel_id not in self.calls]
         if lost:
-            await self._store.close_lost(lost, self._clock())
+            await self._store.close_lost(lost)
         log.info("calls.reconciled", live=len(live), vanished=len(vanished), adopted=len(adopted),
                  closed_lost=len(lost))
 

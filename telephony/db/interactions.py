@@ -69,11 +69,14 @@ class InteractionStore:
         rows = await self._pool.fetch("SELECT id, channel_id FROM interactions WHERE ended_at IS NULL")
         return [OpenInteraction(r["id"], r["channel_id"]) for r in rows]
 
-    async def close_lost(self, interaction_ids: list[UUID], at: datetime) -> int:
-        """Close calls that vanished from Asterisk while we were not watching."""
+    async def close_lost(self, interaction_ids: list[UUID]) -> int:
+        """Close calls that vanished from Asterisk while we were not watching: at the time the daemon last
+        saw them alive and in the queue they were last in (telephony/calls/liveness.py), or, never seen
+        since, when they started or were answered."""
         result = await self._pool.execute(
-            """UPDATE interactions SET ended_at = greatest($2, started_at), outcome = 'lost'
+            """UPDATE interactions SET ended_at = greatest(started_at, answered_at, last_seen_at),
+                      queue = coalesce(queue, last_queue), outcome = 'lost'
                WHERE id = ANY($1::uuid[]) AND ended_at IS NULL""",
-            interaction_ids, at,
+            interaction_ids,
         )
         return int(result.split()[-1])

@@ -222,6 +222,7 @@ async def api(auth, hub, ws_options, acd, pool, clock, tmp_path):
         holder[0].pool = pool
         holder[0].live_calls = calls.live
         holder[0].delivered = calls.asked
+        holder[0].server = server
         yield holder[0]
     await server.close()
 

@@ -4,12 +4,13 @@ slow consumers."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 import aiohttp
 import pytest
 
 from telephony.audience import Audience
-from telephony.api.ws import CLOSE_ACCESS_CHANGED, CLOSE_TOO_SLOW, CLOSE_UNAUTHENTICATED
+from telephony.api.ws import CLOSE_ACCESS_CHANGED, CLOSE_GOING_AWAY, CLOSE_TOO_SLOW, CLOSE_UNAUTHENTICATED
 
 TIMEOUT = 3
 
@@ -189,3 +190,24 @@ async def test_stalled_client_is_dropped(api, people):
             break
     assert await _drained(api.hub, 10)
     await ws.close()
+
+
+async def test_stopping_the_server_tells_every_socket_to_go_away_without_waiting_for_them(api, people):
+    alice = people["alice"]
+    by_header = await welcomed(api, alice)
+    by_message = await connect(api, first_message={"type": "auth", "token": alice.token})
+    assert (await receive(by_message))["type"] == "welcome"
+    not_yet_authenticated = await connect(api)
+    # A client that neither reads nor answers the close frame: the stop waits for it no longer than 1 s.
+    mute = await api.session.ws_connect(api.url + "/api/v1/events", headers=alice.headers, autoclose=False)
+    await asyncio.sleep(0.1)
+    started = time.monotonic()
+    await api.server.close()
+    took = time.monotonic() - started
+    print(f"\nseconds to close the HTTP server with 4 events sockets open (one mute): {took:.2f}")
+    for ws in (by_header, by_message, not_yet_authenticated):
+        while (message := await next_message(ws)).type == aiohttp.WSMsgType.TEXT:
+            pass
+        assert message.type == aiohttp.WSMsgType.CLOSE and message.data == CLOSE_GOING_AWAY, message
+    assert took < 1.5
+    await mute.close()

@@ -19,7 +19,8 @@ REWRITE = "0008_no_answer_outcome.sql"
 
 
 async def test_missed_interactions_become_no_answer(postgres_server, tmp_path):
-    before, upto = tmp_path / "before", tmp_path / "upto"  # later migrations are not this test's business
+    # The migrations before the rewrite, then those up to it: later migrations are no part of this test.
+    before, upto = tmp_path / "before", tmp_path / "upto"
     before.mkdir()
     upto.mkdir()
     for path in sorted((ROOT / "migrations").glob("*.sql")):

@@ -13,8 +13,9 @@ from telephony.errors import AmiError, AsteriskUnavailable
 class FakeAmi:
     """Speaks just enough AMI: banner, Login, and whatever `answer` decides for other actions."""
 
-    def __init__(self, answer_pings=True, drop_on=None, refuse_login=False, error_on=None):
+    def __init__(self, answer_pings=True, drop_on=None, refuse_login=False, error_on=None, pong=True):
         self.answer_pings = answer_pings
+        self.pong = pong
         self.error_on = error_on
         self.drop_on = drop_on
         self.refuse_login = refuse_login
@@ -46,6 +47,9 @@ class FakeAmi:
                     return
                 elif action == "ping" and not self.answer_pings:
                     continue
+                elif action == "ping" and not self.pong:
+                    not_a_pong = f"Response: Success\r\nActionID: {action_id}\r\nMessage: hi\r\n\r\n"
+                    writer.write(not_a_pong.encode())
                 elif action == self.error_on:
                     writer.write(f"Response: Error\r\nActionID: {action_id}\r\nMessage: Invalid/unknown command\r\n\r\n".encode())
                 else:
@@ -75,6 +79,19 @@ async def test_unanswered_ping_counts_as_a_dead_link_and_reconnects():
             break
         await asyncio.sleep(0.02)
     assert peer.logins >= 2, "a half-open link was not noticed"
+    await client.close()
+    await peer.close()
+
+
+@pytest.mark.parametrize("peer", [FakeAmi(pong=False), FakeAmi(error_on="ping")], ids=["no-pong", "error"])
+async def test_a_ping_must_be_answered_with_a_pong(peer):
+    port = await peer.start()
+    client = await connected_client(port, timeout=0.5, ping_interval=0.1)
+    for _ in range(100):
+        if peer.logins >= 2:
+            break
+        await asyncio.sleep(0.02)
+    assert peer.logins >= 2, "a ping answered without a pong was taken for a live link"
     await client.close()
     await peer.close()
 

@@ -64,9 +64,9 @@ class MemoryStore:
         from telephony.db.interactions import OpenInteraction
         return [OpenInteraction(i, r["channel_id"]) for i, r in self.rows.items() if r["ended_at"] is None]
 
-    async def close_lost(self, ids, at):
+    async def close_lost(self, ids):
         for i in ids:
-            self.rows[i].update(ended_at=at, outcome="lost")
+            self.rows[i].update(ended_at=self.rows[i]["started_at"], outcome="lost")
         return len(ids)
 
 
