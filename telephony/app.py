@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from telephony.acd.dispatcher import Dispatcher
 from telephony.acd.events import Reconfigured
 from telephony.acd_runtime import AcdRuntime
+from telephony.agent_admin import AgentAdmin
 from telephony.agent_desk import AgentDesk
 from telephony.agent_roster import AgentRoster
 from telephony.api.app import HttpServer, build_app
@@ -41,6 +42,7 @@ from telephony.calls.router import CommandRouter
 from telephony.config import CallCenterConfig, load_config
 from telephony.crm.screen_pops import ScreenPops
 from telephony.crm.service import CrmService
+from telephony.db.agent_audit import AgentAuditStore
 from telephony.db.agents import AgentStore
 from telephony.db.customers import CustomerStore
 from telephony.db.interactions import InteractionStore
@@ -158,7 +160,10 @@ class Service:
         bus.subscribe(AcdNotifier(self.events.publish, roster, calls, screen_pops, supervision).notify,
                       *acd_notifier.KINDS)
         bus.subscribe(TransferNotifier(self.events.publish, roster).notify, *transfer_notifier.KINDS)
-        desk = AgentDesk(agents, self.dispatcher, acd.service, utcnow, agent_calls, roster)
+        desk = AgentDesk(agents, self.dispatcher, acd.service, utcnow, agent_calls)
+        auth = build_auth_service(pool, settings, utcnow)
+        agent_admin = AgentAdmin(agents, AgentAuditStore(pool), desk, self.dispatcher, acd.service, roster, auth,
+                                 utcnow)
 
         acd.writer.start()
         stack.push_async_callback(acd.writer.close)
@@ -175,12 +180,11 @@ class Service:
         self.ari_events.start()
         stack.push_async_callback(self.ari_events.close)
 
-        auth = build_auth_service(pool, settings, utcnow)
         ws_options = WsOptions(settings.events_heartbeat, settings.events_auth_timeout)
         app = build_app(self.health, auth=auth, hub=self.events, calls=self.active_calls, ws_options=ws_options,
                         desk=desk, voicemail_store=VoicemailStore(pool), reload=self.try_reload, crm=crm,
                         recordings=RecordingLibrary(recordings, agents, settings.recordings_dir),
-                        supervision=supervision, segments=segments)
+                        supervision=supervision, segments=segments, agent_admin=agent_admin)
         http = HttpServer(app, settings.http_host, settings.http_port)
         await http.start()
         stack.push_async_callback(http.close)

@@ -1,4 +1,5 @@
-"""The `telephony` command: run the daemon, migrate the database, check a configuration file."""
+"""The `telephony` command: run the daemon, migrate the database, check a configuration file, manage users
+and agents."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sys
 from datetime import UTC
 from pathlib import Path
 
+from telephony.agent_cli import add_agent_commands, cmd_agent
 from telephony.auth.models import ROLES
 from telephony.config import load_config
 from telephony.errors import ConfigError, MigrationError, SettingsError
@@ -37,7 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     prune.add_argument("--older-than-days", type=float, default=None,
                        help="default: the recordings_retention_days setting")
     prune.add_argument("--apply", action="store_true", help="really remove the files and their rows")
+    add_agent_commands(commands)
     args = parser.parse_args(argv)
+    if args.command == "agent":
+        return cmd_agent(args)
     if args.command in ("user", "recordings"):
         args.command = f"{args.command}-{getattr(args, args.command + '_command')}"
     handlers = {"run": cmd_run, "migrate": cmd_migrate, "check-config": cmd_check_config,

@@ -6,8 +6,9 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from telephony.agent_admin import AgentAdmin
 from telephony.agent_desk import AgentDesk
-from telephony.api import (agent_routes, call_routes, config_reload, recording_routes, session_routes,
+from telephony.api import (agent_admin_routes, agent_routes, call_routes, config_reload, recording_routes, session_routes,
                            supervision_routes, transfer_routes, user_routes, voicemails)
 from telephony.api.auth import AUTH, auth_middleware
 from telephony.api.call_routes import CALLS, CallsProvider
@@ -83,12 +84,14 @@ def build_app(health: HealthCheck, *, auth: AuthService | None = None, hub: Even
               reload: Reload | None = None, crm: CrmService | None = None,
               recordings: RecordingLibrary | None = None,
               supervision: SupervisorDesk | None = None,
-              segments: SegmentStore | None = None) -> web.Application:
+              segments: SegmentStore | None = None,
+              agent_admin: AgentAdmin | None = None) -> web.Application:
     """The HTTP application. Without `auth` (no database yet) it serves /healthz only; the agent and queue
     routes come with `desk` (the ACD), the customer and ticket routes with `crm`."""
     app = web.Application(client_max_size=MAX_BODY, middlewares=[error_middleware, auth_middleware])
     app[HEALTH] = health
     optional = {agent_routes.routes: (agent_routes.DESK, desk),
+                agent_admin_routes.routes: (agent_admin_routes.ADMIN, agent_admin if desk is not None else None),
                 transfer_routes.routes: (agent_routes.DESK, desk),
                 voicemails.routes: (voicemails.VOICEMAILS, voicemail_store),
                 segment_routes.routes: (segment_routes.SEGMENTS, segments),
