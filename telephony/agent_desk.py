@@ -154,6 +154,10 @@ class AgentDesk:
             agents = [a for a in agents if principal.supervised_queues & set(a.queues)]
         return [await self.view(a) for a in agents]
 
+    def queue_names(self) -> list[str]:
+        """The queues of the call-center file in force."""
+        return self._dispatcher.queue_names()
+
     def visible_queues(self, principal: Principal) -> list[QueueView]:
         now = self._clock()
         views = []

@@ -108,6 +108,8 @@ def build_app(health: HealthCheck, *, auth: AuthService | None = None, hub: Even
             app[key] = service
     if auth is not None:
         app[AUTH] = auth
+        if desk is not None:
+            app[user_routes.QUEUE_NAMES] = desk.queue_names
         app[HUB] = hub or EventHub()
         app[CALLS] = calls or list
         app[WS_OPTIONS] = ws_options or WsOptions()
