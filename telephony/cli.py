@@ -23,6 +23,12 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="apply the SQL migrations and exit")
     check = commands.add_parser("check-config", help="validate a call-center configuration file")
     check.add_argument("file", nargs="?", type=Path, help="default: the configured file")
+    check.add_argument("--strict", action="store_true", help="warnings (no DIDs, no queues, missing prompts, "
+                                                             "agents in unknown queues) are errors")
+    check.add_argument("--sounds-dir", type=Path, help="Asterisk's sounds directory to look prompts up in "
+                                                       "(default: over ARI, else the local chroot's)")
+    schema = commands.add_parser("config-schema", help="print the JSON Schema of the call-center file")
+    schema.add_argument("--indent", type=int, default=2)
     user = commands.add_parser("user", help="manage users").add_subparsers(dest="user_command", required=True)
     add = user.add_parser("add", help="create a user and print a long-lived API token for it")
     add.add_argument("name")
@@ -46,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("user", "recordings"):
         args.command = f"{args.command}-{getattr(args, args.command + '_command')}"
     handlers = {"run": cmd_run, "migrate": cmd_migrate, "check-config": cmd_check_config,
+                "config-schema": cmd_config_schema,
                 "user-add": cmd_user_add, "user-token": cmd_user_token, "recordings-prune": cmd_recordings_prune}
     try:
         return handlers[args.command](args)
@@ -60,19 +67,17 @@ def problem_lines(exc: ConfigError) -> list[str]:
 
 
 def cmd_check_config(args) -> int:
-    path = args.file
-    if path is None:
-        from telephony.settings import load_settings
+    from telephony.check_config import check_config
 
-        path = load_settings().config_file
-    try:
-        config = load_config(path)
-    except ConfigError as exc:
-        for line in problem_lines(exc):
-            print(line)
-        print(f"{len(exc.problems)} error(s)", file=sys.stderr)
-        return 1
-    print(f"{path}: ok ({len(config.dids)} DIDs, {len(config.ivr)} IVR nodes)")
+    return check_config(args.file, strict_mode=args.strict, sounds_dir=args.sounds_dir)
+
+
+def cmd_config_schema(args) -> int:
+    import json
+
+    from telephony.config.schema import config_schema
+
+    print(json.dumps(config_schema(), indent=args.indent or None))
     return 0
 
 

@@ -117,3 +117,19 @@ def describe_validation_error(exc: ValidationError) -> str:
             # The offending value is left out on purpose: it may be a secret.
             problems.append(f"{name} is invalid: {error['msg']}")
     return "settings: " + "; ".join(problems)
+
+
+class ToolSettings(BaseSettings):
+    """What the offline tools (check-config) read of the same environment: nothing is required, so that
+    they run where the AMI and ARI secrets are not set; ARI and the database are used when they are."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    config_file: Path = Path("callcenter.yaml")
+    ari_url: str = "http://127.0.0.1:8088/ari"
+    ari_user: str | None = None
+    ari_password: SecretStr | None = None
+    database_dsn: SecretStr | None = None
+    database_name: str = Field("telephony", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
