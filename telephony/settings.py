@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     events_heartbeat: float = Field(20.0, gt=0, description="seconds between heartbeats on an idle events socket")
     events_auth_timeout: float = Field(5.0, gt=0, description="seconds to send the auth message on the socket")
     events_queue_size: int = Field(256, ge=1, description="events buffered per connection before it is dropped")
+    metrics_token: SecretStr | None = Field(
+        None, description="bearer token Prometheus gives for GET /metrics on the HTTP port")
+    metrics_port: int | None = Field(
+        None, ge=1, le=65535, description="serve GET /metrics without a token on 127.0.0.1 at this port")
 
     @field_validator("ari_url")
     @classmethod

@@ -15,6 +15,8 @@ from telephony.api.call_routes import CALLS, CallsProvider
 from telephony.api.crm import add_crm_routes
 from telephony.api.errors import error_middleware
 from telephony.api.events import EventHub
+from telephony.api import metrics as metrics_routes
+from telephony.api.metrics import METRICS, METRICS_TOKEN, metrics_middleware
 from telephony.api.openapi import build_openapi
 from telephony.api.routing import RouteTable
 from telephony.api.schemas import Health
@@ -28,6 +30,7 @@ from telephony.db.segments import SegmentStore
 from telephony.recordings.library import RecordingLibrary
 from telephony.supervision.desk import SupervisorDesk
 from telephony.logs import get_logger
+from telephony.notifiers.metrics import Metrics
 
 log = get_logger(__name__)
 
@@ -85,10 +88,12 @@ def build_app(health: HealthCheck, *, auth: AuthService | None = None, hub: Even
               recordings: RecordingLibrary | None = None,
               supervision: SupervisorDesk | None = None,
               segments: SegmentStore | None = None,
-              agent_admin: AgentAdmin | None = None) -> web.Application:
+              agent_admin: AgentAdmin | None = None, metrics: Metrics | None = None,
+              metrics_token: str | None = None) -> web.Application:
     """The HTTP application. Without `auth` (no database yet) it serves /healthz only; the agent and queue
     routes come with `desk` (the ACD), the customer and ticket routes with `crm`."""
-    app = web.Application(client_max_size=MAX_BODY, middlewares=[error_middleware, auth_middleware])
+    counting = [metrics_middleware(metrics)] if metrics is not None else []
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[*counting, error_middleware, auth_middleware])
     app[HEALTH] = health
     optional = {agent_routes.routes: (agent_routes.DESK, desk),
                 agent_admin_routes.routes: (agent_admin_routes.ADMIN, agent_admin if desk is not None else None),
@@ -103,6 +108,9 @@ def build_app(health: HealthCheck, *, auth: AuthService | None = None, hub: Even
     routes = api_routes(auth is not None, *served)
     if auth is not None and crm is not None:
         routes = routes + add_crm_routes(app, crm)
+    if metrics is not None and metrics_token:
+        app[METRICS], app[METRICS_TOKEN] = metrics, metrics_token
+        routes = routes + metrics_routes.routes.routes
     for key, service in optional.values():
         if service is not None:
             app[key] = service

@@ -20,6 +20,8 @@ from telephony.acd.dispatcher import Dispatcher
 from telephony.acd.service import AcdService
 from telephony.agent_admin import AgentAdmin
 from telephony.agent_desk import AgentDesk
+from telephony.calls.in_flight import CallsInFlight
+from telephony.notifiers.metrics import LiveStateReader, Metrics
 from telephony.agent_roster import AgentRoster
 from telephony.api.app import HttpServer, build_app
 from telephony.calls.agent_calls import CallRefused
@@ -46,6 +48,7 @@ from telephony.db.users import UserStore
 ROOT = Path(__file__).resolve().parents[2]
 TEST_DB = "telephony_api_test"
 # Cheap argon2 parameters: the tests check behaviour, not the cost of a hash.
+METRICS_TOKEN = "metrics-scraper-secret"
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
 
 
@@ -204,6 +207,7 @@ async def api(auth, hub, ws_options, acd, pool, clock, tmp_path):
     reloads: list[list[tuple[str, str]]] = []
     calls = CallsStandIn()
     desk = AgentDesk(AgentStore(pool), *acd, clock, calls)
+    metrics = Metrics(LiveStateReader(acd[0], CallsInFlight(), {"ami": lambda: True}, {}))
     admin = AgentAdmin(AgentStore(pool), AgentAuditStore(pool), desk, *acd, AgentRoster(AgentStore(pool)), auth,
                        clock)
     supervision = SupervisorDesk(calls, AgentStore(pool), hub.publish, clock)
@@ -211,13 +215,15 @@ async def api(auth, hub, ws_options, acd, pool, clock, tmp_path):
     app = build_app(healthy, auth=auth, hub=hub, calls=lambda: holder[0].calls, ws_options=ws_options,
                     desk=desk, voicemail_store=FakeVoicemails(), reload=lambda: reloads.pop(0) if reloads else [],
                     crm=crm, recordings=RecordingLibrary(RecordingStore(pool), AgentStore(pool), tmp_path),
-                    supervision=supervision, segments=SegmentStore(pool), agent_admin=admin)
+                    supervision=supervision, segments=SegmentStore(pool), agent_admin=admin, metrics=metrics,
+                    metrics_token=METRICS_TOKEN)
     server = HttpServer(app, "127.0.0.1", 0)
     await server.start()
     async with aiohttp.ClientSession() as session:
         holder.append(Api(f"http://127.0.0.1:{server.port}", session, auth, hub))
         holder[0].desk = desk
         holder[0].admin = admin
+        holder[0].metrics = metrics
         holder[0].reloads = reloads
         holder[0].recordings_dir = tmp_path
         holder[0].pool = pool

@@ -239,6 +239,8 @@ MATRIX = [
     ("POST", "/api/v1/config/reload", ANON, None, 401),
     ("POST", "/api/v1/config/reload", "sam", None, 403),
     ("POST", "/api/v1/config/reload", "admin", None, 200),
+    ("GET", "/metrics", ANON, None, 401),
+    ("GET", "/metrics", "admin", None, 401),  # a user's token is not the scraper's
     ("POST", "/api/v1/auth/logout", ANON, None, 401),
     ("POST", "/api/v1/auth/logout", "alice", None, 204),
 ]
