@@ -203,6 +203,7 @@ def cmd_user_token(args) -> int:
 def cmd_run(_args) -> int:
     from telephony.app import Service
     from telephony.logs import configure_logging, get_logger
+    from telephony.systemd import ready_when_healthy, sd_notify
     from telephony.settings import load_settings
 
     settings = load_settings()
@@ -229,7 +230,10 @@ def cmd_run(_args) -> int:
             await service.stop()
             print(f"telephony: cannot start: {exc}", file=sys.stderr)
             return 2
+        ready = asyncio.create_task(ready_when_healthy(service.health), name="systemd-ready")
         await stop.wait()
+        ready.cancel()
+        sd_notify("STOPPING=1")
         await service.stop()
         return 0
 

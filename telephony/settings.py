@@ -6,6 +6,7 @@ directory. The call center itself (DIDs, menus, queues) lives in the YAML file n
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -17,6 +18,13 @@ from telephony.crm.numbers import is_valid_region
 from telephony.errors import SettingsError
 
 ENV_PREFIX = "TELEPHONY_"
+
+
+def default_migrations_dir() -> Path:
+    """The source tree's migrations/, or, installed from the wheel, <prefix>/share/telephony/migrations."""
+    source = Path(__file__).resolve().parent.parent / "migrations"
+    installed = Path(sys.prefix) / "share" / "telephony" / "migrations"
+    return source if source.is_dir() or not installed.is_dir() else installed
 
 
 class Settings(BaseSettings):
@@ -49,7 +57,7 @@ class Settings(BaseSettings):
                                   description="a format Asterisk writes natively")
     recordings_retention_days: float = Field(
         365, gt=0, description="age (days) past which `telephony recordings prune` removes recordings")
-    migrations_dir: Path = Path(__file__).resolve().parent.parent / "migrations"
+    migrations_dir: Path = Field(default_factory=default_migrations_dir)
 
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
