@@ -5,7 +5,7 @@ VENV ?= .venv
 ASTERISK_ROOT ?= /var/cache/telephony/asterisk-22
 export VENV ASTERISK_ROOT
 
-.PHONY: setup run stop test unit api integration asterisk asterisk-start asterisk-stop demo-call bench clean
+.PHONY: setup run stop test unit api integration asterisk asterisk-start asterisk-stop demo-call bench clean dist
 
 setup: $(VENV)/.installed .env
 
@@ -47,7 +47,14 @@ demo-call:
 	deploy/sipp/demo-call.sh $(DID) $(CALLER)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache dist build
+
+# A wheel of the daemon in dist/ (with its migrations, dialplan and unit under share/telephony): see
+# deploy/INSTALL.md for installing it beside an existing PBX.
+dist: setup
+	rm -rf dist build
+	$(VENV)/bin/pip wheel --no-deps -w dist .
+	rm -rf build
 
 # The whole stack against Asterisk's app_queue with sipp callers and phones (~5 min; takes the local Asterisk
 # under the tests' lock). Options: make bench-e2e ARGS="--agents 20 --rates 10,20,40".

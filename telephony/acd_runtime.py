@@ -100,7 +100,7 @@ class AcdRuntime:
                      previous=record.previous.value, reason=record.reason)
             self.writer.submit(lambda: self._agents.record_state(record))
         else:
-            log.info("acd.record", record=type(record).__name__, **{k: str(getattr(record, k))
+            log.info("acd.record", record=type(record).__name__, **{k: getattr(record, k)
                                                                     for k in record.__slots__})
             self._store_on_interaction(record)
         self._publish(record)

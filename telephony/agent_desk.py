@@ -20,10 +20,9 @@ from telephony.acd.dispatcher import Dispatcher
 from telephony.acd.events import AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentUnpaused
 from telephony.acd.model import AgentState
 from telephony.acd.service import AcdService
-from telephony.agent_roster import AgentRoster
 from telephony.auth.policy import Forbidden, Principal
 from telephony.db.agents import Agent, AgentStore
-from telephony.errors import NotFound, Refused
+from telephony.errors import NotFound
 from telephony.requests import RecordingAction, TargetKind, TransferAction, TransferMode
 
 
@@ -74,14 +73,12 @@ class QueueView:
 
 class AgentDesk:
     def __init__(self, agents: AgentStore, dispatcher: Dispatcher, acd: AcdService,
-                 clock: Callable[[], datetime], calls: AgentCalls, roster: AgentRoster):
-        """`roster`: kept up to date when an agent is created or changed."""
+                 clock: Callable[[], datetime], calls: AgentCalls):
         self._agents = agents
         self._dispatcher = dispatcher
         self._acd = acd
         self._clock = clock
         self._calls = calls
-        self._roster = roster
 
     async def mine(self, principal: Principal) -> Agent:
         agent = await self._agents.by_user(principal.user_id)
@@ -128,29 +125,6 @@ class AgentDesk:
         await self._ask(AgentUnpaused(str(agent.id), self._clock()))
         return await self.view(agent)
 
-    async def create(self, name: str, extension: str, softphone: str | None, mobile: str | None,
-                     user_id: UUID | None, skills: dict[str, int], queues: dict[str, int],
-                     recording: str | None = None) -> AgentView:
-        if not softphone and not mobile:
-            raise Refused("an agent needs a softphone or a mobile number", "invalid_agent")
-        unknown = sorted(set(queues) - set(self._dispatcher.queue_names()))
-        if unknown:
-            raise Refused(f"unknown queue(s): {', '.join(unknown)}", "invalid_agent")
-        if any(not 1 <= level <= 5 for level in skills.values()):
-            raise Refused("skill levels are 1 to 5", "invalid_agent")
-        agent = await self._agents.create(name, extension, softphone, mobile, user_id, recording)
-        await self._agents.set_skills(agent.id, skills)
-        await self._agents.set_queues(agent.id, queues)
-        agent = await self._agents.get(agent.id)
-        self._roster.remember(agent)
-        return await self.view(agent)
-
-    async def set_recording(self, agent: Agent, policy: str | None) -> AgentView:
-        await self._agents.set_recording(agent.id, policy)
-        agent = await self._agents.get(agent.id)
-        self._roster.remember(agent)
-        return await self.view(agent)
-
     async def current_call(self, agent: Agent) -> dict | None:
         return await self._calls.agent_call(str(agent.id))
 
@@ -188,6 +162,10 @@ class AgentDesk:
         if not principal.is_admin:
             agents = [a for a in agents if principal.supervised_queues & set(a.queues)]
         return [await self.view(a) for a in agents]
+
+    def queue_names(self) -> list[str]:
+        """The queues of the call-center file in force."""
+        return self._dispatcher.queue_names()
 
     def visible_queues(self, principal: Principal) -> list[QueueView]:
         now = self._clock()

@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from telephony.acd.dispatcher import Dispatcher
 from telephony.acd.events import Reconfigured
 from telephony.acd_runtime import AcdRuntime
+from telephony.agent_admin import AgentAdmin
 from telephony.agent_desk import AgentDesk
 from telephony.agent_roster import AgentRoster
 from telephony.api.app import HttpServer, build_app
@@ -44,6 +45,7 @@ from telephony.calls.router import CommandRouter
 from telephony.config import CallCenterConfig, load_config
 from telephony.crm.screen_pops import ScreenPops
 from telephony.crm.service import CrmService
+from telephony.db.agent_audit import AgentAuditStore
 from telephony.db.agents import AgentStore
 from telephony.db.call_events import CallEventStore
 from telephony.db.customers import CustomerStore
@@ -57,11 +59,14 @@ from telephony.db.segments import SegmentStore
 from telephony.db.tickets import TicketStore
 from telephony.db.voicemails import VoicemailStore
 from telephony.errors import AriError, AsteriskUnavailable, ConfigError
-from telephony.events import CallArrived, CallRecordingFinished
+from telephony.events import CallArrived, CallRecordingFinished, LinkConnected
 from telephony.logs import get_logger
 from telephony.notifiers import acd as acd_notifier
 from telephony.notifiers import transfers as transfer_notifier
+from telephony.notifiers import metrics as metrics_notifier
 from telephony.notifiers.acd import AcdNotifier
+from telephony.notifiers.metrics import LiveStateReader, Metrics
+from telephony.api.metrics import loopback_app
 from telephony.notifiers.people import AgentNotifier, CrmNotifier
 from telephony.notifiers.transfers import TransferNotifier
 from telephony.recordings.archive import RecordingArchive
@@ -110,6 +115,8 @@ class Service:
                              settings.ami_secret.get_secret_value(), timeout=settings.asterisk_timeout)
         self.device_states = DeviceStates()
         self.device_states.attach(self.ami)
+        self._ami_connects = 0
+        self.ami.add_connected_hook(self._ami_connected)
         self.calls = CallsInFlight()
         self.domain_events = DomainEvents()
         self.events = EventHub(settings.events_queue_size, utcnow)
@@ -168,7 +175,16 @@ class Service:
         bus.subscribe(AcdNotifier(self.events.publish, roster, calls, screen_pops, supervision).notify,
                       *acd_notifier.KINDS)
         bus.subscribe(TransferNotifier(self.events.publish, roster).notify, *transfer_notifier.KINDS)
-        desk = AgentDesk(agents, self.dispatcher, acd.service, utcnow, agent_calls, roster)
+        live = LiveStateReader(self.dispatcher, calls, {"ami": self._ami_up, "ari": self._ari_up},
+                               {"acd": acd.writer})
+        metrics = Metrics(live)
+        bus.subscribe(metrics.notify, *metrics_notifier.KINDS)
+        lag_task = asyncio.create_task(metrics.watch_loop(), name="loop-lag")
+        stack.push_async_callback(_cancel, lag_task)
+        desk = AgentDesk(agents, self.dispatcher, acd.service, utcnow, agent_calls)
+        auth = build_auth_service(pool, settings, utcnow)
+        agent_admin = AgentAdmin(agents, AgentAuditStore(pool), desk, self.dispatcher, acd.service, roster, auth,
+                                 utcnow)
 
         acd.writer.start()
         stack.push_async_callback(acd.writer.close)
@@ -188,16 +204,20 @@ class Service:
         self.ari_events.start()
         stack.push_async_callback(self.ari_events.close)
 
-        auth = build_auth_service(pool, settings, utcnow)
         ws_options = WsOptions(settings.events_heartbeat, settings.events_auth_timeout)
         app = build_app(self.health, auth=auth, hub=self.events, calls=self.active_calls, ws_options=ws_options,
                         desk=desk, voicemail_store=VoicemailStore(pool), reload=self.try_reload, crm=crm,
                         recordings=RecordingLibrary(recordings, agents, settings.recordings_dir),
-                        supervision=supervision, segments=segments,
+                        supervision=supervision, segments=segments, agent_admin=agent_admin, metrics=metrics,
+                        metrics_token=settings.metrics_token.get_secret_value() if settings.metrics_token else None,
                         reports=Reports(call_events, ReportRows(pool), self._queues_now, utcnow))
         http = HttpServer(app, settings.http_host, settings.http_port)
         await http.start()
         stack.push_async_callback(http.close)
+        if settings.metrics_port is not None:
+            scrape = HttpServer(loopback_app(metrics), "127.0.0.1", settings.metrics_port)
+            await scrape.start()
+            stack.push_async_callback(scrape.close)
 
     def reload(self) -> bool:
         """Read the configuration file again; new calls use it, calls in progress keep theirs."""
@@ -232,6 +252,16 @@ class Service:
     def _queues_now(self):
         return self.config.queues
 
+    def _ami_up(self) -> bool:
+        return self.ami.connected
+
+    def _ari_up(self) -> bool:
+        return self.ari_events.connected
+
+    async def _ami_connected(self) -> None:
+        self._ami_connects += 1
+        self.domain_events.publish(LinkConnected("ami", reconnect=self._ami_connects > 1))
+
     async def _endpoint_exists(self, extension: str) -> bool:
         return await self.ari.endpoint_exists("PJSIP", extension)
 
@@ -240,6 +270,7 @@ class Service:
             event = await self.ari_events.queue.get()
             try:
                 if isinstance(event, Connected):
+                    self.domain_events.publish(LinkConnected("ari", reconnect=event.reconnect))
                     await self._reconcile(registry, archive)
                     continue
                 ours = translate(event)

@@ -36,3 +36,13 @@ _BY_CAUSE = {
 def outcome_of_cause(cause: int) -> LegOutcome:
     """What the Q.850 `cause` of a leg's end means for us."""
     return _BY_CAUSE.get(cause, LegOutcome.FAILED)
+
+
+class CallEnder(StrEnum):
+    """Who ended a call: stored on the interaction (`ended_by`) and logged with `call.ended`."""
+
+    CALLER = "caller"  # the caller hung up
+    AGENT = "agent"  # the agent (or the party a transfer handed the caller to) hung up their phone
+    API = "api"  # someone asked over the API (an agent's hang-up request)
+    SUPERVISOR = "supervisor"  # a supervisor's request on the call
+    SYSTEM = "system"  # the daemon: the flow's end (a closing message, a refusal), a failure of ours

@@ -1,4 +1,5 @@
-"""The `telephony` command: run the daemon, migrate the database, check a configuration file."""
+"""The `telephony` command: run the daemon, migrate the database, check a configuration file, manage users
+and agents."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from telephony.agent_cli import add_agent_commands, cmd_agent
 from telephony.auth.models import ROLES
 from telephony.config import load_config
 from telephony.errors import ConfigError, MigrationError, SettingsError
@@ -21,6 +23,12 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="apply the SQL migrations and exit")
     check = commands.add_parser("check-config", help="validate a call-center configuration file")
     check.add_argument("file", nargs="?", type=Path, help="default: the configured file")
+    check.add_argument("--strict", action="store_true", help="warnings (no DIDs, no queues, missing prompts, "
+                                                             "agents in unknown queues) are errors")
+    check.add_argument("--sounds-dir", type=Path, help="Asterisk's sounds directory to look prompts up in "
+                                                       "(default: over ARI, else the local chroot's)")
+    schema = commands.add_parser("config-schema", help="print the JSON Schema of the call-center file")
+    schema.add_argument("--indent", type=int, default=2)
     user = commands.add_parser("user", help="manage users").add_subparsers(dest="user_command", required=True)
     add = user.add_parser("add", help="create a user and print a long-lived API token for it")
     add.add_argument("name")
@@ -47,10 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--agent", action="append", default=[], help="only these agents (repeatable)")
     report.add_argument("--view", default="queue", choices=("queue", "caller"))
     report.add_argument("--csv", action="store_true", help="CSV, as the API answers to Accept: text/csv")
+    add_agent_commands(commands)
     args = parser.parse_args(argv)
+    if args.command == "agent":
+        return cmd_agent(args)
     if args.command in ("user", "recordings", "report"):
         args.command = f"{args.command}-{getattr(args, args.command + '_command')}"
     handlers = {"run": cmd_run, "migrate": cmd_migrate, "check-config": cmd_check_config,
+                "config-schema": cmd_config_schema,
                 "user-add": cmd_user_add, "user-token": cmd_user_token, "recordings-prune": cmd_recordings_prune,
                 "report-queues": cmd_report, "report-agents": cmd_report}
     try:
@@ -66,19 +78,17 @@ def problem_lines(exc: ConfigError) -> list[str]:
 
 
 def cmd_check_config(args) -> int:
-    path = args.file
-    if path is None:
-        from telephony.settings import load_settings
+    from telephony.check_config import check_config
 
-        path = load_settings().config_file
-    try:
-        config = load_config(path)
-    except ConfigError as exc:
-        for line in problem_lines(exc):
-            print(line)
-        print(f"{len(exc.problems)} error(s)", file=sys.stderr)
-        return 1
-    print(f"{path}: ok ({len(config.dids)} DIDs, {len(config.ivr)} IVR nodes)")
+    return check_config(args.file, strict_mode=args.strict, sounds_dir=args.sounds_dir)
+
+
+def cmd_config_schema(args) -> int:
+    import json
+
+    from telephony.config.schema import config_schema
+
+    print(json.dumps(config_schema(), indent=args.indent or None))
     return 0
 
 
@@ -238,6 +248,7 @@ def cmd_user_token(args) -> int:
 def cmd_run(_args) -> int:
     from telephony.app import Service
     from telephony.logs import configure_logging, get_logger
+    from telephony.systemd import ready_when_healthy, sd_notify
     from telephony.settings import load_settings
 
     settings = load_settings()
@@ -264,7 +275,10 @@ def cmd_run(_args) -> int:
             await service.stop()
             print(f"telephony: cannot start: {exc}", file=sys.stderr)
             return 2
+        ready = asyncio.create_task(ready_when_healthy(service.health), name="systemd-ready")
         await stop.wait()
+        ready.cancel()
+        sd_notify("STOPPING=1")
         await service.stop()
         return 0
 

@@ -21,6 +21,18 @@ class Refused(TelephonyError):
         super().__init__(reason)
 
 
+class InvalidInput(TelephonyError):
+    """A value someone gave is not acceptable whatever the state (an unknown queue, a skill level out of
+    range): `field` names it, `allowed` lists what would be (when there is such a list). The HTTP API
+    answers it with 422, in the shape of a body's validation errors."""
+
+    def __init__(self, field: str, message: str, allowed: list | None = None):
+        self.field = field
+        self.message = message
+        self.allowed = allowed
+        super().__init__(f"{field}: {message}")
+
+
 class NotFound(TelephonyError):
     """What a request names is not there: no such agent, customer, ticket, recording, connected call.
     `what` names the kind of thing; the message, by default "no such <what>", is for the person who asked.

@@ -26,6 +26,14 @@ class CallArrived:
 
 
 @dataclass(frozen=True, slots=True)
+class LinkConnected:
+    """A link to Asterisk (`ami` or `ari`) came up: at start, or again after it dropped."""
+
+    link: Literal["ami", "ari"]
+    reconnect: bool = False  # it had been up before
+
+
+@dataclass(frozen=True, slots=True)
 class PlaybackFinished:
     channel_id: str
     playback_id: str

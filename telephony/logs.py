@@ -6,8 +6,15 @@ Lines about a call carry `call_id` because each call's task binds it with
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import logging
 import sys
+from collections.abc import Mapping, Set
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import PurePath
+from uuid import UUID
 
 import structlog
 
@@ -21,6 +28,30 @@ def redact_secrets(_logger, _name, event_dict):
     return event_dict
 
 
+def json_value(value):
+    """What a log value that JSON has no type for is written as: a time in ISO 8601, a duration in seconds,
+    an enum as its value, an id or a path as text, a dataclass as its fields, a set as a list. Numbers and
+    booleans stay what they are (JSON has them); anything else is its repr, as structlog would write it."""
+    match value:
+        case datetime() | date() | time():
+            return value.isoformat()
+        case timedelta():
+            return value.total_seconds()
+        case enum.Enum():
+            return value.value
+        case UUID() | PurePath():
+            return str(value)
+        case Decimal():
+            return float(value)
+        case Set() | frozenset():
+            return sorted(value, key=repr)
+        case Mapping():
+            return dict(value)
+        case _ if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    return repr(value)
+
+
 def configure_logging(fmt: str = "auto", level: str = "info", stream=None) -> None:
     stream = stream or sys.stderr
     if fmt == "auto":
@@ -31,7 +62,7 @@ def configure_logging(fmt: str = "auto", level: str = "info", stream=None) -> No
     renderer = (
         structlog.dev.ConsoleRenderer(colors=stream.isatty(), exception_formatter=formatter)
         if fmt == "console"
-        else structlog.processors.JSONRenderer()
+        else structlog.processors.JSONRenderer(default=json_value)
     )
     processors = [
         structlog.contextvars.merge_contextvars,

@@ -6,6 +6,7 @@ directory. The call center itself (DIDs, menus, queues) lives in the YAML file n
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -17,6 +18,13 @@ from telephony.crm.numbers import is_valid_region
 from telephony.errors import SettingsError
 
 ENV_PREFIX = "TELEPHONY_"
+
+
+def default_migrations_dir() -> Path:
+    """The source tree's migrations/, or, installed from the wheel, <prefix>/share/telephony/migrations."""
+    source = Path(__file__).resolve().parent.parent / "migrations"
+    installed = Path(sys.prefix) / "share" / "telephony" / "migrations"
+    return source if source.is_dir() or not installed.is_dir() else installed
 
 
 class Settings(BaseSettings):
@@ -49,7 +57,7 @@ class Settings(BaseSettings):
                                   description="a format Asterisk writes natively")
     recordings_retention_days: float = Field(
         365, gt=0, description="age (days) past which `telephony recordings prune` removes recordings")
-    migrations_dir: Path = Path(__file__).resolve().parent.parent / "migrations"
+    migrations_dir: Path = Field(default_factory=default_migrations_dir)
 
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
@@ -68,6 +76,10 @@ class Settings(BaseSettings):
     events_heartbeat: float = Field(20.0, gt=0, description="seconds between heartbeats on an idle events socket")
     events_auth_timeout: float = Field(5.0, gt=0, description="seconds to send the auth message on the socket")
     events_queue_size: int = Field(256, ge=1, description="events buffered per connection before it is dropped")
+    metrics_token: SecretStr | None = Field(
+        None, description="bearer token Prometheus gives for GET /metrics on the HTTP port")
+    metrics_port: int | None = Field(
+        None, ge=1, le=65535, description="serve GET /metrics without a token on 127.0.0.1 at this port")
 
     @field_validator("ari_url")
     @classmethod
@@ -117,3 +129,19 @@ def describe_validation_error(exc: ValidationError) -> str:
             # The offending value is left out on purpose: it may be a secret.
             problems.append(f"{name} is invalid: {error['msg']}")
     return "settings: " + "; ".join(problems)
+
+
+class ToolSettings(BaseSettings):
+    """What the offline tools (check-config) read of the same environment: nothing is required, so that
+    they run where the AMI and ARI secrets are not set; ARI and the database are used when they are."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    config_file: Path = Path("callcenter.yaml")
+    ari_url: str = "http://127.0.0.1:8088/ari"
+    ari_user: str | None = None
+    ari_password: SecretStr | None = None
+    database_dsn: SecretStr | None = None
+    database_name: str = Field("telephony", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")

@@ -807,7 +807,11 @@ class Dispatcher:
 
     def _check_reason(self, reason: str) -> None:
         if not self._config.valid_pause_reason(reason):
-            raise AgentStateRefused(f"unknown pause reason {reason!r}")
+            allowed = list(self._config.pause_reasons)
+            refusal = AgentStateRefused(f"unknown pause reason {reason!r}; the reasons are "
+                                        f"{', '.join(allowed) or '(none configured)'}")
+            refusal.details = {"allowed": allowed}
+            raise refusal
 
     def _seconds(self, since: datetime) -> float:
         return (self._now - since) / timedelta(seconds=1)

@@ -85,23 +85,6 @@ class PauseIn(BaseModel):
     reason: str = Field(min_length=1, max_length=64)
 
 
-class AgentIn(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
-    extension: str = Field(pattern=r"^[0-9]{2,8}$")
-    softphone: str | None = Field(None, pattern=r"^PJSIP/[A-Za-z0-9_.-]{1,64}$")
-    mobile: str | None = Field(None, pattern=r"^\+[1-9][0-9]{6,14}$")
-    user_id: UUID | None = None
-    skills: dict[str, int] = {}
-    queues: dict[str, int] = Field({}, description="queue name -> penalty (lower is offered first)")
-    recording: Literal["always", "on_demand", "never"] | None = Field(
-        None, description="the agent's own recording policy over their queues'; null follows each queue's")
-
-
-class RecordingPolicyIn(BaseModel):
-    recording: Literal["always", "on_demand", "never"] | None = Field(
-        description="always, on_demand, never; null to follow each queue's policy")
-
-
 def _desk(request: web.Request) -> AgentDesk:
     return request.app[DESK]
 
@@ -178,21 +161,6 @@ async def hang_up_my_call(request: web.Request) -> None:
 async def list_agents(request: web.Request) -> AgentList:
     views = await _desk(request).visible_agents(principal_of(request))
     return AgentList(agents=[AgentOut.of(v) for v in views])
-
-
-@routes.route("POST", "/api/v1/agents", "Create an agent", roles=frozenset({"admin"}), body=AgentIn,
-              response=AgentOut, status=201, errors=(403, 409), tag="supervision")
-async def create_agent(request: web.Request, body: AgentIn) -> AgentOut:
-    view = await _desk(request).create(body.name, body.extension, body.softphone, body.mobile, body.user_id,
-                                       body.skills, body.queues, body.recording)
-    return AgentOut.of(view)
-
-
-@routes.route("PUT", "/api/v1/agents/{agent_id}/recording", "Set an agent's own recording policy",
-              roles=frozenset({"admin"}), body=RecordingPolicyIn, response=AgentOut, errors=(403, 404),
-              tag="supervision")
-async def set_agent_recording(request: web.Request, body: RecordingPolicyIn) -> AgentOut:
-    return AgentOut.of(await _desk(request).set_recording(await _named(request), body.recording))
 
 
 @routes.route("POST", "/api/v1/agents/{agent_id}/pause", "Pause an agent", roles=SUPERVISING, body=PauseIn,

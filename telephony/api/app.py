@@ -6,14 +6,17 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from telephony.agent_admin import AgentAdmin
 from telephony.agent_desk import AgentDesk
-from telephony.api import (agent_routes, call_routes, config_reload, recording_routes, session_routes,
+from telephony.api import (agent_admin_routes, agent_routes, call_routes, config_reload, recording_routes, session_routes,
                            supervision_routes, transfer_routes, user_routes, voicemails)
 from telephony.api.auth import AUTH, auth_middleware
 from telephony.api.call_routes import CALLS, CallsProvider
 from telephony.api.crm import add_crm_routes
 from telephony.api.errors import error_middleware
 from telephony.api.events import EventHub
+from telephony.api import metrics as metrics_routes
+from telephony.api.metrics import METRICS, METRICS_TOKEN, metrics_middleware
 from telephony.api.openapi import build_openapi
 from telephony.api.routing import RouteTable
 from telephony.api.schemas import Health
@@ -28,6 +31,7 @@ from telephony.reports.service import Reports
 from telephony.recordings.library import RecordingLibrary
 from telephony.supervision.desk import SupervisorDesk
 from telephony.logs import get_logger
+from telephony.notifiers.metrics import Metrics
 
 log = get_logger(__name__)
 
@@ -84,12 +88,16 @@ def build_app(health: HealthCheck, *, auth: AuthService | None = None, hub: Even
               reload: Reload | None = None, crm: CrmService | None = None,
               recordings: RecordingLibrary | None = None,
               supervision: SupervisorDesk | None = None,
-              segments: SegmentStore | None = None, reports: Reports | None = None) -> web.Application:
+              segments: SegmentStore | None = None, reports: Reports | None = None,
+              agent_admin: AgentAdmin | None = None, metrics: Metrics | None = None,
+              metrics_token: str | None = None) -> web.Application:
     """The HTTP application. Without `auth` (no database yet) it serves /healthz only; the agent and queue
     routes come with `desk` (the ACD), the customer and ticket routes with `crm`."""
-    app = web.Application(client_max_size=MAX_BODY, middlewares=[error_middleware, auth_middleware])
+    counting = [metrics_middleware(metrics)] if metrics is not None else []
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[*counting, error_middleware, auth_middleware])
     app[HEALTH] = health
     optional = {agent_routes.routes: (agent_routes.DESK, desk),
+                agent_admin_routes.routes: (agent_admin_routes.ADMIN, agent_admin if desk is not None else None),
                 transfer_routes.routes: (agent_routes.DESK, desk),
                 voicemails.routes: (voicemails.VOICEMAILS, voicemail_store),
                 segment_routes.routes: (segment_routes.SEGMENTS, segments),
@@ -102,11 +110,16 @@ def build_app(health: HealthCheck, *, auth: AuthService | None = None, hub: Even
     routes = api_routes(auth is not None, *served)
     if auth is not None and crm is not None:
         routes = routes + add_crm_routes(app, crm)
+    if metrics is not None and metrics_token:
+        app[METRICS], app[METRICS_TOKEN] = metrics, metrics_token
+        routes = routes + metrics_routes.routes.routes
     for key, service in optional.values():
         if service is not None:
             app[key] = service
     if auth is not None:
         app[AUTH] = auth
+        if desk is not None:
+            app[user_routes.QUEUE_NAMES] = desk.queue_names
         app[HUB] = hub or EventHub()
         app[CALLS] = calls or list
         app[WS_OPTIONS] = ws_options or WsOptions()

@@ -1,7 +1,8 @@
 """One JSON shape for every error: `{"error": {"code", "message", "details"}}`.
 
 The middleware is the one place that turns exceptions into HTTP answers: every Refused (a request that
-cannot be done now) is a 409 with its code and reason, every NotFound a 404, the auth failures 401, 403
+cannot be done now) is a 409 with its code and reason, every InvalidInput (a value not acceptable whatever
+the state) a 422 naming the field and the allowed values, every NotFound a 404, the auth failures 401, 403
 and 429, an ApiError (a request-shape problem a route found) its own status, aiohttp's HTTP errors (404,
 405, 413...) theirs, and anything else a 500 (logged, never shown): a ValueError from deep down is a bug,
 not a refusal. Handlers raise; they do not translate.
@@ -17,7 +18,7 @@ from pydantic import ValidationError
 
 from telephony.auth.policy import Forbidden
 from telephony.auth.service import TooManyAttempts, Unauthenticated
-from telephony.errors import NotFound, Refused
+from telephony.errors import InvalidInput, NotFound, Refused
 from telephony.logs import get_logger
 
 log = get_logger(__name__)
@@ -70,6 +71,11 @@ def _from_exception(exc: Exception) -> web.Response | None:
     if isinstance(exc, TooManyAttempts):
         return error_response(429, "too_many_attempts", str(exc), {"retry_after": exc.retry_after},
                               {"Retry-After": str(exc.retry_after)})
+    if isinstance(exc, InvalidInput):
+        detail = {"loc": exc.field.split("."), "msg": exc.message, "type": "invalid"}
+        if exc.allowed is not None:
+            detail["allowed"] = exc.allowed
+        return error_response(422, "validation_failed", "the request does not validate", [detail])
     if isinstance(exc, Refused):
         return error_response(409, exc.code, exc.reason, exc.details)
     if isinstance(exc, NotFound):

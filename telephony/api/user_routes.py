@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiohttp import web
 
 from telephony.api.auth import AUTH
@@ -9,10 +11,11 @@ from telephony.api.routing import RouteTable, principal_of, uuid_param
 from telephony.api.schemas import SupervisedQueues, UserCreate, UserList, UserOut, UserPatch
 from telephony.api.ws import HUB
 from telephony.auth.policy import Forbidden, can_act_on_agent
-from telephony.errors import NotFound, Refused
+from telephony.errors import InvalidInput, NotFound, Refused
 
 routes = RouteTable()
 ADMIN = frozenset({"admin"})
+QUEUE_NAMES = web.AppKey("queue_names", Callable[[], list[str]])  # the queues of the call-center file in force
 
 
 @routes.route("GET", "/api/v1/users", "List users", roles=ADMIN, response=UserList, errors=(403,), tag="users")
@@ -72,7 +75,7 @@ async def disable_user(request: web.Request) -> None:
 
 
 @routes.route("PUT", "/api/v1/users/{user_id}/supervised-queues", "Set the queues a supervisor supervises",
-              roles=ADMIN, body=SupervisedQueues, response=UserOut, errors=(403, 404, 409), tag="users",
+              roles=ADMIN, body=SupervisedQueues, response=UserOut, errors=(403, 404, 409, 422), tag="users",
               description="Queue names are those of the call-center file. Open event connections keep the "
                           "queues they had when they connected.")
 async def set_supervised_queues(request: web.Request, body: SupervisedQueues) -> UserOut:
@@ -83,6 +86,11 @@ async def set_supervised_queues(request: web.Request, body: SupervisedQueues) ->
         raise NotFound("user")
     if user.role != "supervisor":
         raise Refused(f"{user.name} is {user.role}, not supervisor", "not_a_supervisor")
+    if QUEUE_NAMES in request.app:
+        known = request.app[QUEUE_NAMES]()
+        unknown = sorted(set(body.queues) - set(known))
+        if unknown:
+            raise InvalidInput("queues", f"unknown queue(s): {', '.join(unknown)}", known)
     await users.set_supervised_queues(user_id, body.queues)
     request.app[HUB].close_user(user_id, "supervised queues changed")
     return UserOut.of(await users.get(user_id))

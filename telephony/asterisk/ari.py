@@ -57,6 +57,11 @@ class AriClient:
             raise
         return True
 
+    async def sound_languages(self) -> dict[str, set[str]]:
+        """Every sound Asterisk has, with the languages it has it in."""
+        sounds = await self.request("GET", "/sounds") or []
+        return {s["id"]: {f.get("language", "") for f in s.get("formats", [])} for s in sounds}
+
     async def get_channel(self, channel_id: str) -> dict:
         return await self.request("GET", f"/channels/{channel_id}")
 

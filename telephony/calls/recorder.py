@@ -65,8 +65,9 @@ class InteractionRecorder:
         self._writes.put_nowait(lambda iid: write_segments(iid, snapshot))
 
     def ended(self, at: datetime, outcome: str, ivr_path: list[dict], ivr_data: dict | None = None,
-              voicemail=None) -> None:
-        self._writes.put_nowait(lambda iid: self._store.ended(iid, at, outcome, ivr_path, ivr_data, voicemail))
+              voicemail=None, ended_by: str | None = None) -> None:
+        self._writes.put_nowait(lambda iid: self._store.ended(iid, at, outcome, ivr_path, ivr_data, voicemail,
+                                                              ended_by=ended_by))
         self._writes.put_nowait(None)
 
     async def _identify_caller(self, call: CallArrived) -> CallerIdentity:

@@ -11,16 +11,18 @@ from datetime import datetime
 
 from structlog.contextvars import bound_contextvars
 
+from telephony.acd.commands import EndCall
 from telephony.call_flow import CallFlow, CallView
 from telephony.calls.recorder import InteractionRecorder
 from telephony.calls.timers import CallTimer
+from telephony.causes import CallEnder
 from telephony.commands import (Answer, CancelTimer, ChannelGone, Command, CommandExecutor, Hangup, Originate,
                                 StartTimer)
 from telephony.crm.model import CallerIdentity
 from telephony.errors import AriError, AsteriskUnavailable, Refused
 from telephony.events import FAILED, FOUND_GONE, CallArrived, CallerIdentified, CallEvent, ChannelHungUp, LegEnded
 from telephony.logs import get_logger
-from telephony.requests import CallGone, CallRequest
+from telephony.requests import MONITOR_REQUESTS, CallGone, CallRequest
 
 log = get_logger(__name__)
 
@@ -46,6 +48,7 @@ class CallSession:
         self._inbox: asyncio.Queue[CallEvent | _Asked] = asyncio.Queue()
         self._gone = False
         self._closed = False  # the task is done with the call: requests are answered CallGone
+        self._ended_by: CallEnder | None = None  # set by the first hang-up of the caller, ours or theirs
         self._timer = CallTimer(self.channel_id, self.deliver)
         self.view = CallView()  # the flow's view after its latest step
 
@@ -74,21 +77,25 @@ class CallSession:
             self._recorder.started(call, self._identified)
             outcome = None
             try:
-                await self._step(self._flow.start())
+                await self._step(self._flow.start(), CallEnder.SYSTEM)
                 while not self._gone:
                     item = await self._inbox.get()
                     if isinstance(item, _Asked):
                         await self._answer(item)
                     elif isinstance(item, ChannelHungUp):
-                        log.info("call.hung_up", cause=item.cause)
+                        self._ended_by = self._ended_by or (
+                            CallEnder.SYSTEM if item.cause == FAILED else CallEnder.CALLER)
+                        log.info("call.hung_up", cause=item.cause, by=self._ended_by)
                         self._gone = True
                         await self._clean_up(self._flow.handle(item))
                         break
                     else:
                         log.debug("call.event", kind=type(item).__name__, **_fields(item))
-                        await self._step(self._flow.handle(item))
+                        await self._step(self._flow.handle(item), _ender_of(item))
                     if self._flow.ended:
-                        break  # a call made only of legs (click-to-call) ends with its last leg
+                        # a call made only of legs (click-to-call) ends with its last leg
+                        self._ended_by = self._ended_by or _ender_of(item)
+                        break
             except asyncio.CancelledError:
                 self._close()
                 log.info("call.released", reason="daemon stopping; Asterisk keeps the channel")
@@ -96,23 +103,26 @@ class CallSession:
             except Exception:
                 log.exception("call.failed")
                 outcome = "failed"
+                self._ended_by = self._ended_by or CallEnder.SYSTEM
                 await self._hang_up_quietly()
             self._close()
             story = self._flow.story()
             outcome = outcome or story.outcome or "abandoned"
             if story.segments and self._write_segments is not None:
                 self._recorder.segments(self._write_segments, list(story.segments))
+            ended_by = self._ended_by or CallEnder.SYSTEM
             self._recorder.ended(self._clock(), outcome, [step.as_dict() for step in story.path], story.data,
-                                 story.voicemail)
-            log.info("call.ended", outcome=outcome, path=[step.node for step in story.path])
+                                 story.voicemail, ended_by=ended_by.value)
+            log.info("call.ended", outcome=outcome, ended_by=ended_by, path=[step.node for step in story.path])
             await self._recorder.finished()
 
     def _identified(self, caller: CallerIdentity) -> None:
         if caller.customer is not None:
             self.deliver(CallerIdentified(self.channel_id, caller.customer.vip))
 
-    async def _step(self, commands: list[Command]) -> None:
-        await self._run_commands(commands)
+    async def _step(self, commands: list[Command], ender: CallEnder) -> None:
+        """Run `commands`; should one hang the caller up, `ender` is who ended the call."""
+        await self._run_commands(commands, ender)
         self.view = self._flow.view()
 
     async def _answer(self, asked: _Asked) -> None:
@@ -128,7 +138,7 @@ class CallSession:
             raise
         log.info("call.request", request=type(request).__name__, **_fields(request))
         try:
-            await self._step(commands)
+            await self._step(commands, _ender_of(asked))
         except BaseException as exc:
             _settle(asked.answer, CallGone(self.channel_id) if isinstance(exc, asyncio.CancelledError) else exc)
             raise
@@ -143,7 +153,7 @@ class CallSession:
             if isinstance(item, _Asked):
                 _settle(item.answer, CallGone(self.channel_id))
 
-    async def _run_commands(self, commands: list[Command]) -> None:
+    async def _run_commands(self, commands: list[Command], ender: CallEnder) -> None:
         for command in commands:
             if self._gone:
                 return
@@ -161,6 +171,7 @@ class CallSession:
                 # The caller hung up before Asterisk told us: the flow hears it now, so that the ACD and
                 # the interaction learn it even if the StasisEnd is never read.
                 log.info("call.channel_gone", command=type(command).__name__)
+                self._ended_by = self._ended_by or CallEnder.CALLER
                 self._gone = True
                 await self._clean_up(self._flow.handle(ChannelHungUp(self.channel_id, FOUND_GONE)))
                 return
@@ -172,6 +183,8 @@ class CallSession:
                 self.deliver(LegEnded(self.channel_id, command.leg_id, 0, str(exc)))
             if isinstance(command, Answer):
                 self._recorder.answered(self._clock())
+            elif isinstance(command, Hangup) and command.channel_id == self.channel_id:
+                self._ended_by = self._ended_by or ender
 
     async def _hang_up_quietly(self) -> None:
         """After a failure of ours: the flow is told the call is over, so that what it holds (agents in the
@@ -202,6 +215,20 @@ def _settle(answer: asyncio.Future, outcome: BaseException | None) -> None:
         answer.set_result(None)
     else:
         answer.set_exception(outcome)
+
+
+def _ender_of(item) -> CallEnder:
+    """Who is behind what the call's task does about `item` (a request or an event), should it end the call:
+    a supervisor's or an agent's request over the API, the agent's phone (the ACD's EndCall when they hang
+    up, or the end of the party's leg), or else the daemon's own flow."""
+    match item:
+        case _Asked(request=request) if isinstance(request, MONITOR_REQUESTS):
+            return CallEnder.SUPERVISOR
+        case _Asked():
+            return CallEnder.API
+        case EndCall() | LegEnded():
+            return CallEnder.AGENT
+    return CallEnder.SYSTEM
 
 
 def _fields(obj) -> dict:

@@ -61,13 +61,28 @@ class DuplicateExtension(Refused):
     code = "duplicate_extension"
 
 
+class DuplicateUser(Refused):
+    code = "duplicate_user"
+
+
+EDITABLE = ("name", "extension", "softphone", "mobile", "user_id", "recording")  # the agents table's own
+
+
+def _unique_violation(exc: asyncpg.UniqueViolationError, extension: str | None, user_id) -> Refused | None:
+    if exc.constraint_name == "agents_extension_key":
+        return DuplicateExtension(f"extension {extension} belongs to another agent")
+    if exc.constraint_name == "agents_user_id_key":
+        return DuplicateUser(f"user {user_id} is another agent already")
+    return None
+
+
 _SELECT = """
     SELECT a.*,
            coalesce((SELECT jsonb_object_agg(skill, level) FROM agent_skills s WHERE s.agent_id = a.id),
                     '{}') AS skills,
            coalesce((SELECT jsonb_object_agg(queue, penalty) FROM queue_members m WHERE m.agent_id = a.id),
                     '{}') AS queues
-    FROM agents a"""
+    FROM agents a WHERE a.removed_at IS NULL"""
 
 
 class AgentStore:
@@ -83,13 +98,36 @@ class AgentStore:
                 name, extension, softphone, mobile, user_id, recording,
             )
         except asyncpg.UniqueViolationError as exc:
-            if exc.constraint_name == "agents_extension_key":
-                raise DuplicateExtension(f"extension {extension} belongs to another agent") from None
-            raise
+            raise (_unique_violation(exc, extension, user_id) or exc) from None
         return await self.get(agent_id)
 
+    async def update(self, agent_id: UUID, **fields) -> None:
+        """Change the agent's own columns (those of EDITABLE given)."""
+        assert fields.keys() <= set(EDITABLE), fields.keys() - set(EDITABLE)
+        if not fields:
+            return
+        names = list(fields)
+        assignments = ", ".join(f"{name} = ${i}" for i, name in enumerate(names, start=2))
+        try:
+            done = await self._pool.fetchval(
+                f"UPDATE agents SET {assignments} WHERE id = $1 AND removed_at IS NULL RETURNING id",
+                agent_id, *fields.values())
+        except asyncpg.UniqueViolationError as exc:
+            raise (_unique_violation(exc, fields.get("extension"), fields.get("user_id")) or exc) from None
+        if done is None:
+            raise AgentNotFound(str(agent_id))
+
+    async def remove(self, agent_id: UUID, at: datetime) -> None:
+        """Take the agent off the list; their history (state log, calls, recordings) stays theirs."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            await self._lock(conn, agent_id)
+            await conn.execute("DELETE FROM queue_members WHERE agent_id = $1", agent_id)
+            await conn.execute(
+                """UPDATE agents SET removed_at = $2, state = 'logged_out', pause_reason = NULL,
+                          login_device = NULL WHERE id = $1""", agent_id, at)
+
     async def get(self, agent_id: UUID) -> Agent:
-        row = await self._pool.fetchrow(f"{_SELECT} WHERE a.id = $1", agent_id)
+        row = await self._pool.fetchrow(f"{_SELECT} AND a.id = $1", agent_id)
         if row is None:
             raise AgentNotFound(str(agent_id))
         return _agent(row)
@@ -103,11 +141,11 @@ class AgentStore:
         await self._pool.execute("UPDATE agents SET login_device = $2 WHERE id = $1", agent_id, kind)
 
     async def by_user(self, user_id: UUID) -> Agent | None:
-        row = await self._pool.fetchrow(f"{_SELECT} WHERE a.user_id = $1", user_id)
+        row = await self._pool.fetchrow(f"{_SELECT} AND a.user_id = $1", user_id)
         return None if row is None else _agent(row)
 
     async def by_extension(self, extension: str) -> Agent | None:
-        row = await self._pool.fetchrow(f"{_SELECT} WHERE a.extension = $1", extension)
+        row = await self._pool.fetchrow(f"{_SELECT} AND a.extension = $1", extension)
         return None if row is None else _agent(row)
 
     async def all(self) -> list[Agent]:
@@ -115,7 +153,7 @@ class AgentStore:
 
     async def logged_in(self) -> list[Agent]:
         """The agents to hand back to the ACD after a restart, with the state and pause reason they had."""
-        rows = await self._pool.fetch(f"{_SELECT} WHERE a.state <> 'logged_out' ORDER BY a.extension")
+        rows = await self._pool.fetch(f"{_SELECT} AND a.state <> 'logged_out' ORDER BY a.extension")
         return [_agent(r) for r in rows]
 
     async def set_skills(self, agent_id: UUID, skills: Mapping[str, int]) -> None:
@@ -169,7 +207,7 @@ class AgentStore:
 
     @staticmethod
     async def _lock(conn: asyncpg.Connection, agent_id: UUID) -> None:
-        if await conn.fetchval("SELECT 1 FROM agents WHERE id = $1 FOR UPDATE", agent_id) is None:
+        if await conn.fetchval("SELECT 1 FROM agents WHERE id = $1 AND removed_at IS NULL FOR UPDATE", agent_id) is None:
             raise AgentNotFound(str(agent_id))
 
 

@@ -43,14 +43,15 @@ class InteractionStore:
         )
 
     async def ended(self, interaction_id: UUID, at: datetime, outcome: str, ivr_path: list[dict],
-                    ivr_data: dict | None = None, voicemail=None) -> None:
-        """Close the row with the IVR's path and data, and store the voicemail left on the call, at once."""
+                    ivr_data: dict | None = None, voicemail=None, ended_by: str | None = None) -> None:
+        """Close the row with the IVR's path and data, who ended the call, and store the voicemail left on
+        the call, at once."""
         async with self._pool.acquire() as conn, conn.transaction():
             await conn.execute(
                 """UPDATE interactions SET ended_at = greatest($2, started_at), outcome = $3, ivr_path = $4::jsonb,
-                          ivr_data = $5::jsonb
+                          ivr_data = $5::jsonb, ended_by = $6
                    WHERE id = $1 AND ended_at IS NULL""",
-                interaction_id, at, outcome, json.dumps(ivr_path), json.dumps(ivr_data or {}),
+                interaction_id, at, outcome, json.dumps(ivr_path), json.dumps(ivr_data or {}), ended_by,
             )
             if voicemail is not None:
                 await insert_voicemail(conn, interaction_id, voicemail)

@@ -25,12 +25,18 @@ class OrderedWriter:
         self._give_up_after = give_up_after
         self._writes: asyncio.Queue[Callable[[], Awaitable[object]]] = asyncio.Queue()
         self._task: asyncio.Task | None = None
+        self._busy = False
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=f"writer-{self._name}")
 
     def submit(self, write: Callable[[], Awaitable[object]]) -> None:
         self._writes.put_nowait(write)
+
+    @property
+    def pending(self) -> int:
+        """Writes submitted and not yet done, the one under way (perhaps being retried) included."""
+        return self._writes.qsize() + (1 if self._busy else 0)
 
     async def drain(self) -> None:
         await self._writes.join()
@@ -47,11 +53,13 @@ class OrderedWriter:
     async def _run(self) -> None:
         while True:
             write = await self._writes.get()
+            self._busy = True
             try:
                 await with_retries(write, self._give_up_after, writer=self._name)
             except Exception:
                 log.exception("writer.write_failed", writer=self._name)
             finally:
+                self._busy = False
                 self._writes.task_done()
 
 

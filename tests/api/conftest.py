@@ -18,13 +18,17 @@ from argon2 import PasswordHasher
 
 from telephony.acd.dispatcher import Dispatcher
 from telephony.acd.service import AcdService
+from telephony.agent_admin import AgentAdmin
 from telephony.agent_desk import AgentDesk
+from telephony.calls.in_flight import CallsInFlight
+from telephony.notifiers.metrics import LiveStateReader, Metrics
 from telephony.agent_roster import AgentRoster
 from telephony.api.app import HttpServer, build_app
 from telephony.calls.agent_calls import CallRefused
 from telephony.errors import NotFound
 from telephony.config import parse_config
 from telephony.crm.service import CrmService
+from telephony.db.agent_audit import AgentAuditStore
 from telephony.db.agents import AgentStore
 from telephony.db.recordings import RecordingStore
 from telephony.db.segments import SegmentStore
@@ -47,6 +51,7 @@ from telephony.db.users import UserStore
 ROOT = Path(__file__).resolve().parents[2]
 TEST_DB = "telephony_api_test"
 # Cheap argon2 parameters: the tests check behaviour, not the cost of a hash.
+METRICS_TOKEN = "metrics-scraper-secret"
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
 
 
@@ -81,7 +86,7 @@ def clock() -> FakeClock:
 
 @pytest_asyncio.fixture
 async def auth(pool, clock) -> AuthService:
-    await pool.execute("TRUNCATE users, agents, agent_skills, queue_members, agent_state_log CASCADE")
+    await pool.execute("TRUNCATE users, agents, agent_skills, queue_members, agent_state_log, agent_audit CASCADE")
     limiter = LoginRateLimiter(5, 60, clock)
     return AuthService(UserStore(pool), Passwords(FAST_HASHER), limiter, clock, timedelta(hours=12))
 
@@ -204,19 +209,25 @@ async def api(auth, hub, ws_options, acd, pool, clock, tmp_path):
     holder: list[Api] = []
     reloads: list[list[tuple[str, str]]] = []
     calls = CallsStandIn()
-    desk = AgentDesk(AgentStore(pool), *acd, clock, calls, AgentRoster(AgentStore(pool)))
+    desk = AgentDesk(AgentStore(pool), *acd, clock, calls)
+    metrics = Metrics(LiveStateReader(acd[0], CallsInFlight(), {"ami": lambda: True}, {}))
+    admin = AgentAdmin(AgentStore(pool), AgentAuditStore(pool), desk, *acd, AgentRoster(AgentStore(pool)), auth,
+                       clock)
     supervision = SupervisorDesk(calls, AgentStore(pool), hub.publish, clock)
     crm = CrmService(CustomerStore(pool), TicketStore(pool), "DE", lambda *event: None, clock)
     app = build_app(healthy, auth=auth, hub=hub, calls=lambda: holder[0].calls, ws_options=ws_options,
                     desk=desk, voicemail_store=FakeVoicemails(), reload=lambda: reloads.pop(0) if reloads else [],
                     crm=crm, recordings=RecordingLibrary(RecordingStore(pool), AgentStore(pool), tmp_path),
-                    supervision=supervision, segments=SegmentStore(pool),
+                    supervision=supervision, segments=SegmentStore(pool), agent_admin=admin, metrics=metrics,
+                    metrics_token=METRICS_TOKEN,
                     reports=Reports(CallEventStore(pool), ReportRows(pool), lambda: CALL_CENTER.queues, clock))
     server = HttpServer(app, "127.0.0.1", 0)
     await server.start()
     async with aiohttp.ClientSession() as session:
         holder.append(Api(f"http://127.0.0.1:{server.port}", session, auth, hub))
         holder[0].desk = desk
+        holder[0].admin = admin
+        holder[0].metrics = metrics
         holder[0].reloads = reloads
         holder[0].recordings_dir = tmp_path
         holder[0].pool = pool
@@ -238,8 +249,10 @@ async def people(api) -> dict[str, Person]:
         "sue": await api.person("sue", "supervisor", ("support",)),
     }
     api.agents = {
-        "alice": await api.desk.create("Alice", "1001", "PJSIP/1001", None, people["alice"].id, {}, {"sales": 0}),
-        "bob": await api.desk.create("Bob", "1002", "PJSIP/1002", "+4915112345678", people["bob"].id, {},
-                                     {"support": 0}),
+        "alice": await api.admin.create(None, dict(name="Alice", extension="1001", softphone="PJSIP/1001",
+                                                   user_id=people["alice"].id, queues={"sales": 0})),
+        "bob": await api.admin.create(None, dict(name="Bob", extension="1002", softphone="PJSIP/1002",
+                                                 mobile="+4915112345678", user_id=people["bob"].id,
+                                                 queues={"support": 0})),
     }
     return people

@@ -17,6 +17,8 @@ async def test_agent_logs_in_pauses_with_a_reason_and_is_ready_again(api, people
     assert status == 200 and me["state"] == "paused" and me["pause_reason"] == "lunch"
     status, refused = await api.call("POST", "/api/v1/me/agent/pause", alice, json={"reason": "nap"})
     assert status == 409 and "nap" in refused["error"]["message"]
+    assert "break, lunch" in refused["error"]["message"]
+    assert refused["error"]["details"] == {"allowed": ["break", "lunch"]}
 
     status, me = await api.call("POST", "/api/v1/me/agent/ready", alice)
     assert status == 200 and me["state"] == "available" and me["pause_reason"] is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -10,6 +11,7 @@ ANON = None
 WINDOW = "from=2026-01-05T00:00:00Z&to=2026-01-06T00:00:00Z&interval=1h"
 QUEUES_REPORT = "/api/v1/reports/queues?" + WINDOW
 AGENTS_REPORT = "/api/v1/reports/agents?" + WINDOW
+DOUBLED = re.compile(r"\b(\w+) \1\b", re.IGNORECASE)
 
 # (method, path, actor, body, expected status). In paths, {alice}/{bob}/{sam} are user ids,
 # {alice_token}/{bob_token} ids of those users' tokens, {unknown} an id that names nothing.
@@ -69,7 +71,8 @@ MATRIX = [
     ("PUT", "/api/v1/users/{sam}/supervised-queues", ANON, {"queues": ["sales"]}, 401),
     ("PUT", "/api/v1/users/{sam}/supervised-queues", "alice", {"queues": ["sales"]}, 403),
     ("PUT", "/api/v1/users/{sam}/supervised-queues", "sam", {"queues": ["support"]}, 403),
-    ("PUT", "/api/v1/users/{sam}/supervised-queues", "admin", {"queues": ["sales", "vip"]}, 200),
+    ("PUT", "/api/v1/users/{sam}/supervised-queues", "admin", {"queues": ["sales", "support"]}, 200),
+    ("PUT", "/api/v1/users/{sam}/supervised-queues", "admin", {"queues": ["sales", "vip"]}, 422),  # no vip
     ("PUT", "/api/v1/users/{alice}/supervised-queues", "admin", {"queues": ["sales"]}, 409),
     ("PUT", "/api/v1/users/{unknown}/supervised-queues", "admin", {"queues": []}, 404),
     ("GET", "/api/v1/calls", ANON, None, 401),
@@ -106,8 +109,43 @@ MATRIX = [
                                          "queues": {"sales": 1}, "skills": {"french": 3}}, 201),
     ("POST", "/api/v1/agents", "admin", {"name": "C", "extension": "1001", "softphone": "PJSIP/1003"}, 409),
     ("POST", "/api/v1/agents", "admin", {"name": "C", "extension": "1003", "softphone": "PJSIP/1003",
-                                         "queues": {"billing": 0}}, 409),
-    ("POST", "/api/v1/agents", "admin", {"name": "C", "extension": "1003"}, 409),
+                                         "queues": {"billing": 0}}, 422),  # invalid input, not a conflict
+    ("POST", "/api/v1/agents", "admin", {"name": "C", "extension": "1003"}, 422),  # no device
+    ("POST", "/api/v1/agents", ANON, {"name": "C", "extension": "1003", "softphone": "PJSIP/1003"}, 401),
+    ("POST", "/api/v1/agents", "admin", {"name": "C", "extension": "1003", "softphone": "PJSIP/1003",
+                                         "user": {"name": "carol"}}, 201),
+    ("POST", "/api/v1/agents", "admin", {"name": "C", "extension": "1003", "softphone": "PJSIP/1003",
+                                         "user": {"name": "alice"}}, 409),  # that user name is taken
+    ("GET", "/api/v1/agents/{alice_agent}", ANON, None, 401),
+    ("GET", "/api/v1/agents/{alice_agent}", "alice", None, 403),
+    ("GET", "/api/v1/agents/{alice_agent}", "sam", None, 200),
+    ("GET", "/api/v1/agents/{alice_agent}", "sue", None, 403),
+    ("GET", "/api/v1/agents/{alice_agent}", "admin", None, 200),
+    ("GET", "/api/v1/agents/{unknown}", "admin", None, 404),
+    ("PATCH", "/api/v1/agents/{alice_agent}", ANON, {"name": "Alice L."}, 401),
+    ("PATCH", "/api/v1/agents/{alice_agent}", "alice", {"name": "Alice L."}, 403),
+    ("PATCH", "/api/v1/agents/{alice_agent}", "sam", {"name": "Alice L."}, 403),
+    ("PATCH", "/api/v1/agents/{alice_agent}", "admin", {"name": "Alice L.", "skills": {"french": 4}}, 200),
+    ("PATCH", "/api/v1/agents/{alice_agent}", "admin", {"extension": "1002"}, 409),  # Bob's
+    ("PATCH", "/api/v1/agents/{alice_agent}", "admin", {"queues": {"billing": 0}}, 422),
+    ("PATCH", "/api/v1/agents/{alice_agent}", "admin", {"softphone": None}, 422),  # no device left
+    ("PATCH", "/api/v1/agents/{alice_agent}", "admin", {"colour": "blue"}, 422),
+    ("PATCH", "/api/v1/agents/{unknown}", "admin", {"name": "X"}, 404),
+    ("DELETE", "/api/v1/agents/{alice_agent}", ANON, None, 401),
+    ("DELETE", "/api/v1/agents/{alice_agent}", "alice", None, 403),
+    ("DELETE", "/api/v1/agents/{alice_agent}", "sam", None, 403),
+    ("DELETE", "/api/v1/agents/{alice_agent}", "admin", None, 204),
+    ("DELETE", "/api/v1/agents/{unknown}", "admin", None, 404),
+    ("POST", "/api/v1/agents/import", ANON, {"csv": "name,extension\n"}, 401),
+    ("POST", "/api/v1/agents/import", "sam", {"csv": "name,extension\n"}, 403),
+    ("POST", "/api/v1/agents/import", "admin", {"csv": "name,extension,softphone\nC,1003,PJSIP/1003\n"}, 200),
+    ("POST", "/api/v1/agents/import", "admin", {"rows": []}, 422),
+    ("GET", "/api/v1/agents/{alice_agent}/audit", ANON, None, 401),
+    ("GET", "/api/v1/agents/{alice_agent}/audit", "alice", None, 403),
+    ("GET", "/api/v1/agents/{alice_agent}/audit", "sam", None, 200),
+    ("GET", "/api/v1/agents/{alice_agent}/audit", "sue", None, 403),
+    ("GET", "/api/v1/agents/{alice_agent}/audit", "admin", None, 200),
+    ("GET", "/api/v1/agents/{unknown}/audit", "admin", None, 404),
     ("POST", "/api/v1/agents/{alice_agent}/logout", ANON, None, 401),
     ("POST", "/api/v1/agents/{alice_agent}/logout", "bob", None, 403),
     ("POST", "/api/v1/agents/{alice_agent}/logout", "sue", None, 403),
@@ -204,6 +242,8 @@ MATRIX = [
     ("POST", "/api/v1/config/reload", ANON, None, 401),
     ("POST", "/api/v1/config/reload", "sam", None, 403),
     ("POST", "/api/v1/config/reload", "admin", None, 200),
+    ("GET", "/metrics", ANON, None, 401),
+    ("GET", "/metrics", "admin", None, 401),  # a user's token is not the scraper's
     ("POST", "/api/v1/auth/logout", ANON, None, 401),
     ("POST", "/api/v1/auth/logout", "alice", None, 204),
     ("GET", QUEUES_REPORT, ANON, None, 401),
@@ -251,6 +291,8 @@ async def test_route_access(api, people, method, path, actor, body, expected):
         assert set(answer["error"]) == {"code", "message", "details"}
     if status == 403:
         assert answer["error"]["message"]  # the reason
+    if status >= 400:
+        assert not DOUBLED.search(answer["error"]["message"]), answer  # "no such no such agent"
 
 
 async def test_401_says_bearer(api):

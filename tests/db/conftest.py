@@ -27,5 +27,5 @@ async def pool(postgres_server):
 @pytest_asyncio.fixture
 async def db(pool):
     """The migrated database, emptied of the ACD's rows before each test."""
-    await pool.execute("TRUNCATE agents, agent_skills, queue_members, agent_state_log")
+    await pool.execute("TRUNCATE agents, agent_skills, queue_members, agent_state_log, agent_audit")
     return pool

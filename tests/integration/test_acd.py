@@ -175,7 +175,7 @@ async def test_agent_sees_the_offer_with_its_screen_pop_and_hangs_up_from_the_ap
             assert offered["screen_pop"]["caller_number"] == "+4930400004" and offered["agent_id"] == dee.id
             row = await wait_for_row(db, "SELECT * FROM interactions WHERE caller_raw = '+4930400004' "
                                          "AND ended_at IS NOT NULL")
-            assert row["outcome"] == "answered"
+            assert row["outcome"] == "answered" and row["ended_by"] == "api"
         finally:
             await dee.close()
 

@@ -56,9 +56,9 @@ class MemoryStore:
     async def answered(self, iid, at):
         self.rows[iid]["answered_at"] = at
 
-    async def ended(self, iid, at, outcome, ivr_path, ivr_data=None, voicemail=None):
+    async def ended(self, iid, at, outcome, ivr_path, ivr_data=None, voicemail=None, ended_by=None):
         self.rows[iid].update(ended_at=at, outcome=outcome, ivr_path=ivr_path, ivr_data=ivr_data,
-                              voicemail=voicemail)
+                              voicemail=voicemail, ended_by=ended_by)
 
     async def open_interactions(self):
         from telephony.db.interactions import OpenInteraction

@@ -32,8 +32,9 @@ class Recorder:
     def answered(self, at): pass
     def segments(self, write, segments): pass
 
-    def ended(self, at, outcome, path, data=None, voicemail=None):
+    def ended(self, at, outcome, path, data=None, voicemail=None, ended_by=None):
         self.outcome = outcome
+        self.ended_by = ended_by
 
     async def finished(self): pass
 
