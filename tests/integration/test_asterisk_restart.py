@@ -39,8 +39,8 @@ async def test_resynced_within_5_s_of_asterisk_being_back_with_no_ghost_call(dae
     resync = (max(reconciled, states) - back_at).total_seconds()
     channels, devices = ((t - back_at).total_seconds() for t in (reconciled, states))
     took = (back_at - restarting_at).total_seconds()
-    print(f"\nAsterisk restart took {took:.2f} s; resynced {resync:.2f} s after it was back (channels {channels:.2f} s, device states {devices:.2f} s; negative: before "
-          "local.sh saw it up)")
+    print(f"\nAsterisk restart took {took:.2f} s; resynced {resync:.2f} s after it was back (channels "
+          f"{channels:.2f} s, device states {devices:.2f} s; negative: before local.sh saw it up)")
     assert resync < 5
 
     ended = await wait_for_row(db, "SELECT * FROM interactions WHERE id = $1 AND ended_at IS NOT NULL",
