@@ -1,6 +1,6 @@
 """`make run` and `make stop` (deploy/run.sh, deploy/stop.sh) against the test Asterisk, under the tests'
-lock: a running Asterisk is left alone (its calls and registrations stay), a bad call-center file starts and stops
-nothing, and make stop stops what make run started and nothing else."""
+lock: a running Asterisk is left alone (its calls and registrations stay), a bad call-center file starts
+and stops nothing, and make stop stops what make run started and nothing else."""
 
 from __future__ import annotations
 
