@@ -25,7 +25,7 @@ from datetime import datetime, timedelta, timezone
 from telephony.acd import events as ev
 from telephony.acd.commands import Offer
 from telephony.acd.dispatcher import Dispatcher
-from telephony.acd.model import AgentProfile, Device
+from telephony.model import AgentProfile, Device
 from telephony.config.models import CallCenterConfig, QueueConfig
 from telephony.logs import configure_logging
 

@@ -15,7 +15,7 @@ from telephony.acd.commands import (CallAbandoned, CallCompleted, CallConnected,
                                     Record)
 from telephony.acd.dispatcher import Dispatcher
 from telephony.acd.events import AgentLegEnded, AgentLoggedIn, DeviceBusy, DeviceRegistration
-from telephony.acd.model import AgentState, StateChanged
+from telephony.model import AgentState, StateChanged
 from telephony.acd.service import AcdService
 from telephony.asterisk.device_states import BUSY, UNREACHABLE
 from telephony.db.agents import Agent, AgentStore

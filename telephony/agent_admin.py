@@ -19,7 +19,7 @@ from uuid import UUID
 
 from telephony.acd.dispatcher import Dispatcher
 from telephony.acd.events import AgentLoggedOut, AgentProfileChanged
-from telephony.acd.model import AgentState
+from telephony.model import AgentState
 from telephony.acd.service import AcdService
 from telephony.agent_desk import AgentDesk, AgentView
 from telephony.agent_roster import AgentRoster

@@ -18,7 +18,7 @@ from uuid import UUID
 from telephony.acd.agent_state import AgentStateRefused
 from telephony.acd.dispatcher import Dispatcher
 from telephony.acd.events import AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentUnpaused
-from telephony.acd.model import AgentState
+from telephony.model import AgentState
 from telephony.acd.service import AcdService
 from telephony.auth.policy import Forbidden, Principal
 from telephony.db.agents import Agent, AgentStore

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from telephony.acd.model import AgentState, StateChanged
+from telephony.model import AgentState, StateChanged
 from telephony.config.models import MISSED_REASON
 from telephony.errors import Refused
 

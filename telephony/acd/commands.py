@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Union
 
-from telephony.acd.model import Device, StateChanged
+from telephony.model import Device, StateChanged
 from telephony.config.models import OverflowTarget
 
 

@@ -39,7 +39,7 @@ from telephony.acd.events import (
     InternalCallStarted, OfferAnswered, Reconfigured, Tick, TransferTargetAnswered, TransferTargetFreed,
     TransferTargetRinging,
 )
-from telephony.acd.model import AgentProfile, AgentState, Device, StateChanged
+from telephony.model import AgentProfile, AgentState, Device, StateChanged
 from telephony.acd.phases import (OFFER_PHASES, WAITING_CALL_PHASES, OfferEvent, OfferPhase, WaitingCallEvent,
                                   WaitingCallPhase)
 from telephony.acd.queue import CallQueue, WaitingCall

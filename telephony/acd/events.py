@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Union
 
-from telephony.acd.model import AgentProfile, Device
+from telephony.model import AgentProfile, Device
 from telephony.causes import LegOutcome
 from telephony.config.models import CallCenterConfig
 

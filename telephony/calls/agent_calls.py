@@ -13,7 +13,7 @@ from datetime import datetime
 from uuid import UUID
 
 from telephony.acd.dispatcher import Dispatcher
-from telephony.acd.model import dial_string
+from telephony.model import dial_string
 from telephony.audience import Audience
 from telephony.calls.click_to_call import CallRefused, ClickToCallFlow
 from telephony.call_flow import AgentCallPhase

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from telephony.acd.dispatcher import Dispatcher
-from telephony.acd.model import dial_string
+from telephony.model import dial_string
 from telephony.calls.internal_call import FindInternalTarget, InternalTarget, InternalTargetFound
 from telephony.db.agents import Agent, AgentStore
 from telephony.logs import get_logger

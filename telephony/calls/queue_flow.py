@@ -22,7 +22,7 @@ from datetime import datetime
 from telephony.acd.commands import Announce, CancelOffer, ConnectCallToAgent, EndCall, HoldCaller, Offer, Overflow
 from telephony.acd.events import (AgentLegEnded, AgentReleased, CallBridged, CallerHungUp, CallPriorityRaised,
                                   CallQueued, OfferAnswered)
-from telephony.acd.model import dial_string
+from telephony.model import dial_string
 from telephony.call_flow import AgentCallPhase, CallStory, CallView, agents_view
 from telephony.calls.transfer import RequeueCaller, Segments
 from telephony.calls.transfer_control import CallTransfers, PartyJoined, PartyLeft, TransferredCall

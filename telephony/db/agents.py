@@ -10,7 +10,7 @@ from uuid import UUID
 
 import asyncpg
 
-from telephony.acd.model import AgentProfile, AgentState, Device, StateChanged
+from telephony.model import AgentProfile, AgentState, Device, StateChanged
 from telephony.errors import NotFound, Refused
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import asyncpg
 
-from telephony.acd.model import AgentState, StateChanged
+from telephony.model import AgentState, StateChanged
 from telephony.call_events import InteractionFacts
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from telephony.acd.model import AgentState, StateChanged
+from telephony.model import AgentState, StateChanged
 from telephony.call_events import CallEvent, CallEventKind as K
 from telephony.reports.intervals import interval_start, next_start
 from telephony.reports.queues import HOLD_SECONDS, ReportWindow

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from telephony.acd.model import Device, dial_string
+from telephony.model import Device, dial_string
 from telephony.audience import Audience
 from telephony.auth.policy import Forbidden, Principal, can_supervise_queue
 from telephony.errors import NotFound

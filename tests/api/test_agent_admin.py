@@ -4,7 +4,7 @@ are audited, and are refused only for a real conflict."""
 from __future__ import annotations
 
 from telephony.acd.events import CallQueued
-from telephony.acd.model import AgentState
+from telephony.model import AgentState
 
 
 async def login(api, person):

@@ -9,7 +9,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from telephony.acd.agent_state import StateChanged
 from telephony.acd.commands import CallAbandoned, CallConnected, Offer
 from telephony.acd.events import CallQueued
-from telephony.acd.model import AgentState, Device
+from telephony.model import AgentState, Device
 from telephony.api.app import HttpServer
 from telephony.api.metrics import loopback_app
 from telephony.events import LinkConnected

@@ -5,8 +5,8 @@ import asyncpg
 import pytest
 
 from telephony.acd.agent_state import AgentStatus
-from telephony.acd.model import AgentState as S
-from telephony.acd.model import Device
+from telephony.model import Device
+from telephony.model import AgentState as S
 from telephony.acd_runtime import restore_event
 from telephony.db.agents import AgentNotFound, AgentStore, DuplicateExtension
 

@@ -10,7 +10,7 @@ from itertools import count
 import pytest
 
 from telephony.acd.commands import ConnectCallToAgent, HoldCaller, Offer
-from telephony.acd.model import Device
+from telephony.model import Device
 from telephony.calls.click_to_call import ClickToCallFlow
 from telephony.call_flow import AgentCallPhase, CallFlow
 from telephony.calls.inbound_flow import InboundFlow

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from telephony.acd import events as ev
 from telephony.acd.dispatcher import Dispatcher
-from telephony.acd.model import AgentState
+from telephony.model import AgentState
 from telephony.calls.internal_call import FindInternalTarget, InternalTarget, InternalTargetFound
 from telephony.calls.internal_directory import InternalDirectory
 from telephony.config import parse_config

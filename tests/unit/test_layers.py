@@ -4,7 +4,7 @@
 - vocabulary (commands, events, requests, the call-flow protocol, errors, phases, timers, our shared types,
   ids, causes, the audience of an event and the authorisation vocabulary it is written in) imports nothing of ours but other vocabulary and logs;
 - the Asterisk adapter (telephony/asterisk/) imports only vocabulary, logs, backoff and itself;
-- db/ imports only vocabulary, logs, backoff, itself and model types (acd.model, crm.model), no logic,
+- db/ imports only vocabulary (telephony.model among it), logs, backoff, itself and crm.model, no logic,
   and those model types import only vocabulary;
 - the pure modules (acd/, ivr/, the flows of calls/, supervision/, the pure part of recordings/ and crm/)
   import no adapter, database, API or wiring module;
@@ -35,7 +35,7 @@ VOCABULARY = frozenset({
     "telephony.auth.models", "telephony.auth.policy",
 })
 PLUMBING = frozenset({"telephony.logs", "telephony.backoff"})
-MODEL_TYPES = frozenset({"telephony.acd.model", "telephony.crm.model"})
+MODEL_TYPES = frozenset({"telephony.crm.model"})
 ABOVE_THE_PURE_CORE = ("telephony.asterisk", "telephony.db", "telephony.api", "telephony.app",
                        "telephony.cli", "telephony.acd_runtime", "telephony.agent_desk", "telephony.__main__")
 PURE = (

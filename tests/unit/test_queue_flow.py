@@ -9,7 +9,7 @@ import pytest
 from telephony.acd.commands import Announce, CancelOffer, ConnectCallToAgent, EndCall, HoldCaller, Offer, Overflow
 from telephony.acd.events import (AgentLegEnded, CallBridged, CallerHungUp, CallPriorityRaised, CallQueued,
                                   OfferAnswered)
-from telephony.acd.model import Device, dial_string
+from telephony.model import Device, dial_string
 from telephony.calls.queue_flow import QueueFlow, announcement
 from telephony.commands import (AddToBridge, CreateBridge, DestroyBridge, Hangup, Originate, PauseRecording,
                                 Play, RecordBridge, Snoop, StartBridgeMusic)

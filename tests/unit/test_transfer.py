@@ -132,7 +132,7 @@ def test_a_transfer_starts_from_a_connected_queue_call_with_its_priority_and_arr
     from itertools import count
 
     from telephony.acd.commands import ConnectCallToAgent, Offer
-    from telephony.acd.model import Device
+    from telephony.model import Device
     from telephony.calls.queue_flow import QueueFlow
     from telephony.requests import NotConnected, TransferRequested
     from telephony.events import LegAnswered

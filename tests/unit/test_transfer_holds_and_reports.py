@@ -8,7 +8,7 @@ from itertools import count
 from telephony.acd.commands import ConnectCallToAgent, Offer
 from telephony.acd.events import (AgentReleased, CallQueued, TransferTargetAnswered, TransferTargetFreed,
                                   TransferTargetRinging)
-from telephony.acd.model import Device
+from telephony.model import Device
 from telephony.calls.queue_flow import QueueFlow
 from telephony.calls.transfer_reports import TransferReport
 from telephony.commands import AddToBridge, Hangup, Originate

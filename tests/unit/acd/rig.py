@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from telephony.acd import events as ev
 from telephony.acd.commands import Offer
 from telephony.acd.dispatcher import Dispatcher
-from telephony.acd.model import AgentProfile, Device
+from telephony.model import AgentProfile, Device
 from telephony.config import parse_config
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)

@@ -1,7 +1,7 @@
 import pytest
 
 from telephony.acd.agent_state import AgentStateRefused, AgentStatus
-from telephony.acd.model import AgentState as S
+from telephony.model import AgentState as S
 from tests.unit.acd.rig import T0
 
 

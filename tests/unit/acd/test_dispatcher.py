@@ -10,8 +10,8 @@ from telephony.acd.commands import (
     Announce, CallAbandoned, CallCompleted, CallConnected, CallMoved, CancelOffer, ConnectCallToAgent, EndCall,
     HoldCaller, Offer, Overflow,
 )
-from telephony.acd.model import AgentProfile, Device, StateChanged
-from telephony.acd.model import AgentState as S
+from telephony.model import AgentProfile, Device, StateChanged
+from telephony.model import AgentState as S
 from telephony.acd.phases import WaitingCallPhase
 from telephony.errors import Refused
 from tests.unit.acd.rig import Rig, of

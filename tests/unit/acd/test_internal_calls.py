@@ -1,8 +1,8 @@
 """Agents on internal calls (agent to agent, click-to-call) get no offers, whatever their devices say."""
 
 from telephony.acd import events as ev
-from telephony.acd.model import AgentState as S
-from telephony.acd.model import StateChanged
+from telephony.model import StateChanged
+from telephony.model import AgentState as S
 from tests.unit.acd.rig import Rig, of
 
 BASIC = "queues: {q: {ring_timeout: 15, wrap_up_seconds: 10}}"

@@ -14,8 +14,8 @@ import pytest
 from telephony.acd import events as ev
 from telephony.acd.agent_state import AgentStateRefused
 from telephony.acd.commands import CancelOffer, ConnectCallToAgent, EndCall, Offer, Overflow
-from telephony.acd.model import AgentProfile, Device
-from telephony.acd.model import AgentState as S
+from telephony.model import AgentProfile, Device
+from telephony.model import AgentState as S
 from telephony.acd.phases import OfferPhase
 from telephony.config import parse_config
 from tests.unit.acd.rig import Rig

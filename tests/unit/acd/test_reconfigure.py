@@ -4,8 +4,8 @@ import pytest
 
 from telephony.acd import events as ev
 from telephony.acd.commands import Announce, Overflow
-from telephony.acd.model import AgentProfile
-from telephony.acd.model import AgentState as S
+from telephony.model import AgentProfile
+from telephony.model import AgentState as S
 from telephony.acd.phases import WaitingCallPhase
 from telephony.config import parse_config
 from telephony.errors import Refused

@@ -9,7 +9,7 @@ from telephony.acd import events as ev
 from telephony.acd.agent_state import AgentStateRefused
 from telephony.acd.commands import CallEnteredQueue, CancelOffer, HoldCaller, Offer, OfferMissed
 from telephony.acd.dispatcher import Dispatcher
-from telephony.acd.model import AgentProfile, Device, StateChanged
+from telephony.model import AgentProfile, Device, StateChanged
 from telephony.acd.service import AcdService
 from telephony.config import parse_config
 

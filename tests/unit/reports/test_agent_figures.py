@@ -6,7 +6,7 @@ from datetime import UTC, timedelta
 
 import pytest
 
-from telephony.acd.model import AgentState as S, StateChanged
+from telephony.model import AgentState as S, StateChanged
 from telephony.reports.agents import agent_report
 from telephony.reports.intervals import Interval
 from telephony.reports.queues import ReportWindow
