@@ -155,10 +155,6 @@ class QueueFlow:
         return self._caller_gone
 
     @property
-    def joined_at(self) -> datetime | None:
-        return self._joined_at
-
-    @property
     def agent_id(self) -> str | None:
         """The agent talking with the caller, if any."""
         return self._party.agent_id if self._party else None

@@ -13,7 +13,7 @@ import pytest
 from tests.integration.ari_view import ari  # noqa: F401  (fixture)
 from tests.integration.rig import place_call_and_hang_up
 from tests.integration.test_inbound_call import wait_for_row
-from tests.integration.test_resilience import wait_for
+from tests.integration.test_resilience import wait_for_adoption
 
 GOING_AWAY = 1001
 
@@ -69,9 +69,7 @@ async def test_call_in_progress_survives_a_graceful_stop_and_is_adopted(daemon, 
     finally:
         daemon.start()
         await daemon.wait_healthy()
-    await wait_for(lambda: any(line["event"] == "call.arrived" and line.get("adopted")
-                               and line.get("call_id") == row["channel_id"] for line in daemon.log_lines()),
-                   what="adoption")
+    await wait_for_adoption(daemon, row["channel_id"])
     result = await call
     assert result.returncode == 0, result.stdout[-1500:]
     ended = await wait_for_row(db, "SELECT * FROM interactions WHERE id = $1 AND ended_at IS NOT NULL",

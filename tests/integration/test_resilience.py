@@ -17,6 +17,13 @@ async def wait_for(predicate, timeout: float = 15, what: str = "condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+async def wait_for_adoption(daemon, call_id: str) -> None:
+    """The restarted daemon has met the call again in Asterisk and taken it back (adopted)."""
+    await wait_for(lambda: any(line["event"] == "call.arrived" and line.get("adopted")
+                               and line.get("call_id") == call_id for line in daemon.log_lines()),
+                   what="adoption")
+
+
 async def interaction_of(db, caller: str):
     return await wait_for_row(db, "SELECT * FROM interactions WHERE caller_raw = $1", caller)
 
@@ -82,9 +89,7 @@ async def test_call_in_progress_is_adopted_after_daemon_restart(daemon, db):
     daemon.stop(signal.SIGKILL)
     daemon.start()
     await daemon.wait_healthy()
-    await wait_for(lambda: any(line["event"] == "call.arrived" and line.get("adopted")
-                               and line.get("call_id") == row["channel_id"] for line in daemon.log_lines()),
-                   what="adoption")
+    await wait_for_adoption(daemon, row["channel_id"])
     result = await call
     assert result.returncode == 0, result.stdout[-1500:]
     ended = await wait_for_row(db, "SELECT * FROM interactions WHERE id = $1 AND ended_at IS NOT NULL", row["id"])
